@@ -1,0 +1,121 @@
+/**
+ * `razor daemon`: the server's composition root. Loads config and the store, builds the Express app
+ * with in-process or spawn-per-request invocation, listens, prints where and what to do next, and
+ * stops gracefully on SIGTERM/SIGINT.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import pino from 'pino';
+import { allSlices } from '../slices/index.js';
+import { dispatchArgv, toWire } from '../lib/dispatch.js';
+import { restArgv } from '../lib/rest.js';
+import { asRazorError } from '../lib/errors.js';
+import { createApp, type Invoke } from '../daemon/app.js';
+import { listen } from '../daemon/server.js';
+import { spawnInvoke } from '../daemon/spawn.js';
+import { buildDeps } from './deps.js';
+import { razorVersion } from './paths.js';
+import type { ConfigKey } from '../lib/config.js';
+
+function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | number {
+  const cmd = new Command('razor daemon')
+    .description('Run the razor server in the foreground: the REST API nodes and operators talk to')
+    .option('-p, --port <port>', 'API port (config api_port, env RAZOR_API_PORT; default 8026)')
+    .option('-l, --listen <address>', 'address to listen on (config listen_address; default 0.0.0.0)')
+    .option('-i, --invoke <mode>', "'inprocess' (default) or 'spawn': a razor -w child process per request")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  razor daemon\n  razor daemon --port 9026 --listen 127.0.0.1\n  RAZOR_HOME=/srv/razor razor daemon --invoke spawn',
+    )
+    .exitOverride();
+  try {
+    cmd.parse(args, { from: 'user' });
+  } catch (err) {
+    return (err as { exitCode?: number }).exitCode === 0 ? 0 : 2;
+  }
+  const o = cmd.opts();
+  return { api_port: o.port, listen_address: o.listen, invoke: o.invoke };
+}
+
+/** Runs the daemon until SIGTERM/SIGINT; returns the exit status. */
+export async function runDaemon(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const flags = parseFlags(args);
+  if (typeof flags === 'number') return flags;
+  let deps;
+  try {
+    deps = await buildDeps(root, env, flags);
+    await deps.store.read(async () => undefined);
+  } catch (err) {
+    process.stderr.write(`razor daemon: ${asRazorError(err).message}\n`);
+    return 2;
+  }
+  const v = deps.config.values;
+  const logDir = join(deps.config.home, 'log');
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  const logFile = join(logDir, 'razor.log');
+  const log = pino({ level: v.log_level }, pino.destination({ dest: logFile, sync: false, mkdir: true }));
+  const registry = allSlices();
+  const report = (err: unknown) => log.error({ err }, 'internal error');
+  const childEnv = { ...env };
+  for (const [k, val] of Object.entries(flags))
+    if (val !== undefined) childEnv[`RAZOR_${k.toUpperCase()}`] = String(val);
+  const invoke: Invoke =
+    v.invoke === 'spawn'
+      ? spawnInvoke({ razorBin: join(root, 'bin', 'razor'), env: childEnv, timeoutMs: v.request_timeout_ms })
+      : async (argv, method) =>
+          toWire(await dispatchArgv(deps, registry, argv, { mode: 'web', method, report }));
+  const app = createApp({
+    invoke,
+    argvFor: (method, parts) => restArgv(registry, method, parts),
+    log,
+    bodyLimitBytes: v.body_limit_bytes,
+    requestTimeoutMs: v.request_timeout_ms,
+    health: () => ({ version: razorVersion(root), store: deps.store.location, invoke: v.invoke }),
+  });
+  let running;
+  try {
+    running = await listen(app, {
+      host: v.listen_address,
+      port: v.api_port,
+      requestTimeoutMs: v.request_timeout_ms,
+      log,
+    });
+  } catch (err) {
+    process.stderr.write(`razor daemon: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const shown = v.listen_address === '0.0.0.0' ? 'localhost' : v.listen_address;
+  process.stdout.write(
+    [
+      `razor ${razorVersion(root)} daemon (pid ${process.pid})`,
+      `  API      http://${shown}:${running.port}/razor/api   (nodes are told http://${v.image_svc_host}:${v.api_port})`,
+      `  store    ${deps.store.location} (embedded JSON)`,
+      `  log      ${logFile}   (razor log -t 20)`,
+      `  invoke   ${v.invoke === 'spawn' ? 'a razor -w child process per request' : 'in-process'}`,
+      'Next:',
+      `  curl http://${shown}:${running.port}/razor/api/policy      list policies (empty on a new store)`,
+      '  razor config ipxe > /srv/tftp/razor.ipxe             the chain script for your TFTP server',
+      '  razor help                                           every command, with examples',
+      'Stop with Ctrl-C (SIGINT) or SIGTERM; requests in flight finish first.',
+      '',
+    ].join('\n'),
+  );
+  log.info({ port: running.port, host: v.listen_address, invoke: v.invoke }, 'razor daemon listening');
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`razor daemon: ${signal}, finishing requests in flight…\n`);
+      log.info({ signal }, 'shutting down');
+      await running.stop();
+      await deps.store.close();
+      log.flush();
+      process.stdout.write('razor daemon: stopped\n');
+      resolve(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}

@@ -1,0 +1,26 @@
+/** Builds the dispatcher's dependencies from the environment: config, store, catalog, templates. */
+import { join } from 'node:path';
+import { loadConfig, type ConfigKey } from '../lib/config.js';
+import { loadCatalog } from '../lib/catalog.js';
+import { templateLoader } from '../lib/render.js';
+import { lazyStore } from '../lib/store/open.js';
+import { newUuid } from '../lib/uuid.js';
+import type { Deps } from '../lib/context.js';
+
+/** Loads config (env + flags), and opens the store and catalog for `root`. */
+export async function buildDeps(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  flags: Partial<Record<ConfigKey, unknown>> = {},
+): Promise<Deps> {
+  const config = loadConfig({ env, flags });
+  const templates = join(root, 'templates');
+  return {
+    config,
+    store: lazyStore(config),
+    catalog: await loadCatalog(templates),
+    template: templateLoader(templates),
+    clock: () => new Date(),
+    newUuid,
+  };
+}

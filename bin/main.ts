@@ -1,0 +1,96 @@
+/**
+ * The razor CLI's composition root: global switches, then `razor daemon`, `-w` JSON mode, or the
+ * human commander CLI — all over the same slices and dispatcher.
+ */
+import { Chalk } from 'chalk';
+import { allSlices } from '../slices/index.js';
+import { dispatchArgv, execute, toWire } from '../lib/dispatch.js';
+import { RazorError, asRazorError } from '../lib/errors.js';
+import { buildProgram, canonicalArgv, CommanderError } from '../lib/cli/program.js';
+import { renderHuman } from '../lib/cli/render.js';
+import { EXIT, exitFor, parseSwitches } from '../lib/cli/switches.js';
+import { buildDeps } from './deps.js';
+import { packageRoot, razorVersion } from './paths.js';
+import type { HttpMethod } from '../lib/spec.js';
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit status. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const root = packageRoot();
+  const version = razorVersion(root);
+  const sw = parseSwitches(argv);
+  const color = !env.NO_COLOR && process.stdout.isTTY === true && !('error' in sw ? false : sw.noColor);
+  const red = new Chalk({ level: color ? 1 : 0 }).red;
+  if ('error' in sw) {
+    process.stderr.write(`razor: ${sw.error}\n`);
+    return EXIT.usage;
+  }
+  if (sw.version) {
+    process.stdout.write(`razor ${version}\n`);
+    return EXIT.ok;
+  }
+  if (sw.rest[0] === 'daemon') {
+    const { runDaemon } = await import('./daemon.js');
+    return runDaemon(root, sw.rest.slice(1), env);
+  }
+  let deps;
+  try {
+    deps = await buildDeps(root, env);
+  } catch (err) {
+    const e = asRazorError(err);
+    process.stderr.write(`razor: ${e.message}\n`);
+    return exitFor(e.http);
+  }
+  const registry = allSlices();
+  try {
+    if (sw.web) {
+      const method = env.RAZOR_HTTP_METHOD as HttpMethod | undefined;
+      const report = sw.debug
+        ? (err: unknown) => process.stderr.write(`${(err as Error).stack}\n`)
+        : undefined;
+      const outcome = await dispatchArgv(deps, registry, sw.rest, { mode: 'web', method, report });
+      const wire = toWire(outcome);
+      const framed = env.RAZOR_HTTP_FRAME
+        ? `${wire.status} ${wire.contentType}\n${wire.body}`
+        : `${wire.body}\n`;
+      process.stdout.write(framed);
+      return outcome.error ? exitFor(outcome.error.http) : EXIT.ok;
+    }
+    let status: number = EXIT.ok;
+    const opts = { color, verbose: sw.verbose };
+    const program = buildProgram(
+      registry,
+      async (slice, verb, raw) => {
+        try {
+          const answer = await execute(deps, slice, verb, raw, { mode: 'human' });
+          process.stdout.write(`${renderHuman(slice, verb, answer, opts)}\n`);
+        } catch (err) {
+          if (sw.debug && !(err instanceof RazorError)) process.stderr.write(`${(err as Error).stack}\n`);
+          const e = asRazorError(err);
+          process.stderr.write(`${red(`razor ${slice.name} ${verb.name}: ${e.message}`)}\n`);
+          process.stderr.write(`(see 'razor ${slice.name} ${verb.name} --help')\n`);
+          status = exitFor(e.http);
+        }
+      },
+      version,
+    );
+    if (sw.rest.length === 0 || sw.help) {
+      process.stdout.write(program.helpInformation());
+      return sw.rest.length === 0 && !sw.help ? EXIT.usage : EXIT.ok;
+    }
+    if (!registry.has(sw.rest[0] as string) && sw.rest[0] !== 'help') {
+      process.stderr.write(
+        `razor: no slice named '${sw.rest[0]}'; slices: ${[...registry.keys()].join(', ')}\n`,
+      );
+      return EXIT.usage;
+    }
+    try {
+      await program.parseAsync(canonicalArgv(registry, sw.rest), { from: 'user' });
+    } catch (err) {
+      if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      throw err;
+    }
+    return status;
+  } finally {
+    await deps.store.close();
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Listening and shutting down: the HTTP server with slow-client timeouts, and a graceful stop on
+ * SIGTERM/SIGINT — no new connections, in-flight requests finish, then the store is closed.
+ */
+import http from 'node:http';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+
+/** Where and how to listen. */
+export interface ListenOptions {
+  host: string;
+  port: number;
+  requestTimeoutMs: number;
+  log: Logger;
+}
+
+/** A running server. */
+export interface RunningServer {
+  readonly server: http.Server;
+  readonly port: number;
+  /** Stops accepting, waits for in-flight requests (up to `graceMs`), then resolves. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts listening; rejects with a clear message when the port is taken. */
+export function listen(app: Express, o: ListenOptions): Promise<RunningServer> {
+  const server = http.createServer(app);
+  server.requestTimeout = o.requestTimeoutMs;
+  server.headersTimeout = Math.min(10_000, o.requestTimeoutMs);
+  server.keepAliveTimeout = 5_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const why =
+        err.code === 'EADDRINUSE'
+          ? `port ${o.port} on ${o.host} is already in use; stop the other server or pick another port with --port`
+          : err.code === 'EACCES'
+            ? `no permission to listen on port ${o.port}`
+            : err.message;
+      reject(new Error(why));
+    });
+    server.listen(o.port, o.host, () => {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : o.port;
+      resolve({
+        server,
+        port,
+        stop: (graceMs = 30_000) =>
+          new Promise<void>((done) => {
+            const force = setTimeout(() => {
+              o.log.warn('shutdown grace period over; closing remaining connections');
+              server.closeAllConnections();
+            }, graceMs);
+            force.unref();
+            server.close(() => {
+              clearTimeout(force);
+              done();
+            });
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Spawn-per-request invocation (`invoke: spawn`), the original's architecture: each request runs
+ * `razor -w <words> <json>` as a child process. The child frames its answer as
+ * `<status> <content-type>\n<body>` so nothing is guessed from stdout.
+ */
+import { execFile } from 'node:child_process';
+import { RazorError } from '../lib/errors.js';
+import type { Invoke } from './app.js';
+
+/** Options for spawning: the razor executable and the environment the child gets. */
+export interface SpawnOptions {
+  razorBin: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+/** Parses a framed child answer. */
+export function parseFrame(stdout: string): { status: number; contentType: string; body: string } {
+  const nl = stdout.indexOf('\n');
+  const m = /^(\d{3}) (\S+(?:; charset=[\w-]+)?)$/.exec(nl === -1 ? '' : stdout.slice(0, nl));
+  if (!m) throw new RazorError('InternalError', 'the razor child process answered without a frame');
+  return { status: Number(m[1]), contentType: m[2] as string, body: stdout.slice(nl + 1) };
+}
+
+/** An Invoke that runs one child process per request. */
+export function spawnInvoke(o: SpawnOptions): Invoke {
+  return (argv, method) =>
+    new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [o.razorBin, '-w', ...argv],
+        {
+          env: { ...o.env, RAZOR_HTTP_METHOD: method, RAZOR_HTTP_FRAME: '1' },
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: o.timeoutMs,
+        },
+        (err, stdout, stderr) => {
+          if (stdout && /^\d{3} /.test(stdout)) {
+            try {
+              resolve(parseFrame(stdout));
+              return;
+            } catch (e) {
+              reject(e);
+              return;
+            }
+          }
+          reject(
+            new RazorError(
+              'InternalError',
+              `razor child failed: ${err?.message ?? 'no output'} ${stderr.slice(0, 200)}`,
+            ),
+          );
+        },
+      );
+    });
+}

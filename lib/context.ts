@@ -1,0 +1,26 @@
+/** The dependencies a verb handler gets: passed in by the composition root, never imported globals. */
+import type { Store } from './store/store.js';
+import type { Config } from './config.js';
+import type { Catalog } from './catalog.js';
+import type { HttpMethod } from './spec.js';
+import type { Template } from './render.js';
+
+/** Everything the dispatcher needs from the outside world. */
+export interface Deps {
+  readonly store: Store;
+  readonly config: Config;
+  /** Model types, broker plugins and policy templates, loaded from templates/. */
+  readonly catalog: Catalog;
+  /** Compiled templates by path under templates/, e.g. `ipxe/razor.ipxe.hbs`. */
+  readonly template: (name: string) => Promise<Template>;
+  readonly clock: () => Date;
+  readonly newUuid: () => string;
+}
+
+/** What one verb call sees: the deps plus how it was invoked. */
+export interface VerbContext extends Deps {
+  /** `human`: a person at a shell; `web`: `razor -w` or the daemon. */
+  readonly mode: 'human' | 'web';
+  /** The HTTP method when the call came through the daemon. */
+  readonly method?: HttpMethod;
+}

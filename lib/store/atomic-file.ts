@@ -1,0 +1,66 @@
+/**
+ * A lowdb adapter that writes atomically and durably: a unique temp file beside the target,
+ * written and fsynced, renamed over the target, then the directory fsynced. A crash at any moment
+ * leaves either the old file or the new one — never a torn one.
+ */
+import { open, readFile, rename, unlink, readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Adapter } from 'lowdb';
+
+/** The temp-file prefix for `file`; leftovers with it are garbage from a crashed writer. */
+export function tempPrefix(file: string): string {
+  return `.${basename(file)}.tmp-`;
+}
+
+/** Writes `text` to `file` atomically and durably. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const tmp = join(dirname(file), `${tempPrefix(file)}${process.pid}-${randomBytes(6).toString('hex')}`);
+  let handle;
+  try {
+    handle = await open(tmp, 'wx', 0o600);
+    await handle.writeFile(text);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(tmp, file);
+  } catch (err) {
+    await handle?.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  const dir = await open(dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/** Removes temp files a killed writer left behind. Call only while holding the store lock. */
+export async function removeStaleTemps(file: string): Promise<number> {
+  const prefix = tempPrefix(file);
+  const names = (await readdir(dirname(file))).filter((n) => n.startsWith(prefix));
+  await Promise.all(names.map((n) => unlink(join(dirname(file), n)).catch(() => undefined)));
+  return names.length;
+}
+
+/** lowdb adapter over one JSON file, written with `writeFileAtomic`. */
+export class AtomicJsonFile<T> implements Adapter<T> {
+  constructor(private readonly file: string) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    return JSON.parse(text) as T;
+  }
+
+  async write(data: T): Promise<void> {
+    await writeFileAtomic(this.file, JSON.stringify(data));
+  }
+}

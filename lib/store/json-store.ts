@@ -1,0 +1,202 @@
+/**
+ * The embedded store: one JSON file (`$RAZOR_HOME/razor.json`) managed by lowdb, safe when the
+ * daemon and CLI processes write it at once. Writes are serialised in-process by a promise chain and
+ * across processes by a kernel-released lock; each write re-reads the file if another process
+ * changed it, applies the transaction, and replaces the file atomically (ADR 0003).
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Low } from 'lowdb';
+import { RazorError } from '../errors.js';
+import { acquireLock } from './lock.js';
+import { AtomicJsonFile, removeStaleTemps } from './atomic-file.js';
+import type { Collection, Doc, Store, StoreReader, StoreWriter } from './store.js';
+
+type Table = Record<string, Doc>;
+
+/** The file's shape: a format tag and one object of uuid → document per collection. */
+export interface StoreFile {
+  format: 'razor-store/1';
+  collections: Partial<Record<Collection, Table>>;
+}
+
+const emptyFile = (): StoreFile => ({ format: 'razor-store/1', collections: {} });
+
+/** Options for the embedded store. */
+export interface JsonStoreOptions {
+  /** How long a writer waits for another process's lock before failing. */
+  lockTimeoutMs?: number;
+}
+
+type Overlay = Map<Collection, Map<string, Doc | null>>;
+
+function reader(data: StoreFile, overlay?: Overlay): StoreReader {
+  const base = (c: Collection): Table => data.collections[c] ?? {};
+  const pending = (c: Collection) => overlay?.get(c);
+  const uuids = (c: Collection): string[] => {
+    const p = pending(c);
+    const keys = Object.keys(base(c));
+    if (!p) return keys;
+    const set = new Set(keys);
+    for (const [k, v] of p) {
+      if (v === null) set.delete(k);
+      else set.add(k);
+    }
+    return [...set];
+  };
+  const lookup = (c: Collection, uuid: string): Doc | undefined => {
+    const p = pending(c);
+    if (p?.has(uuid)) return p.get(uuid) ?? undefined;
+    return Object.hasOwn(base(c), uuid) ? base(c)[uuid] : undefined;
+  };
+  return {
+    async get<T extends Doc>(c: Collection, uuid: string) {
+      const d = lookup(c, uuid);
+      return d === undefined ? undefined : (structuredClone(d) as T);
+    },
+    async all<T extends Doc>(c: Collection) {
+      return uuids(c).map((u) => structuredClone(lookup(c, u)) as T);
+    },
+    async matchUuid(c: Collection, fragment: string) {
+      if (lookup(c, fragment)) return [fragment];
+      return uuids(c).filter((u) => u.includes(fragment));
+    },
+    async count(c: Collection) {
+      return uuids(c).length;
+    },
+  };
+}
+
+function writer(data: StoreFile, overlay: Overlay): StoreWriter {
+  const table = (c: Collection) => {
+    let t = overlay.get(c);
+    if (!t) overlay.set(c, (t = new Map()));
+    return t;
+  };
+  const r = reader(data, overlay);
+  return {
+    ...r,
+    async put(c, doc) {
+      if (typeof doc.uuid !== 'string' || doc.uuid === '') throw new Error(`put ${c}: document has no uuid`);
+      table(c).set(doc.uuid, structuredClone(doc));
+    },
+    async remove(c, uuid) {
+      const existed = (await r.get(c, uuid)) !== undefined;
+      table(c).set(uuid, null);
+      return existed;
+    },
+  };
+}
+
+function applyOverlay(data: StoreFile, overlay: Overlay): StoreFile {
+  const collections = { ...data.collections };
+  for (const [c, changes] of overlay) {
+    const t: Table = { ...(collections[c] ?? {}) };
+    for (const [uuid, doc] of changes) {
+      if (doc === null) delete t[uuid];
+      else t[uuid] = doc;
+    }
+    collections[c] = t;
+  }
+  return { format: 'razor-store/1', collections };
+}
+
+function storeError(action: string, file: string, err: unknown): RazorError {
+  if (err instanceof RazorError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const why =
+    e.code === 'ENOSPC'
+      ? 'no space left on the device'
+      : e.code === 'EACCES' || e.code === 'EPERM'
+        ? 'permission denied'
+        : e.code === 'EROFS'
+          ? 'the file system is read-only'
+          : e instanceof SyntaxError
+            ? `the file is not valid JSON (${e.message}); restore it from a backup`
+            : (e.message ?? String(err));
+  return new RazorError(
+    'StoreUnavailable',
+    `could not ${action} the store ${file}: ${why}; nothing was changed`,
+  );
+}
+
+/** Opens (creating if needed) the embedded JSON store at `file`. */
+export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): Promise<Store> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Low<StoreFile>(new AtomicJsonFile<StoreFile>(file), emptyFile());
+  let stamp = '';
+  let chain: Promise<unknown> = Promise.resolve();
+
+  const fileStamp = async (): Promise<string> => {
+    try {
+      const s = await stat(file, { bigint: true });
+      return `${s.ino}:${s.size}:${s.mtimeNs}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+      throw storeError('read', file, err);
+    }
+  };
+
+  /** Re-reads the file when another process replaced it since we last read or wrote it. */
+  const refresh = async () => {
+    const now = await fileStamp();
+    if (now === stamp) return;
+    try {
+      await db.read();
+    } catch (err) {
+      throw storeError('read', file, err);
+    }
+    if (db.data?.format !== 'razor-store/1' || typeof db.data.collections !== 'object') {
+      throw new RazorError('StoreUnavailable', `${file} is not a razor store (no "format": "razor-store/1")`);
+    }
+    stamp = now;
+  };
+
+  const lockOpts = { timeoutMs: opts.lockTimeoutMs ?? 30_000 };
+  const held = await acquireLock(file, lockOpts);
+  try {
+    await removeStaleTemps(file);
+  } finally {
+    await held.release();
+  }
+
+  const store: Store = {
+    location: file,
+    async read(fn) {
+      await refresh();
+      return fn(reader(db.data));
+    },
+    write(fn) {
+      const run = async () => {
+        const lock = await acquireLock(file, lockOpts);
+        try {
+          await refresh();
+          const before = db.data;
+          const overlay: Overlay = new Map();
+          const result = await fn(writer(before, overlay));
+          if (overlay.size === 0) return result;
+          db.data = applyOverlay(before, overlay);
+          try {
+            await db.write();
+          } catch (err) {
+            db.data = before;
+            stamp = '';
+            throw storeError('write', file, err);
+          }
+          // We still hold the lock, so the file on disk is the one we just wrote.
+          stamp = await fileStamp();
+          return result;
+        } finally {
+          await lock.release();
+        }
+      };
+      const next = chain.then(run, run);
+      chain = next.catch(() => undefined);
+      return next;
+    },
+    async close() {
+      await chain;
+    },
+  };
+  return store;
+}

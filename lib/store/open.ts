@@ -1,0 +1,18 @@
+/** Opens the configured store lazily: commands that never touch data never touch the disk. */
+import { openJsonStore } from './json-store.js';
+import type { Store } from './store.js';
+import type { Config } from '../config.js';
+
+/** A Store that opens the configured backend on first use. */
+export function lazyStore(config: Config): Store {
+  let opened: Promise<Store> | undefined;
+  const get = () => (opened ??= openJsonStore(config.values.persist_path));
+  return {
+    location: config.values.persist_path,
+    read: async (fn) => (await get()).read(fn),
+    write: async (fn) => (await get()).write(fn),
+    close: async () => {
+      if (opened) await (await opened).close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The Store interface every backend implements (the embedded JSON file now, PostgreSQL later).
+ * All access goes through a transaction: `read` sees one consistent snapshot, `write` is an atomic
+ * read-modify-write — either every `put`/`remove` in it lands or none does.
+ */
+import type { RefCollection } from '../fields.js';
+
+/** Collections of the store: the slices' own plus `meta` (the policy table and counters). */
+export type Collection = RefCollection | 'meta';
+
+/** Every collection, in a fixed order. */
+export const COLLECTIONS: readonly Collection[] = [
+  'node',
+  'policy',
+  'model',
+  'broker',
+  'tag',
+  'active_model',
+  'image',
+  'bmc',
+  'meta',
+];
+
+/** A stored object. Every document has a uuid; the rest is the slice's business. */
+export interface Doc {
+  uuid: string;
+  [key: string]: unknown;
+}
+
+/** Read access inside a transaction. Returned documents are copies: mutating them changes nothing. */
+export interface StoreReader {
+  get<T extends Doc = Doc>(collection: Collection, uuid: string): Promise<T | undefined>;
+  all<T extends Doc = Doc>(collection: Collection): Promise<T[]>;
+  /** UUIDs in the collection that contain `fragment` (the original's unique-substring lookup). */
+  matchUuid(collection: Collection, fragment: string): Promise<string[]>;
+  count(collection: Collection): Promise<number>;
+}
+
+/** Write access inside a transaction; changes are visible to later reads of the same transaction. */
+export interface StoreWriter extends StoreReader {
+  put(collection: Collection, doc: Doc): Promise<void>;
+  remove(collection: Collection, uuid: string): Promise<boolean>;
+}
+
+/** A razor store. */
+export interface Store {
+  /** Where the data lives, for messages (`/root/.razor/razor.json`). */
+  readonly location: string;
+  read<T>(fn: (r: StoreReader) => Promise<T>): Promise<T>;
+  write<T>(fn: (w: StoreWriter) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,89 @@
+/**
+ * The original's tag rules: a rule's matchers are ANDed over a node's facts; a matching rule adds
+ * its tag, with `%V=key-%` replaced by the fact's value and `%R=regex:key-%` by the first match,
+ * then sanitised. Built-in system rules add `cpus_N`, `memsize_X`, `nics_N`, the bus vendor and
+ * `<virtual>_vm`.
+ */
+
+/** One matcher of a tag rule. */
+export interface TagMatcher {
+  uuid: string;
+  key: string;
+  compare: 'equal' | 'like';
+  value: string;
+  inverse: boolean;
+}
+
+/** A tag rule as stored. */
+export interface TagRule {
+  uuid: string;
+  name: string;
+  tag: string;
+  matchers: TagMatcher[];
+}
+
+/** Facts reported by a node (the Microkernel's attributes hash). */
+export type Facts = Readonly<Record<string, unknown>>;
+
+const factText = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+
+/** Does one matcher pass? A missing fact is the empty string (the original's quirk, kept on purpose). */
+export function matcherPasses(m: TagMatcher, facts: Facts): boolean {
+  const v = facts[m.key];
+  let ok: boolean;
+  if (m.compare === 'equal') ok = v !== undefined && factText(v) === m.value;
+  else {
+    try {
+      ok = new RegExp(m.value).test(factText(v));
+    } catch {
+      ok = false;
+    }
+  }
+  return m.inverse ? !ok : ok;
+}
+
+/** Does a rule match? A rule without matchers never does. */
+export function rulePasses(rule: Pick<TagRule, 'matchers'>, facts: Facts): boolean {
+  return rule.matchers.length > 0 && rule.matchers.every((m) => matcherPasses(m, facts));
+}
+
+/** Renders a tag template (`%V=key-%`, `%R=regex:key-%`) and removes characters outside `[\w%=\-\\+]`. */
+export function renderTag(template: string, facts: Facts): string {
+  const withValues = template
+    .replace(/%V=(.+?)-%/g, (_m, key: string) => factText(facts[key]))
+    .replace(/%R=(.+?):(.+?)-%/g, (_m, re: string, key: string) => {
+      try {
+        return new RegExp(re).exec(factText(facts[key]))?.[0] ?? '';
+      } catch {
+        return '';
+      }
+    });
+  return withValues.replace(/[^\w%=\-\\+]/g, '');
+}
+
+const sys = (tag: string, key: string, compare: 'equal' | 'like', value: string): TagRule => ({
+  uuid: `system:${key}`,
+  name: `system rule ${tag}`,
+  tag,
+  matchers: [{ uuid: `system:${key}`, key, compare, value, inverse: false }],
+});
+
+/** The built-in system rules (the original's `system_rules/*.json`). */
+export const SYSTEM_RULES: readonly TagRule[] = [
+  sys('cpus_%V=mk_hw_cpu_count-%', 'mk_hw_cpu_count', 'like', '\\d+'),
+  sys('%V=mk_hw_bus_vendor-%', 'mk_hw_bus_vendor', 'like', '\\w+'),
+  sys('memsize_%V=mk_hw_mem_size-%', 'mk_hw_mem_size', 'like', '\\w+'),
+  sys('nics_%V=mk_hw_nic_count-%', 'mk_hw_nic_count', 'like', '\\d+'),
+  sys('%V=virtual-%_vm', 'is_virtual', 'equal', 'true'),
+];
+
+/** A node's tags: every matching rule's rendered tag, system rules first, without duplicates. */
+export function nodeTags(rules: readonly TagRule[], facts: Facts): string[] {
+  const tags = new Set<string>();
+  for (const rule of [...SYSTEM_RULES, ...rules]) {
+    if (!rulePasses(rule, facts)) continue;
+    const tag = renderTag(rule.tag, facts);
+    if (tag !== '') tags.add(tag);
+  }
+  return [...tags];
+}

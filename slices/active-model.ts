@@ -1,0 +1,101 @@
+/** The `active_model` slice: a node bound to a policy, following its install (reference §1.6). */
+import { field } from '../lib/fields.js';
+import { defineSlice, defineVerb } from '../lib/spec.js';
+import { crudVerbs, mustGet } from '../lib/crud.js';
+import type { Doc } from '../lib/store/store.js';
+
+/** One entry of an active model's log. */
+export interface ActiveModelLogEntry {
+  at: string;
+  old_state: string;
+  state: string;
+  action: string;
+  result: string;
+}
+
+/** An active model as stored (created when a policy binds a node). */
+export interface ActiveModelDoc extends Doc {
+  policy_uuid: string;
+  node_uuid: string;
+  label: string;
+  state: string;
+  counter: number;
+  hostname: string;
+  bound_at: string;
+  model: Record<string, unknown>;
+  broker: Record<string, unknown> | null;
+  log: ActiveModelLogEntry[];
+}
+
+const logRows = (am: ActiveModelDoc) =>
+  am.log.map((e) => ({
+    active_model: am.uuid,
+    node_uuid: am.node_uuid,
+    at: e.at,
+    state: e.old_state === e.state ? e.state : `${e.old_state}=>${e.state}`,
+    action: e.action,
+    result: e.result,
+  }));
+
+/** The active_model slice. */
+export const activeModelSlice = defineSlice({
+  name: 'active_model',
+  summary: 'Active models: nodes bound to a policy and the state of their install',
+  collection: 'active_model',
+  filterable: ['uuid', 'policy_uuid', 'node_uuid', 'label', 'state', 'hostname', 'counter'],
+  table: [
+    { header: 'Label', value: (o) => o.label },
+    { header: 'State', value: (o) => o.state },
+    { header: 'Node UUID', value: (o) => o.node_uuid },
+    { header: 'Broker', value: (o) => (o.broker as { name?: string } | null)?.name ?? 'none' },
+    { header: 'Bind #', value: (o) => o.counter },
+    { header: 'UUID', value: (o) => o.uuid },
+  ],
+  item: [
+    { header: 'UUID', value: (o) => o.uuid },
+    { header: 'Label', value: (o) => o.label },
+    { header: 'Node UUID', value: (o) => o.node_uuid },
+    { header: 'Policy UUID', value: (o) => o.policy_uuid },
+    { header: 'Model Label', value: (o) => (o.model as { label?: string }).label },
+    { header: 'Hostname', value: (o) => o.hostname },
+    { header: 'Current State', value: (o) => o.state },
+    { header: 'Broker Target', value: (o) => (o.broker as { name?: string } | null)?.name ?? 'none' },
+    { header: 'Bound Number', value: (o) => o.counter },
+    { header: 'Bind Time', value: (o) => o.bound_at },
+  ],
+  verbs: [
+    ...crudVerbs({ slice: 'active_model', collection: 'active_model', noun: 'active model' }).map((v) =>
+      v.name === 'remove'
+        ? { ...v, summary: 'Unbind a node: it is rediscovered and may be bound again on its next boot' }
+        : v,
+    ),
+    defineVerb({
+      name: 'logs',
+      summary: "Show an active model's log: every state change and callback",
+      fields: { uuid: field.uuid('active_model', { help: 'UUID of the active model', required: true }) },
+      positional: ['uuid'],
+      forms: [':uuid logs', 'get :uuid logs'],
+      success: 'ok',
+      http: null,
+      view: 'table',
+      sample: { uuid: '{active_model}' },
+      handler: async (input, ctx) =>
+        logRows(
+          await ctx.store.read((r) => mustGet<ActiveModelDoc>(r, 'active_model', input.uuid as string)),
+        ),
+    }),
+    defineVerb({
+      name: 'logview',
+      summary: 'Show the logs of every active model, merged by time',
+      fields: {},
+      success: 'ok',
+      http: null,
+      view: 'table',
+      sample: {},
+      handler: async (_input, ctx) =>
+        (await ctx.store.read((r) => r.all<ActiveModelDoc>('active_model')))
+          .flatMap(logRows)
+          .sort((a, b) => a.at.localeCompare(b.at)),
+    }),
+  ],
+});

@@ -1,0 +1,137 @@
+/** The `bmc` slice: baseboard management controllers and power control through ipmitool (reference §1.11). */
+import { execFile } from 'node:child_process';
+import { RazorError } from '../lib/errors.js';
+import { field } from '../lib/fields.js';
+import { defineSlice, defineVerb } from '../lib/spec.js';
+import { created, crudVerbs, mustGet } from '../lib/crud.js';
+import type { Doc } from '../lib/store/store.js';
+import type { Config } from '../lib/config.js';
+
+/** A BMC as stored. */
+export interface BmcDoc extends Doc {
+  mac: string;
+  ip: string;
+  power_state: string;
+  updated_at: string;
+}
+
+const MAC = /^([0-9A-Fa-f]{2}[:-]?){5}[0-9A-Fa-f]{2}$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+const ACTIONS: Record<string, { cmd: string; done: string }> = {
+  on: { cmd: 'on', done: 'now powering on' },
+  off: { cmd: 'off', done: 'now powering off' },
+  cycle: { cmd: 'cycle', done: 'now power cycling' },
+  reset: { cmd: 'reset', done: 'now resetting' },
+};
+
+function ipmitool(config: Config, ip: string, args: string[]): Promise<string> {
+  const { default_ipmi_username: user, default_ipmi_password: pass } = config.values;
+  return new Promise((resolve, reject) => {
+    execFile(
+      'ipmitool',
+      ['-I', 'lanplus', '-H', ip, '-U', user, '-E', ...args],
+      { timeout: 10_000, env: { ...process.env, IPMI_PASSWORD: pass } },
+      (err, stdout, stderr) => {
+        if (err) {
+          const why =
+            (err as NodeJS.ErrnoException).code === 'ENOENT'
+              ? 'ipmitool is not installed'
+              : stderr.trim() || err.message;
+          reject(new RazorError('CommandFailed', `ipmitool ${args.join(' ')} on ${ip} failed: ${why}`));
+        } else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** The bmc slice. */
+export const bmcSlice = defineSlice({
+  name: 'bmc',
+  summary: 'BMCs: out-of-band power control of nodes (IPMI)',
+  collection: 'bmc',
+  filterable: ['uuid', 'mac', 'ip', 'power_state'],
+  table: [
+    { header: 'MAC-Addr', value: (o) => o.mac },
+    { header: 'IP-Addr', value: (o) => o.ip },
+    { header: 'Power', value: (o) => o.power_state },
+    { header: 'UUID', value: (o) => o.uuid },
+  ],
+  item: [
+    { header: 'UUID', value: (o) => o.uuid },
+    { header: 'MAC-Addr', value: (o) => o.mac },
+    { header: 'IP-Addr', value: (o) => o.ip },
+    { header: 'Power', value: (o) => o.power_state },
+    { header: 'Updated', value: (o) => o.updated_at },
+  ],
+  verbs: [
+    ...crudVerbs({ slice: 'bmc', collection: 'bmc', noun: 'BMC' }),
+    defineVerb({
+      name: 'register',
+      summary: 'Register a BMC by its MAC and IP address (updates the IP if the MAC is known)',
+      fields: {
+        ip_address: field.string({
+          help: 'IPv4 address of the BMC',
+          short: 'i',
+          required: true,
+          pattern: IPV4,
+          patternHelp: 'must be an IPv4 address',
+        }),
+        mac_address: field.string({
+          help: 'MAC address of the BMC',
+          short: 'm',
+          required: true,
+          pattern: MAC,
+          patternHelp: 'must be a MAC address like 00:11:22:33:44:55',
+        }),
+      },
+      success: 'created',
+      http: 'POST',
+      view: 'item',
+      sample: { ip_address: '192.168.1.50', mac_address: '00:25:90:aa:bb:cc' },
+      handler: async (input, ctx) =>
+        ctx.store.write(async (w) => {
+          const mac = (input.mac_address as string).replace(/[:-]/g, '').toUpperCase();
+          const existing = (await w.all<BmcDoc>('bmc')).find((b) => b.mac === mac);
+          const base = existing ?? { ...created(ctx), mac, power_state: 'unknown' };
+          const doc: BmcDoc = {
+            ...base,
+            ip: input.ip_address as string,
+            updated_at: ctx.clock().toISOString(),
+          };
+          await w.put('bmc', doc);
+          return doc;
+        }),
+    }),
+    defineVerb({
+      name: 'update',
+      summary: 'Change the power state of a node through its BMC',
+      fields: {
+        uuid: field.uuid('bmc', { help: 'UUID of the BMC', required: true }),
+        power_state: field.enum(['on', 'off', 'cycle', 'reset'], {
+          help: 'on, off, cycle or reset',
+          short: 'p',
+          required: true,
+        }),
+      },
+      positional: ['uuid'],
+      forms: [':uuid update'],
+      success: 'updated',
+      http: 'PUT',
+      view: 'text',
+      sample: null,
+      handler: async (input, ctx) => {
+        const bmc = await ctx.store.read((r) => mustGet<BmcDoc>(r, 'bmc', input.uuid as string));
+        const action = ACTIONS[input.power_state as string] as { cmd: string; done: string };
+        await ipmitool(ctx.config, bmc.ip, ['chassis', 'power', action.cmd]);
+        await ctx.store.write(async (w) => {
+          const doc = await mustGet<BmcDoc>(w, 'bmc', bmc.uuid);
+          doc.power_state = action.cmd === 'off' ? 'off' : 'on';
+          doc.updated_at = ctx.clock().toISOString();
+          await w.put('bmc', doc);
+        });
+        return `node '${bmc.uuid}' ${action.done}`;
+      },
+    }),
+  ],
+});

@@ -1,0 +1,167 @@
+/** The `broker` slice: where an installed node is handed off to (Puppet, Chef, a script) (reference §1.9, §8). */
+import { RazorError } from '../lib/errors.js';
+import { field } from '../lib/fields.js';
+import { defineSlice, defineVerb } from '../lib/spec.js';
+import { created, crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
+import { applyMetadata, redactMetadata } from '../lib/metadata.js';
+import type { BrokerPlugin, Catalog } from '../lib/catalog.js';
+import type { Doc } from '../lib/store/store.js';
+
+/** A broker as stored. */
+export interface BrokerDoc extends Doc {
+  name: string;
+  description: string;
+  plugin: string;
+  metadata: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+}
+
+const errors = { missing: 'MissingBrokerMetadata', invalid: 'InvalidBrokerMetadata' } as const;
+
+function plugin(catalog: Catalog, name: string): BrokerPlugin {
+  const p = catalog.brokerPlugins.get(name);
+  if (!p) {
+    const known = [...catalog.brokerPlugins.keys()].join(', ');
+    throw new RazorError('InvalidPlugin', `unknown broker plugin '${name}'; known: ${known}`);
+  }
+  return p;
+}
+
+const present: Presenter = async (doc, ctx) => {
+  const b = doc as BrokerDoc;
+  return { ...b, metadata: redactMetadata(ctx.catalog.brokerPlugins.get(b.plugin)?.metadata, b.metadata) };
+};
+
+const metadataHelp =
+  'Values for the plugin\'s metadata as JSON, e.g. {"server":"puppet.example.com"} (see \'razor broker plugins\')';
+
+/** The broker slice. */
+export const brokerSlice = defineSlice({
+  name: 'broker',
+  summary: 'Brokers: hand installed nodes to Puppet, Chef or a script',
+  collection: 'broker',
+  filterable: ['uuid', 'name', 'description', 'plugin', 'metadata'],
+  table: [
+    { header: 'Name', value: (o) => o.name },
+    { header: 'Description', value: (o) => o.description },
+    { header: 'Plugin', value: (o) => o.plugin },
+    { header: 'UUID', value: (o) => o.uuid },
+  ],
+  item: [
+    { header: 'Name', value: (o) => o.name },
+    { header: 'Description', value: (o) => o.description },
+    { header: 'Plugin', value: (o) => o.plugin },
+    { header: 'UUID', value: (o) => o.uuid },
+    { header: 'Metadata', value: (o) => o.metadata },
+  ],
+  verbs: [
+    ...crudVerbs({
+      slice: 'broker',
+      collection: 'broker',
+      noun: 'broker',
+      present,
+      beforeRemove: async (doc, r) => {
+        const users = (await r.all('policy')).filter((p) => p.broker_uuid === doc.uuid);
+        if (users.length) {
+          throw new RazorError(
+            'CouldNotRemove',
+            `broker ${doc.uuid} is used by policy ${users.map((p) => p.uuid).join(', ')}; change those first`,
+          );
+        }
+      },
+    }),
+    defineVerb({
+      name: 'plugins',
+      summary: 'List the broker plugins',
+      fields: {},
+      forms: ['plugin', 't', 'get plugins'],
+      success: 'ok',
+      http: 'GET',
+      view: 'table',
+      command: 'get_broker_plugins',
+      sample: {},
+      handler: async (_input, ctx) =>
+        [...ctx.catalog.brokerPlugins.values()].map((p) => ({
+          plugin: p.name,
+          description: p.description,
+          metadata: Object.keys(p.metadata).join(', '),
+        })),
+    }),
+    defineVerb({
+      name: 'add',
+      summary: 'Create a broker',
+      fields: {
+        plugin: field.string({
+          help: 'Broker plugin: puppet, chef, script or noop',
+          short: 'p',
+          required: true,
+        }),
+        name: field.string({ help: 'A name for the broker', short: 'n', required: true }),
+        description: field.string({ help: 'What this broker is for', short: 'd', required: true }),
+        req_metadata_hash: field.json({ help: metadataHelp, short: 'r' }),
+      },
+      success: 'created',
+      http: 'POST',
+      view: 'item',
+      sample: {
+        plugin: 'puppet',
+        name: 'puppet-prod',
+        description: 'Production Puppet server',
+        req_metadata_hash: { server: 'puppet.example.com', broker_version: '8.10.0' },
+      },
+      handler: async (input, ctx) => {
+        const p = plugin(ctx.catalog, input.plugin as string);
+        const metadata = applyMetadata(
+          p.metadata,
+          (input.req_metadata_hash ?? {}) as Record<string, unknown>,
+          errors,
+        );
+        const doc: BrokerDoc = {
+          ...created(ctx),
+          name: input.name as string,
+          description: input.description as string,
+          plugin: p.name,
+          metadata,
+        };
+        await ctx.store.write((w) => w.put('broker', doc));
+        return [await ctx.store.read((r) => present(doc, ctx, r))];
+      },
+    }),
+    defineVerb({
+      name: 'update',
+      summary: 'Change a broker',
+      description: 'Metadata keys you leave out keep their current values.',
+      fields: {
+        uuid: field.uuid('broker', { help: 'UUID of the broker', required: true }),
+        name: field.string({ help: 'New name', short: 'n' }),
+        description: field.string({ help: 'New description', short: 'd' }),
+        req_metadata_hash: field.json({ help: metadataHelp, short: 'r' }),
+      },
+      positional: ['uuid'],
+      success: 'updated',
+      http: 'PUT',
+      view: 'item',
+      sample: {
+        uuid: '{broker}',
+        name: 'puppet-staging',
+        description: 'Staging',
+        req_metadata_hash: { server: 'p2' },
+      },
+      handler: async (input, ctx) =>
+        ctx.store.write(async (w) => {
+          const doc = await mustGet<BrokerDoc>(w, 'broker', input.uuid as string);
+          if (input.name !== undefined) doc.name = input.name as string;
+          if (input.description !== undefined) doc.description = input.description as string;
+          if (input.req_metadata_hash !== undefined) {
+            const p = plugin(ctx.catalog, doc.plugin);
+            const given = input.req_metadata_hash as Record<string, unknown>;
+            doc.metadata = applyMetadata(p.metadata, given, errors, doc.metadata);
+          }
+          doc.updated_at = ctx.clock().toISOString();
+          await w.put('broker', doc);
+          return [await present(doc, ctx, w)];
+        }),
+    }),
+  ],
+});

@@ -1,0 +1,56 @@
+/** The `config` slice (hidden, not served over REST): the effective configuration and the iPXE chain script. */
+import { defineSlice, defineVerb } from '../lib/spec.js';
+import { REDACTED } from '../lib/metadata.js';
+
+const SECRET_KEYS = new Set(['default_ipmi_password']);
+
+/** The config slice. */
+export const configSlice = defineSlice({
+  name: 'config',
+  summary: 'Show the effective configuration and the iPXE chain script',
+  hidden: true,
+  http: false,
+  table: [
+    { header: 'Key', value: (o) => o.key },
+    { header: 'Value', value: (o) => o.value },
+    { header: 'Source', value: (o) => o.source },
+  ],
+  verbs: [
+    defineVerb({
+      name: 'read',
+      summary: 'Show every configuration key, its value and where the value came from',
+      description:
+        'Sources, lowest first: default, derived (computed from other keys), file ($RAZOR_HOME/config.yaml), env (RAZOR_<KEY>), flag.',
+      fields: {},
+      forms: ['', 'default', 'get'],
+      success: 'ok',
+      http: null,
+      view: 'table',
+      sample: {},
+      handler: async (_input, ctx) =>
+        Object.entries(ctx.config.values)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, value]) => ({
+            key,
+            value: SECRET_KEYS.has(key) ? REDACTED : value,
+            source: ctx.config.sources[key as keyof typeof ctx.config.sources],
+          })),
+    }),
+    defineVerb({
+      name: 'ipxe',
+      summary: 'Print the iPXE chain script to serve over TFTP as razor.ipxe',
+      description: 'It runs DHCP on net0..net7 and chains to this server with every MAC as hw_id.',
+      fields: {},
+      success: 'ok',
+      http: null,
+      contentType: 'text/plain',
+      view: 'text',
+      sample: {},
+      handler: async (_input, ctx) => {
+        const { image_svc_host: host, api_port: port, mk_checkin_interval: wait } = ctx.config.values;
+        const render = await ctx.template('ipxe/razor.ipxe.hbs');
+        return render({ api_url: `http://${host}:${port}`, retry_seconds: Math.min(wait, 15) });
+      },
+    }),
+  ],
+});

@@ -1,0 +1,212 @@
+/** The `model` slice: OS install recipes configured from a model type (reference §1.7, §6). */
+import { RazorError } from '../lib/errors.js';
+import { field } from '../lib/fields.js';
+import { defineSlice, defineVerb } from '../lib/spec.js';
+import { created, crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
+import { applyMetadata, redactMetadata } from '../lib/metadata.js';
+import { sha512Crypt, isSha512Crypt } from '../lib/crypt.js';
+import type { Catalog, ModelType } from '../lib/catalog.js';
+import type { Doc, StoreReader } from '../lib/store/store.js';
+
+/** A model as stored. */
+export interface ModelDoc extends Doc {
+  label: string;
+  type: string;
+  template: string;
+  description: string;
+  image_uuid: string;
+  metadata: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+}
+
+const errors = { missing: 'MissingModelMetadata', invalid: 'InvalidModelMetadata' } as const;
+
+function modelType(catalog: Catalog, name: string): ModelType {
+  const t = catalog.modelTypes.get(name);
+  if (!t || t.hidden) {
+    const known = [...catalog.modelTypes.keys()].join(', ');
+    throw new RazorError('InvalidModelTemplate', `unknown model template '${name}'; known: ${known}`);
+  }
+  return t;
+}
+
+/** Hashes secret password values so only crypt hashes are ever stored. */
+function hashSecrets(t: ModelType, metadata: Record<string, string>): Record<string, string> {
+  const out = { ...metadata };
+  for (const [k, spec] of Object.entries(t.metadata)) {
+    if (spec.secret && k.endsWith('password') && out[k] !== undefined && !isSha512Crypt(out[k])) {
+      out[k] = sha512Crypt(out[k]);
+    }
+  }
+  return out;
+}
+
+async function checkImage(r: StoreReader, t: ModelType, imageUuid: string): Promise<void> {
+  const image = await mustGet(r, 'image', imageUuid);
+  if (image.type !== t.image_prefix) {
+    throw new RazorError(
+      'InvalidImageType',
+      `image ${imageUuid} is a '${String(image.type)}' image; model template ${t.name} needs an '${t.image_prefix}' image`,
+    );
+  }
+}
+
+const present: Presenter = async (doc, ctx) => {
+  const m = doc as ModelDoc;
+  return { ...m, metadata: redactMetadata(ctx.catalog.modelTypes.get(m.type)?.metadata, m.metadata) };
+};
+
+const crud = { slice: 'model', collection: 'model', noun: 'model', present } as const;
+
+const metadataHelp =
+  'Values for the model template\'s metadata as JSON, e.g. {"hostname_prefix":"web","root_password":"…"} (see \'razor model templates\')';
+
+/** The model slice. */
+export const modelSlice = defineSlice({
+  name: 'model',
+  summary: 'Models: an OS install recipe (template + image + metadata)',
+  collection: 'model',
+  filterable: ['uuid', 'label', 'type', 'template', 'description', 'image_uuid', 'metadata'],
+  table: [
+    { header: 'Label', value: (o) => o.label },
+    { header: 'Template', value: (o) => o.template },
+    { header: 'Type', value: (o) => o.type },
+    { header: 'Description', value: (o) => o.description },
+    { header: 'UUID', value: (o) => o.uuid },
+  ],
+  item: [
+    { header: 'UUID', value: (o) => o.uuid },
+    { header: 'Label', value: (o) => o.label },
+    { header: 'Template', value: (o) => o.template },
+    { header: 'Type', value: (o) => o.type },
+    { header: 'Description', value: (o) => o.description },
+    { header: 'Image UUID', value: (o) => o.image_uuid },
+    { header: 'Metadata', value: (o) => o.metadata },
+  ],
+  verbs: [
+    ...crudVerbs({
+      ...crud,
+      beforeRemove: async (doc, r) => {
+        const users = (await r.all('policy')).filter((p) => p.model_uuid === doc.uuid);
+        if (users.length) {
+          throw new RazorError(
+            'CouldNotRemove',
+            `model ${doc.uuid} is used by policy ${users.map((p) => p.uuid).join(', ')}; remove or change those first`,
+          );
+        }
+      },
+    }),
+    defineVerb({
+      name: 'templates',
+      summary: 'List the model templates (OS types) razor can install',
+      fields: {},
+      forms: ['template', 'temp', 'types', 'get templates'],
+      success: 'ok',
+      http: 'GET',
+      view: 'table',
+      command: 'get_model_templates',
+      sample: {},
+      handler: async (_input, ctx) =>
+        [...ctx.catalog.modelTypes.values()]
+          .filter((t) => !t.hidden)
+          .map((t) => ({
+            name: t.name,
+            description: t.description,
+            template: t.policy_template,
+            image_type: t.image_prefix,
+            metadata: Object.keys(t.metadata).join(', '),
+          })),
+    }),
+    defineVerb({
+      name: 'add',
+      summary: 'Create a model',
+      description:
+        'Metadata the template needs is taken from --req-metadata-hash (or the JSON); defaults fill the rest.',
+      fields: {
+        template: field.string({
+          help: 'Model template (OS type), e.g. debian_bookworm',
+          short: 't',
+          required: true,
+        }),
+        label: field.string({ help: 'A label for the model', short: 'l', required: true }),
+        image_uuid: field.uuid('image', {
+          help: 'UUID of the OS image to install from',
+          short: 'i',
+          required: true,
+        }),
+        req_metadata_hash: field.json({ help: metadataHelp, short: 'r' }),
+      },
+      success: 'created',
+      http: 'POST',
+      view: 'item',
+      sample: {
+        template: 'debian_bookworm',
+        label: 'bookworm-web',
+        image_uuid: '{image}',
+        req_metadata_hash: {
+          hostname_prefix: 'web',
+          domainname: 'example.com',
+          root_password: 'secret-pass',
+        },
+      },
+      handler: async (input, ctx) => {
+        const t = modelType(ctx.catalog, input.template as string);
+        const given = (input.req_metadata_hash ?? {}) as Record<string, unknown>;
+        const metadata = hashSecrets(t, applyMetadata(t.metadata, given, errors));
+        return ctx.store.write(async (w) => {
+          await checkImage(w, t, input.image_uuid as string);
+          const doc: ModelDoc = {
+            ...created(ctx),
+            label: input.label as string,
+            type: t.name,
+            template: t.policy_template,
+            description: t.description,
+            image_uuid: input.image_uuid as string,
+            metadata,
+          };
+          await w.put('model', doc);
+          return [await present(doc, ctx, w)];
+        });
+      },
+    }),
+    defineVerb({
+      name: 'update',
+      summary: 'Change a model',
+      description: 'Metadata keys you leave out keep their current values.',
+      fields: {
+        uuid: field.uuid('model', { help: 'UUID of the model', required: true }),
+        label: field.string({ help: 'New label', short: 'l' }),
+        image_uuid: field.uuid('image', { help: 'New image UUID', short: 'i' }),
+        req_metadata_hash: field.json({ help: metadataHelp, short: 'r' }),
+      },
+      positional: ['uuid'],
+      success: 'updated',
+      http: 'PUT',
+      view: 'item',
+      sample: {
+        uuid: '{model}',
+        label: 'bookworm-db',
+        image_uuid: '{image}',
+        req_metadata_hash: { hostname_prefix: 'db' },
+      },
+      handler: async (input, ctx) =>
+        ctx.store.write(async (w) => {
+          const doc = await mustGet<ModelDoc>(w, 'model', input.uuid as string);
+          const t = modelType(ctx.catalog, doc.type);
+          if (input.label !== undefined) doc.label = input.label as string;
+          if (input.image_uuid !== undefined) {
+            await checkImage(w, t, input.image_uuid as string);
+            doc.image_uuid = input.image_uuid as string;
+          }
+          if (input.req_metadata_hash !== undefined) {
+            const given = input.req_metadata_hash as Record<string, unknown>;
+            doc.metadata = hashSecrets(t, applyMetadata(t.metadata, given, errors, doc.metadata));
+          }
+          doc.updated_at = ctx.clock().toISOString();
+          await w.put('model', doc);
+          return [await present(doc, ctx, w)];
+        }),
+    }),
+  ],
+});
