@@ -22,5 +22,6 @@ export async function buildDeps(
     template: templateLoader(templates),
     clock: () => new Date(),
     newUuid,
+    env,
   };
 }

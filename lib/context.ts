@@ -15,6 +15,8 @@ export interface Deps {
   readonly template: (name: string) => Promise<Template>;
   readonly clock: () => Date;
   readonly newUuid: () => string;
+  /** The environment child processes (ipmitool, …) run with. */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /** What one verb call sees: the deps plus how it was invoked. */

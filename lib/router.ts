@@ -22,26 +22,34 @@ export function verbForms(verb: VerbSpec): string[] {
   return [canonicalForm(verb), ...(verb.forms ?? [])];
 }
 
+/**
+ * Matches one form. More literal words win; between equal literals a complete match beats a
+ * partial one. A match is partial when the words stop before trailing placeholders (`policy update`
+ * without its uuid): the verb is still chosen, and validation names the missing argument.
+ */
 function matchForm(
   form: string,
   words: readonly string[],
 ): { score: number; values: Route['values'] } | null {
   const parts = form === '' ? [] : form.split(' ');
   const values: Route['values'] = {};
-  let score = 0;
+  let literals = 0;
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i] as string;
     if (p.startsWith('*')) {
       values[p.slice(1)] = words.slice(i);
-      return { score, values };
+      return { score: literals * 2 + 1, values };
     }
     const w = words[i];
-    if (w === undefined) return null;
+    if (w === undefined) {
+      const onlyPlaceholdersLeft = parts.slice(i).every((x) => x.startsWith(':') || x.startsWith('*'));
+      return onlyPlaceholdersLeft && literals > 0 ? { score: literals * 2, values } : null;
+    }
     if (p.startsWith(':')) values[p.slice(1)] = w;
-    else if (p === w) score++;
+    else if (p === w) literals++;
     else return null;
   }
-  return parts.length === words.length ? { score, values } : null;
+  return parts.length === words.length ? { score: literals * 2 + 1, values } : null;
 }
 
 /** Picks the verb of `slice` that `words` name, or undefined when none does. */

@@ -25,13 +25,13 @@ const ACTIONS: Record<string, { cmd: string; done: string }> = {
   reset: { cmd: 'reset', done: 'now resetting' },
 };
 
-function ipmitool(config: Config, ip: string, args: string[]): Promise<string> {
+function ipmitool(config: Config, env: NodeJS.ProcessEnv, ip: string, args: string[]): Promise<string> {
   const { default_ipmi_username: user, default_ipmi_password: pass } = config.values;
   return new Promise((resolve, reject) => {
     execFile(
       'ipmitool',
       ['-I', 'lanplus', '-H', ip, '-U', user, '-E', ...args],
-      { timeout: 10_000, env: { ...process.env, IPMI_PASSWORD: pass } },
+      { timeout: 10_000, env: { ...env, IPMI_PASSWORD: pass } },
       (err, stdout, stderr) => {
         if (err) {
           const why =
@@ -119,11 +119,11 @@ export const bmcSlice = defineSlice({
       success: 'updated',
       http: 'PUT',
       view: 'text',
-      sample: null,
+      sample: { uuid: '{bmc}', power_state: 'cycle' },
       handler: async (input, ctx) => {
         const bmc = await ctx.store.read((r) => mustGet<BmcDoc>(r, 'bmc', input.uuid as string));
         const action = ACTIONS[input.power_state as string] as { cmd: string; done: string };
-        await ipmitool(ctx.config, bmc.ip, ['chassis', 'power', action.cmd]);
+        await ipmitool(ctx.config, ctx.env, bmc.ip, ['chassis', 'power', action.cmd]);
         await ctx.store.write(async (w) => {
           const doc = await mustGet<BmcDoc>(w, 'bmc', bmc.uuid);
           doc.power_state = action.cmd === 'off' ? 'off' : 'on';

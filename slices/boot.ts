@@ -74,6 +74,7 @@ export const bootSlice = defineSlice({
       contentType: 'text/plain',
       view: 'text',
       sample: { hw_id: '52:54:00:12:34:56_52:54:00:12:34:57', dhcp_mac: '01-52-54-00-12-34-56' },
+      moreSamples: [{ mac: '52:54:00:12:34:56' }],
       handler: async (input, ctx) => {
         const { macs, bad } = parseHwId(String(input.hw_id ?? input.mac ?? ''));
         if (bad.length)

@@ -99,7 +99,7 @@ export const brokerSlice = defineSlice({
         }),
         name: field.string({ help: 'A name for the broker', short: 'n', required: true }),
         description: field.string({ help: 'What this broker is for', short: 'd', required: true }),
-        req_metadata_hash: field.json({ help: metadataHelp, short: 'r' }),
+        req_metadata_hash: field.json({ help: metadataHelp, short: 'r', required: true }),
       },
       success: 'created',
       http: 'POST',

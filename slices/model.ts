@@ -135,7 +135,7 @@ export const modelSlice = defineSlice({
           short: 'i',
           required: true,
         }),
-        req_metadata_hash: field.json({ help: metadataHelp, short: 'r' }),
+        req_metadata_hash: field.json({ help: metadataHelp, short: 'r', required: true }),
       },
       success: 'created',
       http: 'POST',

@@ -1,0 +1,164 @@
+/**
+ * Generic contract cases for every declared verb: all fields, required only, each required field
+ * missing, an unknown field, each UUID field malformed and unknown. Built from the declarations
+ * alone, so a new verb is covered the moment it is declared.
+ */
+import { canonicalForm, routeWords, verbForms } from '../../lib/router.js';
+import { restArgv } from '../../lib/rest.js';
+import {
+  SUCCESS,
+  type HttpMethod,
+  type SliceRegistry,
+  type SliceSpec,
+  type VerbInput,
+  type VerbSpec,
+} from '../../lib/spec.js';
+import { fillPlaceholders } from './fixture.js';
+import type { ErrorKind } from '../../lib/errors.js';
+
+/** What a case expects. */
+export interface Expectation {
+  status: number;
+  /** For errors: the error kind; for successes: undefined. */
+  kind?: ErrorKind;
+  /** Text the error message must contain (the field's name). */
+  mentions?: string;
+}
+
+/** One request to make. */
+export interface Case {
+  title: string;
+  slice: SliceSpec;
+  verb: VerbSpec;
+  input: VerbInput;
+  /** Positional fields deliberately left out of the words/path. */
+  omit?: string;
+  expect: Expectation;
+}
+
+/** A UUID of the right form that names nothing. */
+export const UNKNOWN_UUID = 'Zz9Zz9Zz9Zz9Zz9Zz9Zz9Z';
+/** A value that is not a UUID at all. */
+export const BAD_UUID = 'bad*uuid';
+
+/** The success status of a verb. */
+export const okStatus = (verb: VerbSpec) =>
+  verb.contentType === 'text/plain' ? 200 : SUCCESS[verb.success].http;
+
+/** Every case for one verb. */
+export function verbCases(slice: SliceSpec, verb: VerbSpec): Case[] {
+  if (!verb.sample) return [];
+  const name = `${slice.name} ${verb.name}`;
+  const samples = [verb.sample, ...(verb.moreSamples ?? [])].map(fillPlaceholders);
+  const base = samples[0] as VerbInput;
+  const required = Object.entries(verb.fields)
+    .filter(([, f]) => f.required)
+    .map(([k]) => k);
+  const ok = { status: okStatus(verb) };
+  const cases: Case[] = samples.map((input, i) => ({
+    title: `${name}: all fields${i ? ` (${i + 1})` : ''}`,
+    slice,
+    verb,
+    input,
+    expect: ok,
+  }));
+  cases.push({
+    title: `${name}: required only`,
+    slice,
+    verb,
+    input: Object.fromEntries(required.map((k) => [k, base[k]])),
+    expect: ok,
+  });
+  for (const k of required) {
+    const input = { ...base };
+    delete input[k];
+    cases.push({
+      title: `${name}: missing ${k}`,
+      slice,
+      verb,
+      input,
+      omit: verb.positional?.includes(k) ? k : undefined,
+      expect: { status: 400, kind: 'MissingArgument', mentions: k },
+    });
+  }
+  cases.push({
+    title: `${name}: unknown field`,
+    slice,
+    verb,
+    input: { ...base, no_such_field: 'x' },
+    expect: { status: 400, kind: 'InputError', mentions: 'no_such_field' },
+  });
+  for (const [k, f] of Object.entries(verb.fields)) {
+    if (f.kind !== 'uuid') continue;
+    const withField = samples.find((s) => s[k] !== undefined) ?? base;
+    cases.push({
+      title: `${name}: malformed ${k}`,
+      slice,
+      verb,
+      input: { ...withField, [k]: BAD_UUID },
+      expect: { status: 400, kind: 'InvalidUUID', mentions: BAD_UUID },
+    });
+    cases.push({
+      title: `${name}: unknown ${k}`,
+      slice,
+      verb,
+      input: { ...withField, [k]: UNKNOWN_UUID },
+      expect: { status: 404, kind: 'NotFound', mentions: UNKNOWN_UUID },
+    });
+  }
+  return cases;
+}
+
+/** All cases of all verbs. */
+export function allCases(registry: SliceRegistry): Case[] {
+  return [...registry.values()].flatMap((s) => s.verbs.flatMap((v) => verbCases(s, v)));
+}
+
+/** The words of `form` with its placeholders filled from `input`; undefined when one has no value. */
+export function formWords(form: string, input: VerbInput): string[] | undefined {
+  const words: string[] = [];
+  for (const p of form === '' ? [] : form.split(' ')) {
+    if (p.startsWith(':') || p.startsWith('*')) {
+      const key = p.slice(1);
+      const v = input[key];
+      if (v === undefined) return undefined;
+      words.push(...(Array.isArray(v) ? v.map(String) : [String(v)]));
+    } else words.push(p);
+  }
+  return words;
+}
+
+const positionalKeys = (verb: VerbSpec) => new Set(verb.positional ?? []);
+
+/** Positionals that travel in the words/path; with one left out, all of them go in the JSON instead. */
+export const inWords = (c: Case): Set<string> => (c.omit ? new Set() : positionalKeys(c.verb));
+
+/** `-w` words and JSON for a case (canonical form; positionals in the words). */
+export function webArgv(c: Case): { words: string[]; json: VerbInput } {
+  const words = c.omit ? c.verb.name.split(' ') : (formWords(canonicalForm(c.verb), c.input) ?? []);
+  const json = Object.fromEntries(Object.entries(c.input).filter(([k]) => !inWords(c).has(k)));
+  return { words: [c.slice.name, ...words], json };
+}
+
+/**
+ * The REST path of a case: the shortest form of the verb that the daemon maps back to it
+ * (`PUT /policy/<uuid>`, `POST /tag/<t>/matcher`); the canonical form when a positional is left out.
+ */
+export function restPath(registry: SliceRegistry, c: Case): string[] | undefined {
+  const method = c.verb.http as HttpMethod;
+  if (c.omit) return [c.slice.name, ...c.verb.name.split(' ')];
+  const candidates: string[][] = [];
+  for (const form of verbForms(c.verb)) {
+    const words = formWords(form, c.input);
+    if (!words) continue;
+    candidates.push(words);
+    candidates.push(
+      words.filter((w, i) => !(['add', 'update', 'remove'].includes(w) && form.split(' ')[i] === w)),
+    );
+  }
+  const good = candidates
+    .map((w) => [c.slice.name, ...w])
+    .filter((p) => routeWords(c.slice, restArgv(registry, method, p).slice(1))?.verb === c.verb)
+    .sort((a, b) => a.length - b.length);
+  return good[0];
+}

@@ -1,0 +1,32 @@
+/** Test wiring: real dependencies (config, JSON store, catalog, templates) for a temporary RAZOR_HOME. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../lib/config.js';
+import { loadCatalog } from '../../lib/catalog.js';
+import { templateLoader } from '../../lib/render.js';
+import { openJsonStore } from '../../lib/store/json-store.js';
+import { newUuid } from '../../lib/uuid.js';
+import type { Deps } from '../../lib/context.js';
+
+/** The checkout root (this file is test/helpers/deps.ts). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The environment a test razor runs with: its own home, no colour, a fixed server address. */
+export function testEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, RAZOR_HOME: home, NO_COLOR: '1', RAZOR_IMAGE_SVC_HOST: '10.0.2.2', ...extra };
+}
+
+/** Real deps over the store in `home`. */
+export async function testDeps(home: string, env: Record<string, string> = {}): Promise<Deps> {
+  const fullEnv = testEnv(home, env);
+  const config = loadConfig({ env: fullEnv });
+  return {
+    config,
+    store: await openJsonStore(config.values.persist_path),
+    catalog: await loadCatalog(join(ROOT, 'templates')),
+    template: templateLoader(join(ROOT, 'templates')),
+    clock: () => new Date(),
+    newUuid,
+    env: fullEnv,
+  };
+}
