@@ -4,8 +4,8 @@
  * DELETE → `remove` inserted before the last path element — unless the path already names a verb
  * declared for that method (`POST /policy/enable/<uuid>`, `POST /node/register`).
  */
-import { routeWords } from './router.js';
-import type { HttpMethod, SliceRegistry } from './spec.js';
+import { routeWords, verbForms } from './router.js';
+import type { HttpMethod, SliceRegistry, SliceSpec, VerbSpec } from './spec.js';
 
 /** Longest accepted path element, as in the original. */
 export const MAX_PATH_PART = 200;
@@ -39,4 +39,27 @@ export function restArgv(registry: SliceRegistry, method: HttpMethod, parts: rea
   if (verbWord === undefined) return words.length === 0 ? [slice.name, 'default'] : [...parts];
   if (method === 'POST' || words.length === 0) return [slice.name, ...words, verbWord];
   return [slice.name, ...words.slice(0, -1), verbWord, words[words.length - 1] as string];
+}
+
+/**
+ * The shortest REST path pattern (slice first, `:name`/`*name` placeholders) that the daemon maps
+ * back to `verb` for its method — `PUT /policy/:uuid`, `POST /tag/:tag/matcher` — or undefined for
+ * verbs not served over REST.
+ */
+export function restPattern(registry: SliceRegistry, slice: SliceSpec, verb: VerbSpec): string[] | undefined {
+  if (verb.http === null || slice.http === false) return undefined;
+  const method = verb.http;
+  const filled = (words: string[]) => words.map((w) => (w.startsWith(':') || w.startsWith('*') ? 'X' : w));
+  const candidates: string[][] = [];
+  for (const form of verbForms(verb)) {
+    const words = form === '' ? [] : form.split(' ');
+    candidates.push(
+      words,
+      words.filter((w) => !['add', 'update', 'remove'].includes(w)),
+    );
+  }
+  return candidates
+    .map((w) => [slice.name, ...w])
+    .filter((p) => routeWords(slice, restArgv(registry, method, filled(p)).slice(1))?.verb === verb)
+    .sort((a, b) => a.length - b.length)[0];
 }

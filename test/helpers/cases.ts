@@ -3,8 +3,8 @@
  * missing, an unknown field, each UUID field malformed and unknown. Built from the declarations
  * alone, so a new verb is covered the moment it is declared.
  */
-import { canonicalForm, routeWords, verbForms } from '../../lib/router.js';
-import { restArgv } from '../../lib/rest.js';
+import { canonicalForm } from '../../lib/router.js';
+import { restPattern } from '../../lib/rest.js';
 import {
   SUCCESS,
   type HttpMethod,
@@ -141,24 +141,11 @@ export function webArgv(c: Case): { words: string[]; json: VerbInput } {
 }
 
 /**
- * The REST path of a case: the shortest form of the verb that the daemon maps back to it
- * (`PUT /policy/<uuid>`, `POST /tag/<t>/matcher`); the canonical form when a positional is left out.
+ * The REST path of a case: the daemon's shortest path for the verb (`PUT /policy/<uuid>`,
+ * `POST /tag/<t>/matcher`); with a positional left out, the verb's own words and the rest as JSON.
  */
 export function restPath(registry: SliceRegistry, c: Case): string[] | undefined {
-  const method = c.verb.http as HttpMethod;
   if (c.omit) return [c.slice.name, ...c.verb.name.split(' ')];
-  const candidates: string[][] = [];
-  for (const form of verbForms(c.verb)) {
-    const words = formWords(form, c.input);
-    if (!words) continue;
-    candidates.push(words);
-    candidates.push(
-      words.filter((w, i) => !(['add', 'update', 'remove'].includes(w) && form.split(' ')[i] === w)),
-    );
-  }
-  const good = candidates
-    .map((w) => [c.slice.name, ...w])
-    .filter((p) => routeWords(c.slice, restArgv(registry, method, p).slice(1))?.verb === c.verb)
-    .sort((a, b) => a.length - b.length);
-  return good[0];
+  const pattern = restPattern(registry, c.slice, c.verb);
+  return pattern && [c.slice.name, ...(formWords(pattern.slice(1).join(' '), c.input) ?? [])];
 }

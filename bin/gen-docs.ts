@@ -1,0 +1,9 @@
+/** Writes docs/cli.md from the verb declarations (`npm run docs`). */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allSlices } from '../slices/index.js';
+import { cliMarkdown } from '../lib/cli/docs.js';
+import { packageRoot } from './paths.js';
+
+writeFileSync(join(packageRoot(), 'docs', 'cli.md'), cliMarkdown(allSlices()));
+process.stdout.write('wrote docs/cli.md\n');

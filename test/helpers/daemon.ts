@@ -1,0 +1,55 @@
+/** Starts the real daemon (`./bin/razor daemon --port 0`) as a child process and finds its port. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, testEnv } from './deps.js';
+
+/** A daemon child process. */
+export interface DaemonProcess {
+  proc: ChildProcess;
+  port: number;
+  url: string;
+  output: () => string;
+  /** SIGTERM, then wait for exit; resolves with the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+/** The razor executable of this checkout. */
+export const RAZOR = join(ROOT, 'bin', 'razor');
+
+/** Starts `razor daemon` on a free loopback port with `home` as RAZOR_HOME. */
+export function startDaemon(
+  home: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<DaemonProcess> {
+  const proc = spawn(process.execPath, [RAZOR, 'daemon', '--port', '0', '--listen', '127.0.0.1', ...args], {
+    env: testEnv(home, env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d) => (out += d));
+  proc.stderr?.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`daemon did not start:\n${out}`)), 20_000);
+    const check = () => {
+      const m = /API\s+http:\/\/[^:]+:(\d+)\//.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      proc.stdout?.off('data', check);
+      const port = Number(m[1]);
+      resolve({
+        proc,
+        port,
+        url: `http://127.0.0.1:${port}`,
+        output: () => out,
+        stop: async () => {
+          if (proc.exitCode === null) proc.kill('SIGTERM');
+          return exited;
+        },
+      });
+    };
+    proc.stdout?.on('data', check);
+    void exited.then((code) => reject(new Error(`daemon exited with ${code}:\n${out}`)));
+  });
+}

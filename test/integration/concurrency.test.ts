@@ -1,0 +1,130 @@
+/**
+ * The embedded store under concurrent writers: the daemon serving 500 concurrent POSTs while four
+ * CLI processes each add 100 tag rules — every one of the 900 lands and the file stays valid JSON;
+ * and CLI writers killed with SIGKILL at random moments never leave an unreadable store.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import http from 'node:http';
+import { seedData, tempHome, writeSeed } from '../helpers/fixture.js';
+import { testEnv } from '../helpers/deps.js';
+import { RAZOR, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { openJsonStore } from '../../lib/store/json-store.js';
+
+const run = promisify(execFile);
+
+function post(url: string, agent: http.Agent, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function cliWriter(home: string, id: number, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const json = JSON.stringify({ name: `cli-${id}-${i}`, tag: `t${id}` });
+    await run(process.execPath, [RAZOR, '-w', 'tag', 'add', json], { env: testEnv(home) });
+  }
+}
+
+const names = (file: string): string[] => {
+  const data = JSON.parse(readFileSync(file, 'utf8'));
+  return Object.values(data.collections.tag ?? {}).map((t) => (t as { name: string }).name);
+};
+
+describe('daemon and CLI processes writing at once', () => {
+  let home: ReturnType<typeof tempHome>;
+  let daemon: DaemonProcess;
+  beforeAll(async () => {
+    home = tempHome();
+    daemon = await startDaemon(home.home);
+  });
+  afterAll(async () => {
+    await daemon?.stop();
+    home.cleanup();
+  });
+
+  test('500 concurrent POSTs + 4 CLI processes × 100 tag rules → all 900 stored', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 500 });
+    const posts = Array.from({ length: 500 }, (_, i) =>
+      post(`${daemon.url}/razor/api/tag`, agent, JSON.stringify({ name: `http-${i}`, tag: 'h' })),
+    );
+    const clis = [0, 1, 2, 3].map((id) => cliWriter(home.home, id, 100));
+    const statuses = await Promise.all(posts);
+    await Promise.all(clis);
+    agent.destroy();
+    expect(statuses.filter((s) => s !== 201)).toEqual([]);
+    const stored = new Set(names(join(home.home, 'razor.json')));
+    const expected = [
+      ...Array.from({ length: 500 }, (_, i) => `http-${i}`),
+      ...[0, 1, 2, 3].flatMap((id) => Array.from({ length: 100 }, (_, i) => `cli-${id}-${i}`)),
+    ];
+    expect(expected.filter((n) => !stored.has(n))).toEqual([]);
+    expect(stored.size).toBe(900);
+  }, 300_000);
+});
+
+describe('SIGKILL while writing', () => {
+  let home: ReturnType<typeof tempHome>;
+  beforeAll(async () => {
+    home = tempHome();
+    // A store of a few hundred KB, so each write takes long enough for kills to land inside it.
+    const data = seedData();
+    data.collections.tag = Object.fromEntries(
+      Array.from({ length: 3000 }, (_, i) => {
+        const uuid = `Bulk${String(i).padStart(18, '0')}`;
+        return [uuid, { uuid, name: `bulk-${i}`, tag: 'bulk', matchers: [], created_at: '', updated_at: '' }];
+      }),
+    );
+    await writeSeed(home.home, data);
+  });
+  afterAll(() => home.cleanup());
+
+  test('50 CLI writers killed at random moments never leave an unreadable store', async () => {
+    const file = join(home.home, 'razor.json');
+    const acknowledged: string[] = [];
+    let killedMidRun = 0;
+    let killedMidWrite = 0;
+    for (let i = 0; i < 50; i++) {
+      const name = `kill-${i}`;
+      const child = spawn(process.execPath, [RAZOR, '-w', 'tag', 'add', JSON.stringify({ name, tag: 'k' })], {
+        env: testEnv(home.home),
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      const delay = 150 + Math.random() * 300;
+      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      await exited;
+      clearTimeout(timer);
+      if (child.signalCode === 'SIGKILL') killedMidRun++;
+      else if (JSON.parse(out).errcode === 0) acknowledged.push(name);
+      // A temp file left behind means the kill landed between creating and renaming it.
+      if (readdirSync(home.home).some((f) => f.startsWith('.razor.json.tmp-'))) killedMidWrite++;
+      // After every kill the file must parse and the store must open and read.
+      expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
+      const store = await openJsonStore(file, { lockTimeoutMs: 5_000 });
+      expect(await store.read((r) => r.count('tag'))).toBeGreaterThanOrEqual(3000);
+      await store.close();
+    }
+    const stored = new Set(names(file));
+    expect(acknowledged.filter((n) => !stored.has(n))).toEqual([]);
+    // The kills must really have hit running writers for the test to mean anything.
+    expect(killedMidRun).toBeGreaterThanOrEqual(10);
+    process.stdout.write(
+      `SIGKILL test: ${killedMidRun} killed mid-run (${killedMidWrite} mid-write), ${acknowledged.length} acknowledged\n`,
+    );
+  }, 300_000);
+});
