@@ -6,6 +6,7 @@ import { Chalk } from 'chalk';
 import { allSlices } from '../slices/index.js';
 import { dispatchArgv, execute, toWire } from '../lib/dispatch.js';
 import { RazorError, asRazorError } from '../lib/errors.js';
+import { errorEnvelope } from '../lib/envelope.js';
 import { buildProgram, canonicalArgv, CommanderError } from '../lib/cli/program.js';
 import { renderHuman } from '../lib/cli/render.js';
 import { EXIT, exitFor, parseSwitches } from '../lib/cli/switches.js';
@@ -37,7 +38,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     deps = await buildDeps(root, env);
   } catch (err) {
     const e = asRazorError(err);
-    process.stderr.write(`razor: ${e.message}\n`);
+    if (sw.web) process.stdout.write(`${JSON.stringify(errorEnvelope(sw.rest[0], undefined, e))}\n`);
+    else process.stderr.write(`razor: ${e.message}\n`);
     return exitFor(e.http);
   }
   const registry = allSlices();
@@ -73,16 +75,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       },
       version,
     );
-    if (sw.rest.length === 0 || sw.help) {
-      process.stdout.write(program.helpInformation());
-      return sw.rest.length === 0 && !sw.help ? EXIT.usage : EXIT.ok;
+    if (sw.rest.length === 0) {
+      program.outputHelp();
+      return sw.help ? EXIT.ok : EXIT.usage;
     }
     if (!registry.has(sw.rest[0] as string) && sw.rest[0] !== 'help') {
       process.stderr.write(
-        `razor: no slice named '${sw.rest[0]}'; slices: ${[...registry.keys()].join(', ')}\n`,
+        `razor: no slice named '${sw.rest[0]}'; slices: ${[...registry.keys()].join(', ')} (see 'razor --help')\n`,
       );
       return EXIT.usage;
     }
+    if (sw.help) sw.rest.push('--help');
     try {
       await program.parseAsync(canonicalArgv(registry, sw.rest), { from: 'user' });
     } catch (err) {

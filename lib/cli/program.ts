@@ -107,16 +107,33 @@ export function buildProgram(registry: SliceRegistry, run: RunVerb, version: str
     .option('-v, --verbose', 'show every field of each object')
     .addHelpText(
       'after',
-      `\nExamples:\n  razor daemon                      start the server (API on :8026)\n  razor policy                      list policies\n  razor policy add -p linux_deploy -l web -m <model-uuid> -t memsize_16GiB -e true\n  razor -w policy get <uuid> '{}'     the same data as JSON`,
+      [
+        '',
+        'Examples:',
+        '  razor daemon                        start the server (API on :8026)',
+        '  razor policy                        list policies',
+        '  razor policy add -p linux_deploy -l web -m <model-uuid> -t memsize_16GiB -e true',
+        "  razor -w policy get <uuid> '{}'     the same data as one JSON envelope",
+        '  razor help policy add               help for one command',
+      ].join('\n'),
     );
   program.command('daemon').description('Run the razor server in the foreground (see razor daemon --help)');
   for (const slice of registry.values()) {
     const cmd = program.command(slice.name, { hidden: slice.hidden ?? false }).description(slice.summary);
     for (const verb of slice.verbs) addVerb(cmd, slice, verb, run);
   }
-  program.exitOverride();
-  for (const c of allCommands(program)) c.exitOverride();
+  for (const c of allCommands(program)) {
+    c.exitOverride();
+    c.showHelpAfterError(`(see '${commandPath(c)} --help')`);
+    c.configureOutput({ outputError: (text, write) => write(`razor: ${text.replace(/^error: /, '')}`) });
+  }
   return program;
+}
+
+function commandPath(c: Command): string {
+  const names: string[] = [];
+  for (let x: Command | null = c; x; x = x.parent) names.unshift(x.name());
+  return names.join(' ');
 }
 
 function allCommands(c: Command): Command[] {

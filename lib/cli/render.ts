@@ -55,7 +55,7 @@ function item(obj: Row, columns: readonly Column[], o: RenderOptions): string {
   const width = Math.max(...columns.map((c) => c.header.length));
   return columns
     .map((c) => {
-      const value = safeCell(c, obj).replace(/\n/g, `\n${' '.repeat(width + 5)}`);
+      const value = safeCell(c, obj).replace(/\n/g, `\n${' '.repeat(width + 7)}`);
       return `  ${chalk.bold(c.header.padEnd(width))} =>  ${value || '< none >'}`;
     })
     .join('\n');

@@ -4,7 +4,7 @@
  * across processes by a kernel-released lock; each write re-reads the file if another process
  * changed it, applies the transaction, and replaces the file atomically (ADR 0003).
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { RazorError } from '../errors.js';
@@ -14,13 +14,17 @@ import type { Collection, Doc, Store, StoreReader, StoreWriter } from './store.j
 
 type Table = Record<string, Doc>;
 
-/** The file's shape: a format tag and one object of uuid → document per collection. */
+/**
+ * The file's shape: a revision (first, so it can be read without parsing the rest; bumped by
+ * every write), a format tag, and one object of uuid → document per collection.
+ */
 export interface StoreFile {
+  rev: number;
   format: 'razor-store/1';
   collections: Partial<Record<Collection, Table>>;
 }
 
-const emptyFile = (): StoreFile => ({ format: 'razor-store/1', collections: {} });
+const emptyFile = (): StoreFile => ({ rev: 0, format: 'razor-store/1', collections: {} });
 
 /** Options for the embedded store. */
 export interface JsonStoreOptions {
@@ -78,17 +82,21 @@ function writer(data: StoreFile, overlay: Overlay): StoreWriter {
     ...r,
     async put(c, doc) {
       if (typeof doc.uuid !== 'string' || doc.uuid === '') throw new Error(`put ${c}: document has no uuid`);
+      // Writing back an unchanged document is not a change: the file is only rewritten for real ones.
+      const current = data.collections[c]?.[doc.uuid];
+      const pending = overlay.get(c)?.has(doc.uuid);
+      if (!pending && current !== undefined && JSON.stringify(current) === JSON.stringify(doc)) return;
       table(c).set(doc.uuid, structuredClone(doc));
     },
     async remove(c, uuid) {
       const existed = (await r.get(c, uuid)) !== undefined;
-      table(c).set(uuid, null);
+      if (existed) table(c).set(uuid, null);
       return existed;
     },
   };
 }
 
-function applyOverlay(data: StoreFile, overlay: Overlay): StoreFile {
+function applyOverlay(data: StoreFile, overlay: Overlay, rev: number): StoreFile {
   const collections = { ...data.collections };
   for (const [c, changes] of overlay) {
     const t: Table = { ...(collections[c] ?? {}) };
@@ -98,7 +106,7 @@ function applyOverlay(data: StoreFile, overlay: Overlay): StoreFile {
     }
     collections[c] = t;
   }
-  return { format: 'razor-store/1', collections };
+  return { rev, format: 'razor-store/1', collections };
 }
 
 function storeError(action: string, file: string, err: unknown): RazorError {
@@ -120,36 +128,73 @@ function storeError(action: string, file: string, err: unknown): RazorError {
   );
 }
 
+/** Reads the revision at the head of the file (`{"rev":N,…`): a few bytes, not the whole store. */
+async function readRevision(file: string): Promise<number | null | 'absent'> {
+  let fh;
+  try {
+    fh = await open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+    throw storeError('read', file, err);
+  }
+  try {
+    const buf = Buffer.alloc(48);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const m = /^\{"rev":(\d+),/.exec(buf.subarray(0, bytesRead).toString('latin1'));
+    return m ? Number(m[1]) : null;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Opens (creating if needed) the embedded JSON store at `file`. */
 export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): Promise<Store> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const db = new Low<StoreFile>(new AtomicJsonFile<StoreFile>(file), emptyFile());
-  let stamp = '';
+  const adapter = new AtomicJsonFile<StoreFile>(file);
+  const db = new Low<StoreFile>(adapter, emptyFile());
+  /** Revision of `db.data`; undefined until first loaded. */
+  let loadedRev: number | undefined;
+  /** Bumped on every install, so a slow refresh never replaces newer data with what it read earlier. */
+  let epoch = 0;
   let chain: Promise<unknown> = Promise.resolve();
 
-  const fileStamp = async (): Promise<string> => {
-    try {
-      const s = await stat(file, { bigint: true });
-      return `${s.ino}:${s.size}:${s.mtimeNs}`;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
-      throw storeError('read', file, err);
-    }
+  const install = (data: StoreFile) => {
+    db.data = data;
+    loadedRev = data.rev;
+    epoch++;
   };
 
-  /** Re-reads the file when another process replaced it since we last read or wrote it. */
+  /**
+   * Re-reads the file when another process replaced it: every write bumps the revision at the head
+   * of the file, so one small read tells whether our copy is current.
+   */
   const refresh = async () => {
-    const now = await fileStamp();
-    if (now === stamp) return;
+    const startedAt = epoch;
+    const head = await readRevision(file);
+    if (head === 'absent') {
+      if (loadedRev !== 0 || epoch === 0) install(emptyFile());
+      return;
+    }
+    if (head !== null && head === loadedRev) return;
+    let data: StoreFile | null;
     try {
-      await db.read();
+      data = await adapter.read();
     } catch (err) {
       throw storeError('read', file, err);
     }
-    if (db.data?.format !== 'razor-store/1' || typeof db.data.collections !== 'object') {
+    if (
+      data?.format !== 'razor-store/1' ||
+      typeof data.collections !== 'object' ||
+      data.collections === null
+    ) {
       throw new RazorError('StoreUnavailable', `${file} is not a razor store (no "format": "razor-store/1")`);
     }
-    stamp = now;
+    if (epoch === startedAt)
+      install({
+        rev: Number.isSafeInteger(data.rev) ? data.rev : 0,
+        format: data.format,
+        collections: data.collections,
+      });
   };
 
   const lockOpts = { timeoutMs: opts.lockTimeoutMs ?? 30_000 };
@@ -175,16 +220,14 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
           const overlay: Overlay = new Map();
           const result = await fn(writer(before, overlay));
           if (overlay.size === 0) return result;
-          db.data = applyOverlay(before, overlay);
+          const next = applyOverlay(before, overlay, (loadedRev ?? 0) + 1);
           try {
-            await db.write();
+            await adapter.write(next);
           } catch (err) {
-            db.data = before;
-            stamp = '';
             throw storeError('write', file, err);
           }
           // We still hold the lock, so the file on disk is the one we just wrote.
-          stamp = await fileStamp();
+          install(next);
           return result;
         } finally {
           await lock.release();

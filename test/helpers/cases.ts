@@ -7,7 +7,6 @@ import { canonicalForm } from '../../lib/router.js';
 import { restPattern } from '../../lib/rest.js';
 import {
   SUCCESS,
-  type HttpMethod,
   type SliceRegistry,
   type SliceSpec,
   type VerbInput,

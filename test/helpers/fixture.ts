@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
 import { writeFileAtomic } from '../../lib/store/atomic-file.js';
 import type { StoreFile } from '../../lib/store/json-store.js';
 
@@ -63,6 +64,7 @@ export function seedData(): StoreFile {
     metadata: { server: 'puppet.example.com' },
   });
   return {
+    rev: 1,
     format: 'razor-store/1',
     collections: {
       node: {
@@ -178,7 +180,14 @@ export function tempHome(prefix = 'razor-test-'): { home: string; cleanup: () =>
   return { home, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
-/** Writes the seeded store into `home` (replacing whatever is there). */
+/**
+ * Writes the seeded store into `home`, replacing whatever is there. Each write gets a fresh
+ * revision (first key of the file), as every real writer does, so open stores notice the change.
+ */
 export async function writeSeed(home: string, data: StoreFile = seedData()): Promise<void> {
-  await writeFileAtomic(join(home, 'razor.json'), JSON.stringify(data));
+  const rev = randomInt(1_000_000, 2 ** 47);
+  await writeFileAtomic(
+    join(home, 'razor.json'),
+    JSON.stringify({ rev, format: data.format, collections: data.collections }),
+  );
 }

@@ -191,7 +191,6 @@ describe('exit statuses', () => {
     expect(r.stderr).toContain(`(see 'razor ${args[0]} ${args[1]} --help')`);
   });
 
-  // Commander's own errors (unknown option) do not mention --help yet (see the report).
   test('an unknown option or switch is a usage error (2) on stderr; success is 0', async () => {
     const [option, flag, ok] = await Promise.all([
       razor(['policy', 'add', '--bogus'], testEnv(seeded)),
@@ -199,13 +198,13 @@ describe('exit statuses', () => {
       razor(['policy', 'get', SEED.policy], testEnv(seeded)),
     ]);
     expect(option).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining("option '--bogus'") });
+    expect(option.stderr).toContain("(see 'razor policy add --help')");
     expect(flag).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining("unknown switch '-q'") });
     expect(ok).toMatchObject({ code: 0, stderr: '' });
   });
 });
 
 describe('help and version', () => {
-  // `razor --help` leaves out the Examples block that `razor help` prints (see the report).
   test('razor --help, razor help, razor policy --help and razor policy add --help', async () => {
     const env = testEnv(empty);
     const [top, help, slice, verb] = await Promise.all([
@@ -216,9 +215,11 @@ describe('help and version', () => {
     ]);
     for (const r of [top, help, slice, verb]) expect(r.code).toBe(0);
     for (const r of [top, help]) expect(r.stdout).toMatch(/^Usage: razor (.*\n)+ {2}-w, --webcommand /);
-    expect(help.stdout).toMatch(
-      /^Examples:\n(.*\n)* {2}razor policy add -p linux_deploy -l web -m <model-uuid> /m,
-    );
+    for (const r of [top, help]) {
+      expect(r.stdout).toMatch(
+        /^Examples:\n(.*\n)* {2}razor policy add -p linux_deploy -l web -m <model-uuid> /m,
+      );
+    }
     expect(slice.stdout).toMatch(/^Usage: razor policy /);
     for (const v of ['list', 'get <uuid>', 'add [options]', 'update [options] <uuid>'])
       expect(slice.stdout).toContain(v);
@@ -299,6 +300,10 @@ describe('razor config', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${join(h, 'config.yaml')}: unknown key 'bogus_key'`);
+    // In -w mode the same error is one JSON envelope on stdout.
+    const web = await razor(['-w', 'policy'], testEnv(h));
+    expect(web.code).toBe(2);
+    expect(oneEnvelope(web)).toMatchObject({ std_err_code: 111, http_err_code: 400 });
   });
 
   test('razor config ipxe prints the chain script', async () => {

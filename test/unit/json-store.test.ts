@@ -157,6 +157,10 @@ describe('json store: transactions', () => {
     ]);
     expect(stampOf(file)).toEqual(before);
     expect(readFileSync(file).equals(bytes)).toBe(true);
+    // Writing back an identical document or removing a missing one is not a change either.
+    expect(await store.write(async (w) => w.remove('node', 'nope'))).toBe(false);
+    await store.write(async (w) => w.put('node', { uuid: 'N1' }));
+    expect(stampOf(file)).toEqual(before);
   });
 });
 
@@ -177,6 +181,36 @@ describe('json store: concurrency', () => {
     const onDisk = JSON.parse(readFileSync(file, 'utf8')).collections.node;
     expect(Object.keys(onDisk).sort()).toEqual(['FROM_A', 'FROM_B', 'K']);
     expect(await a.read(async (r) => r.count('node'))).toBe(3);
+  });
+
+  test('many same-size changes in a row by another instance are all seen (revision, not mtime)', async () => {
+    const { file } = tempStoreFile();
+    const a = await openJsonStore(file);
+    const b = await openJsonStore(file);
+    for (let i = 0; i < 50; i++) {
+      const v = String(i % 10);
+      await a.write(async (w) => w.put('node', { uuid: 'K', v }));
+      expect(await b.read(async (r) => (await r.get('node', 'K'))?.v)).toBe(v);
+      // B writes from A's latest state every time.
+      await b.write(async (w) => w.put('node', { uuid: `B${i}` }));
+    }
+    expect(await a.read(async (r) => r.count('node'))).toBe(51);
+    expect(JSON.parse(readFileSync(file, 'utf8')).rev).toBe(100);
+  });
+
+  test('a read racing a write in the same instance never brings back older data', async () => {
+    const { file } = tempStoreFile();
+    const a = await openJsonStore(file);
+    const b = await openJsonStore(file);
+    for (let i = 0; i < 30; i++) {
+      await a.write(async (w) => w.put('node', { uuid: 'X', n: i * 2 }));
+      const [, , seen] = await Promise.all([
+        b.read(async (r) => r.get('node', 'X')),
+        b.write(async (w) => w.put('node', { uuid: 'X', n: i * 2 + 1 })),
+        b.read(async (r) => r.get('node', 'X')).then(() => b.write(async (w) => w.get('node', 'X'))),
+      ]);
+      expect(seen).toEqual({ uuid: 'X', n: i * 2 + 1 });
+    }
   });
 
   test('200 concurrent writes in one process each land', async () => {
