@@ -75,16 +75,31 @@ describe('daemon and CLI processes writing at once', () => {
   }, 300_000);
 });
 
+const BULK = 40_000;
+
+/** Runs one unkilled CLI write and returns how long it took (ms). */
+async function timeOneWrite(home: string, name: string): Promise<number> {
+  const t0 = performance.now();
+  await run(process.execPath, [RAZOR, '-w', 'tag', 'add', JSON.stringify({ name, tag: 'k' })], {
+    env: testEnv(home),
+  });
+  return performance.now() - t0;
+}
+
 describe('SIGKILL while writing', () => {
   let home: ReturnType<typeof tempHome>;
   beforeAll(async () => {
     home = tempHome();
-    // A store of a few hundred KB, so each write takes long enough for kills to land inside it.
+    // A store of several MB, so each write (serialise, write, fsync, rename) takes long enough
+    // for random kills to land inside it.
     const data = seedData();
     data.collections.tag = Object.fromEntries(
-      Array.from({ length: 3000 }, (_, i) => {
+      Array.from({ length: BULK }, (_, i) => {
         const uuid = `Bulk${String(i).padStart(18, '0')}`;
-        return [uuid, { uuid, name: `bulk-${i}`, tag: 'bulk', matchers: [], created_at: '', updated_at: '' }];
+        const matchers = [
+          { uuid: `M${uuid}`, key: 'mk_hw_mem_size', compare: 'like', value: '^\\d+GiB$', inverse: false },
+        ];
+        return [uuid, { uuid, name: `bulk-${i}`, tag: 'bulk', matchers, created_at: '', updated_at: '' }];
       }),
     );
     await writeSeed(home.home, data);
@@ -93,7 +108,9 @@ describe('SIGKILL while writing', () => {
 
   test('50 CLI writers killed at random moments never leave an unreadable store', async () => {
     const file = join(home.home, 'razor.json');
-    const acknowledged: string[] = [];
+    // Kills land at random moments in the second half of a writer's life, where its write is.
+    const took = Math.max(await timeOneWrite(home.home, 'warm-1'), await timeOneWrite(home.home, 'warm-2'));
+    const acknowledged: string[] = ['warm-1', 'warm-2'];
     let killedMidRun = 0;
     let killedMidWrite = 0;
     for (let i = 0; i < 50; i++) {
@@ -105,7 +122,7 @@ describe('SIGKILL while writing', () => {
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      const delay = 150 + Math.random() * 300;
+      const delay = took * (0.4 + Math.random() * 0.7);
       const timer = setTimeout(() => child.kill('SIGKILL'), delay);
       await exited;
       clearTimeout(timer);
@@ -116,15 +133,16 @@ describe('SIGKILL while writing', () => {
       // After every kill the file must parse and the store must open and read.
       expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
       const store = await openJsonStore(file, { lockTimeoutMs: 5_000 });
-      expect(await store.read((r) => r.count('tag'))).toBeGreaterThanOrEqual(3000);
+      expect(await store.read((r) => r.count('tag'))).toBeGreaterThanOrEqual(BULK);
       await store.close();
     }
     const stored = new Set(names(file));
     expect(acknowledged.filter((n) => !stored.has(n))).toEqual([]);
     // The kills must really have hit running writers for the test to mean anything.
     expect(killedMidRun).toBeGreaterThanOrEqual(10);
+    expect(killedMidWrite).toBeGreaterThanOrEqual(3);
     process.stdout.write(
-      `SIGKILL test: ${killedMidRun} killed mid-run (${killedMidWrite} mid-write), ${acknowledged.length} acknowledged\n`,
+      `SIGKILL test: a write takes ${Math.round(took)} ms; ${killedMidRun} killed mid-run (${killedMidWrite} mid-write), ${acknowledged.length} acknowledged\n`,
     );
   }, 300_000);
 });

@@ -2,8 +2,7 @@
  * The embedded JSON store (lib/store/json-store.ts) exercised for real on temporary directories:
  * round trips and copy semantics, transaction atomicity, no-op writes, two instances on one file,
  * in-process write serialisation, the abstract-socket lock across a SIGKILLed process, stale temp
- * cleanup, a corrupt file, and a full disk (a 64 KiB tmpfs; needs root — set RAZOR_TEST_REQUIRE_ALL=1
- * to make its absence a failure instead of a logged skip).
+ * cleanup, a corrupt file, and a full disk (a 64 KiB tmpfs; a system test: needs root).
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
@@ -15,6 +14,7 @@ import { acquireLock, lockName } from '../../lib/store/lock.js';
 import { tempPrefix } from '../../lib/store/atomic-file.js';
 import { RazorError } from '../../lib/errors.js';
 import type { Doc } from '../../lib/store/store.js';
+import { systemAvailable } from '../helpers/system.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -310,16 +310,13 @@ describe('json store: full disk', () => {
     const dir = mkdtempSync(join(tmpdir(), 'razor-json-store-full-'));
     let mounted = false;
     try {
-      try {
-        if (process.getuid?.() !== 0) throw new Error('not running as root');
+      const canMount = systemAvailable('full-disk store test (root and a 64k tmpfs)', () => {
+        if (process.getuid?.() !== 0) return 'not running as root';
         execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'pipe' });
         mounted = true;
-      } catch (e) {
-        const why = `full-disk test needs root and a mountable 64k tmpfs: ${(e as Error).message}`;
-        if (process.env.RAZOR_TEST_REQUIRE_ALL === '1') throw new Error(why);
-        console.log(`SKIPPED: ${why}`);
-        return;
-      }
+        return undefined;
+      });
+      if (!canMount) return;
       const file = join(dir, 'razor.json');
       const store = await openJsonStore(file);
       const acked: string[] = [];

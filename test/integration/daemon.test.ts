@@ -1,0 +1,163 @@
+/**
+ * The daemon as operators and nodes meet it: `npm start` on an empty store, /healthz, request ids
+ * in the log, form-encoded `json_hash` (the original clients' shape), body limits, no destructive
+ * GET, a clear error for a taken port, and a graceful SIGTERM that lets in-flight requests finish.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, testEnv } from '../helpers/deps.js';
+import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
+import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+
+const json = async (res: Response) => JSON.parse(await res.text());
+
+test('npm start serves an empty policy list on a fresh store, and stops on SIGTERM', async () => {
+  const home = tempHome();
+  const proc = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env: testEnv(home.home, { RAZOR_API_PORT: '0', RAZOR_LISTEN_ADDRESS: '127.0.0.1' }),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no banner:\n${out}`)), 60_000);
+      proc.stdout.on('data', () => {
+        const m = /API\s+http:\/\/[^:]+:(\d+)\/razor\/api/.exec(out);
+        if (m) {
+          clearTimeout(t);
+          resolve(Number(m[1]));
+        }
+      });
+    });
+    expect(out).toContain('Next:');
+    expect(out).toContain(join(home.home, 'razor.json'));
+    const body = await json(await fetch(`http://127.0.0.1:${port}/razor/api/policy`));
+    expect(body).toEqual({
+      resource: 'ProjectRazor::Slice::Policy',
+      command: 'policy_query_all',
+      result: 'Ok',
+      http_err_code: 200,
+      errcode: 0,
+      response: [],
+    });
+  } finally {
+    process.kill(-(proc.pid as number), 'SIGTERM');
+    await exited;
+    home.cleanup();
+  }
+  expect(out).toContain('razor daemon: stopped');
+}, 120_000);
+
+describe('a running daemon', () => {
+  let home: ReturnType<typeof tempHome>;
+  let d: DaemonProcess;
+  beforeAll(async () => {
+    home = tempHome();
+    await writeSeed(home.home);
+    d = await startDaemon(home.home);
+  });
+  afterAll(async () => {
+    await d.stop();
+    home.cleanup();
+  });
+
+  test('/healthz answers, and every request is logged with its id', async () => {
+    const res = await fetch(`${d.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({
+      status: 'ok',
+      invoke: 'inprocess',
+      store: join(home.home, 'razor.json'),
+    });
+    const id = res.headers.get('x-request-id');
+    expect(id).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = readFileSync(join(home.home, 'log', 'razor.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.find((l) => l.req_id === id)).toMatchObject({ method: 'GET', url: '/healthz', status: 200 });
+  });
+
+  test('POST with a form-encoded json_hash (the original clients) creates; @ keys are accepted', async () => {
+    const res = await fetch(`${d.url}/razor/api/tag`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ json_hash: JSON.stringify({ '@name': 'form', '@tag': 'from_form' }) }),
+    });
+    expect(res.status).toBe(201);
+    expect((await json(res)).response[0]).toMatchObject({ name: 'form', tag: 'from_form' });
+  });
+
+  test('GET never changes data: GET /broker/remove/<uuid> is 405 and the broker stays', async () => {
+    const res = await fetch(`${d.url}/razor/api/broker/remove/${SEED.broker}`);
+    expect(res.status).toBe(405);
+    expect((await json(res)).err_class).toBe('ProjectRazor::Error::Slice::MethodNotAllowed');
+    expect((await fetch(`${d.url}/razor/api/broker/${SEED.broker}`)).status).toBe(200);
+  });
+
+  test('a body over the limit is 413 and a broken JSON body 400, both as envelopes', async () => {
+    const big = await fetch(`${d.url}/razor/api/tag`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(2 << 20), tag: 't' }),
+    });
+    expect(big.status).toBe(413);
+    expect((await json(big)).std_err_code).toBe(111);
+    const broken = await fetch(`${d.url}/razor/api/tag`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name": ',
+    });
+    expect(broken.status).toBe(400);
+    expect((await json(broken)).std_err_code).toBe(111);
+  });
+
+  test('hostile path elements get 404 and never reach a slice', async () => {
+    for (const p of ['..%2F..%2Fetc', '-V', '%00', 'a%7Cb', 'a&b', 'x'.repeat(201)]) {
+      const res = await fetch(`${d.url}/razor/api/policy/${p}`);
+      expect({ p, status: res.status }).toEqual({ p, status: 404 });
+    }
+    expect((await fetch(`${d.url}/razor/api/config`)).status).toBe(404);
+  });
+
+  test('a second daemon on the same port fails with a clear message', async () => {
+    const proc = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'razor'), 'daemon', '--port', String(d.port), '--listen', '127.0.0.1'],
+      {
+        env: testEnv(home.home),
+      },
+    );
+    let err = '';
+    proc.stderr.on('data', (x) => (err += x));
+    const code = await new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(err).toContain(`port ${d.port} on 127.0.0.1 is already in use`);
+  });
+});
+
+test('SIGTERM lets a request in flight finish (spawn mode: each request takes a child process)', async () => {
+  const home = tempHome();
+  await writeSeed(home.home);
+  const d = await startDaemon(home.home, ['--invoke', 'spawn']);
+  try {
+    const inFlight = fetch(`${d.url}/razor/api/policy`);
+    await new Promise((r) => setTimeout(r, 50));
+    const stopped = d.stop();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect((await json(res)).response).toHaveLength(2);
+    expect(await stopped).toBe(0);
+    expect(d.output()).toContain('razor daemon: stopped');
+  } finally {
+    home.cleanup();
+  }
+}, 60_000);
