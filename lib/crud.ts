@@ -67,10 +67,23 @@ export interface CrudOptions {
   present?: Presenter;
   /** Sort order of lists; default by creation time then uuid. */
   sort?: (a: Doc, b: Doc) => number;
-  /** Checks before removal; throw CouldNotRemove to refuse. */
-  beforeRemove?: (doc: Doc, r: StoreReader) => Promise<void>;
+  /** Objects that refer to this one: removal is refused (CouldNotRemove) while any exist. */
+  usedBy?: readonly { collection: Collection; field: string }[];
   /** Extra changes in the same transaction as a removal (e.g. the policy table). */
   onRemove?: (doc: Doc, w: import('./store/store.js').StoreWriter) => Promise<void>;
+}
+
+/** Refuses to remove `doc` while objects named in `usedBy` still refer to it. */
+async function refuseIfUsed(o: CrudOptions, doc: Doc, r: StoreReader): Promise<void> {
+  for (const { collection, field } of o.usedBy ?? []) {
+    const users = (await r.all(collection)).filter((x) => x[field] === doc.uuid);
+    if (users.length) {
+      throw new RazorError(
+        'CouldNotRemove',
+        `${o.noun} ${doc.uuid} is used by ${collection} ${users.map((u) => u.uuid).join(', ')}; remove or change those first`,
+      );
+    }
+  }
 }
 
 const byCreated = (a: Doc, b: Doc) =>
@@ -139,7 +152,7 @@ export function removeVerb(o: CrudOptions): VerbSpec {
     handler: async (input, ctx) =>
       ctx.store.write(async (w) => {
         const doc = await mustGet(w, o.collection, input.uuid as string);
-        await o.beforeRemove?.(doc, w);
+        await refuseIfUsed(o, doc, w);
         await w.remove(o.collection, doc.uuid);
         await o.onRemove?.(doc, w);
         return `${o.noun} ${doc.uuid} removed`;
@@ -161,7 +174,7 @@ export function removeAllVerb(o: CrudOptions): VerbSpec {
     handler: async (_input, ctx) =>
       ctx.store.write(async (w) => {
         const docs = await w.all(o.collection);
-        for (const d of docs) await o.beforeRemove?.(d, w);
+        for (const d of docs) await refuseIfUsed(o, d, w);
         for (const d of docs) {
           await w.remove(o.collection, d.uuid);
           await o.onRemove?.(d, w);

@@ -11,7 +11,8 @@ const skipFile = join(dir, 'skipped.txt');
 const env = {
   ...process.env,
   RAZOR_SKIP_FILE: skipFile,
-  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim(),
+  NODE_OPTIONS:
+    `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --disable-warning=ExperimentalWarning`.trim(),
 };
 const jest = join('node_modules', 'jest', 'bin', 'jest.js');
 const result = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], { stdio: 'inherit', env });

@@ -61,15 +61,7 @@ export const brokerSlice = defineSlice({
       collection: 'broker',
       noun: 'broker',
       present,
-      beforeRemove: async (doc, r) => {
-        const users = (await r.all('policy')).filter((p) => p.broker_uuid === doc.uuid);
-        if (users.length) {
-          throw new RazorError(
-            'CouldNotRemove',
-            `broker ${doc.uuid} is used by policy ${users.map((p) => p.uuid).join(', ')}; change those first`,
-          );
-        }
-      },
+      usedBy: [{ collection: 'policy', field: 'broker_uuid' }],
     }),
     defineVerb({
       name: 'plugins',

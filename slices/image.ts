@@ -1,7 +1,6 @@
 /** The `image` slice: OS, Microkernel, ESXi and XenServer images (reference §1.8, §7). */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RazorError } from '../lib/errors.js';
 import { crudVerbs, mustGet } from '../lib/crud.js';
 
 const IMAGE_TYPES = ['mk', 'os', 'esxi', 'xenserver'];
@@ -32,15 +31,7 @@ export const imageSlice = defineSlice({
     slice: 'image',
     collection: 'image',
     noun: 'image',
-    beforeRemove: async (doc, r) => {
-      const users = (await r.all('model')).filter((m) => m.image_uuid === doc.uuid);
-      if (users.length) {
-        throw new RazorError(
-          'CouldNotRemove',
-          `image ${doc.uuid} is used by model ${users.map((m) => m.uuid).join(', ')}; remove or change those first`,
-        );
-      }
-    },
+    usedBy: [{ collection: 'model', field: 'image_uuid' }],
   }).map((v) =>
     v.name === 'remove'
       ? {

@@ -87,15 +87,7 @@ export const modelSlice = defineSlice({
   verbs: [
     ...crudVerbs({
       ...crud,
-      beforeRemove: async (doc, r) => {
-        const users = (await r.all('policy')).filter((p) => p.model_uuid === doc.uuid);
-        if (users.length) {
-          throw new RazorError(
-            'CouldNotRemove',
-            `model ${doc.uuid} is used by policy ${users.map((p) => p.uuid).join(', ')}; remove or change those first`,
-          );
-        }
-      },
+      usedBy: [{ collection: 'policy', field: 'model_uuid' }],
     }),
     defineVerb({
       name: 'templates',

@@ -1,5 +1,4 @@
 /** The `node` slice: machines razor has discovered (reference §1.4). Checkin and register are the engine's. */
-import { RazorError } from '../lib/errors.js';
 import { field } from '../lib/fields.js';
 import { defineSlice, defineVerb } from '../lib/spec.js';
 import { crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
@@ -64,11 +63,7 @@ export const nodeSlice = defineSlice({
       collection: 'node',
       noun: 'node',
       present,
-      beforeRemove: async (doc, r) => {
-        if ((await r.all('active_model')).some((a) => a.node_uuid === doc.uuid)) {
-          throw new RazorError('CouldNotRemove', `node ${doc.uuid} is bound; remove its active model first`);
-        }
-      },
+      usedBy: [{ collection: 'active_model', field: 'node_uuid' }],
     }).map((v) =>
       v.name !== 'get'
         ? v
