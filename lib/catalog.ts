@@ -6,52 +6,25 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import {
+  metadataSpec,
+  modelTypeFile,
+  resolveModelTypes,
+  type ModelType,
+  type ModelTypeFile,
+} from './model-type.js';
 
 /** One metadata key a model type or broker plugin asks for. */
-export interface MetadataSpec {
-  description: string;
-  example?: string;
-  default?: string;
-  /** A regular expression the value must match. */
-  validation?: string;
-  required: boolean;
-  /** Secrets (passwords, keys) are never shown back in full. */
-  secret?: boolean;
-  /** Multi-line input (a PEM key) on the interactive prompt. */
-  multiline?: boolean;
-}
-
-const metadataSpec = z
-  .object({
-    description: z.string().min(1),
-    example: z.string().optional(),
-    default: z.union([z.string(), z.number()]).transform(String).optional(),
-    validation: z.string().optional(),
-    required: z.boolean().default(false),
-    secret: z.boolean().optional(),
-    multiline: z.boolean().optional(),
-  })
-  .strict();
-
-const modelTypeFile = z
-  .object({
-    description: z.string().min(1),
-    policy_template: z.enum(['linux_deploy', 'vmware_hypervisor', 'xenserver_hypervisor']),
-    image_prefix: z.enum(['os', 'esxi', 'xenserver']),
-    hidden: z.boolean().default(false),
-    metadata: z.record(z.string(), metadataSpec).default({}),
-  })
-  .passthrough();
+export type MetadataSpec = z.infer<typeof metadataSpec>;
 
 const brokerFile = z
   .object({
     description: z.string().min(1),
     metadata: z.record(z.string(), metadataSpec).default({}),
   })
-  .passthrough();
+  .strict();
 
-/** A model type: an OS recipe folder `templates/models/<name>/`. */
-export type ModelType = z.infer<typeof modelTypeFile> & { name: string; dir: string };
+export type { ModelType };
 
 /** A broker plugin: `templates/brokers/<name>/`. */
 export type BrokerPlugin = z.infer<typeof brokerFile> & { name: string; dir: string };
@@ -110,9 +83,10 @@ async function loadFolder<T>(
 
 /** Loads the catalog from a templates directory. */
 export async function loadCatalog(templatesDir: string): Promise<Catalog> {
-  const [modelTypes, brokerPlugins] = await Promise.all([
+  const [modelFiles, brokerPlugins] = await Promise.all([
     loadFolder(join(templatesDir, 'models'), 'model.yaml', modelTypeFile),
     loadFolder(join(templatesDir, 'brokers'), 'broker.yaml', brokerFile),
   ]);
-  return { modelTypes, brokerPlugins, policyTemplates: POLICY_TEMPLATES };
+  const files = new Map([...modelFiles].map(([name, f]) => [name, { file: f as ModelTypeFile, dir: f.dir }]));
+  return { modelTypes: resolveModelTypes(files), brokerPlugins, policyTemplates: POLICY_TEMPLATES };
 }

@@ -3,7 +3,7 @@ import type { Store } from './store/store.js';
 import type { Config } from './config.js';
 import type { Catalog } from './catalog.js';
 import type { HttpMethod } from './spec.js';
-import type { Template } from './render.js';
+import type { TemplateLoader } from './render.js';
 
 /** Everything the dispatcher needs from the outside world. */
 export interface Deps {
@@ -12,7 +12,7 @@ export interface Deps {
   /** Model types, broker plugins and policy templates, loaded from templates/. */
   readonly catalog: Catalog;
   /** Compiled templates by path under templates/, e.g. `ipxe/razor.ipxe.hbs`. */
-  readonly template: (name: string) => Promise<Template>;
+  readonly template: TemplateLoader;
   readonly clock: () => Date;
   readonly newUuid: () => string;
   /** The environment child processes (ipmitool, …) run with. */

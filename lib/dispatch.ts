@@ -70,9 +70,16 @@ export async function execute(
       `${slice.name} ${verb.name} is called by nodes, not people; use 'razor -w ${slice.name} ${verb.name} <json>'`,
     );
   }
-  const input = validateInput(slice, verb, raw);
-  await resolveRefs(deps, verb, input);
-  return verb.handler(input, { ...deps, mode: opts.mode, method: opts.method });
+  const ctx = { ...deps, mode: opts.mode, method: opts.method };
+  try {
+    const input = validateInput(slice, verb, raw);
+    await resolveRefs(deps, verb, input);
+    return await verb.handler(input, ctx);
+  } catch (err) {
+    if (!verb.errorText) throw err;
+    if (!(err instanceof RazorError)) opts.report?.(err);
+    return verb.errorText(asRazorError(err).message, ctx);
+  }
 }
 
 /** What a dispatch produced: the answer or the error, and which verb it concerned. */

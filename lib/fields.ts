@@ -89,11 +89,13 @@ export const field = {
     return make('int', s, o);
   },
   /** A list of words: a JSON array or a comma-separated string. */
-  list(o: Common & { default?: string[] }): Field {
+  list(o: Common & { default?: string[]; allowEmpty?: boolean; keepOrder?: boolean }): Field {
     const s = z.union([z.array(z.string()), z.string()]).transform((v, ctx) => {
-      const items = (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter((x) => x !== '');
-      if (items.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one item' });
-      return [...new Set(items)];
+      const raw = Array.isArray(v) ? v : v.split(',');
+      const items = o.keepOrder ? raw : raw.map((x) => x.trim()).filter((x) => x !== '');
+      if (items.length === 0 && !o.allowEmpty)
+        ctx.addIssue({ code: 'custom', message: 'must name at least one item' });
+      return o.keepOrder ? items : [...new Set(items)];
     });
     return make('list', s, o);
   },

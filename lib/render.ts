@@ -1,20 +1,42 @@
 /**
  * Template rendering (Handlebars, ADR 0004). Strict: a variable the context does not define is an
- * error, never an empty string. No HTML escaping: these are iPXE scripts, preseeds and kickstarts;
- * values are validated or quoted for their target language before they reach a template.
+ * error, never an empty string. No HTML escaping: these are iPXE scripts, preseeds, kickstarts and
+ * shell scripts; values are validated when stored, and helpers quote them for their target
+ * language: `{{sh x}}` (POSIX shell single quotes), `{{xml x}}`, `{{json x}}`, `{{yaml x}}`.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { RazorError } from './errors.js';
 
 /** A compiled template: context in, text out. */
 export type Template = (context: Record<string, unknown>) => string;
 
-/** Compiles template text strictly. */
-export function compileTemplate(text: string, name: string): Template {
+const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+/** POSIX shell single-quoting: the value can never end the quote. */
+export const shQuote = (v: unknown) => `'${text(v).replace(/'/g, `'\\''`)}'`;
+
+/** XML text/attribute escaping. */
+export const xmlEscape = (v: unknown) =>
+  text(v).replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c,
+  );
+
+function makeEngine(): typeof Handlebars {
   const hb = Handlebars.create();
-  const compiled = hb.compile(text, { strict: true, noEscape: true });
+  hb.registerHelper('sh', (v: unknown) => shQuote(v));
+  hb.registerHelper('xml', (v: unknown) => xmlEscape(v));
+  hb.registerHelper('json', (v: unknown) => JSON.stringify(v ?? null));
+  // A YAML double-quoted scalar is a JSON string.
+  hb.registerHelper('yaml', (v: unknown) => JSON.stringify(text(v)));
+  return hb;
+}
+
+/** Compiles template text strictly. */
+export function compileTemplate(source: string, name: string): Template {
+  const compiled = makeEngine().compile(source, { strict: true, noEscape: true });
   return (context) => {
     try {
       return compiled(context);
@@ -24,16 +46,46 @@ export function compileTemplate(text: string, name: string): Template {
   };
 }
 
-/** Loads and compiles templates from a directory, caching each one. */
-export function templateLoader(dir: string): (name: string) => Promise<Template> {
-  const cache = new Map<string, Promise<Template>>();
-  return (name) => {
-    let t = cache.get(name);
+/** Loads templates by path (relative to the templates folder, or absolute), compiling each once. */
+export interface TemplateLoader {
+  /** The template at `name`; rejects when it does not exist. */
+  (name: string): Promise<Template>;
+  /** The template at `name`, or undefined when there is no such file. */
+  tryLoad(name: string): Promise<Template | undefined>;
+  /** A template from text (kernel args in model.yaml), compiled once per distinct text. */
+  inline(source: string, name: string): Template;
+}
+
+/** A caching template loader over `dir`. */
+export function templateLoader(dir: string): TemplateLoader {
+  const files = new Map<string, Promise<Template | undefined>>();
+  const inlines = new Map<string, Template>();
+  const tryLoad = (name: string) => {
+    const path = isAbsolute(name) ? name : join(dir, name);
+    let t = files.get(path);
     if (!t) {
-      t = readFile(join(dir, name), 'utf8').then((text) => compileTemplate(text, name));
-      cache.set(name, t);
-      t.catch(() => cache.delete(name));
+      t = readFile(path, 'utf8').then(
+        (source) => compileTemplate(source, name),
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return undefined;
+          throw err;
+        },
+      );
+      files.set(path, t);
     }
     return t;
   };
+  const load = async (name: string) => {
+    const t = await tryLoad(name);
+    if (!t) throw new RazorError('InvalidTemplate', `template ${name} does not exist`);
+    return t;
+  };
+  return Object.assign(load, {
+    tryLoad,
+    inline(source: string, name: string) {
+      let t = inlines.get(source);
+      if (!t) inlines.set(source, (t = compileTemplate(source, name)));
+      return t;
+    },
+  });
 }

@@ -62,6 +62,11 @@ export interface VerbSpec {
   /** Columns for this verb's answer when it is not the slice's own object (a matcher, a log row). */
   readonly columns?: readonly Column[];
   readonly handler: (input: VerbInput, ctx: VerbContext) => Promise<unknown>;
+  /**
+   * For verbs whose clients cannot read an error envelope (iPXE): turns any error, validation
+   * included, into the text to send instead (with status 200).
+   */
+  readonly errorText?: (message: string, ctx: VerbContext) => Promise<string>;
 }
 
 /** A slice: a noun (policy, node, …) and its verbs. */

@@ -87,3 +87,31 @@ export function nodeTags(rules: readonly TagRule[], facts: Facts): string[] {
   }
   return [...tags];
 }
+
+/** Why one rule did or did not tag a node. */
+export interface TagExplanation {
+  rule: string;
+  system: boolean;
+  tag: string | null;
+  matched: boolean;
+  because: string[];
+}
+
+const describeMatcher = (m: TagMatcher, facts: Facts) =>
+  `${m.key} ${m.inverse ? 'NOT ' : ''}${m.compare} '${m.value}' (value ${facts[m.key] === undefined ? 'missing' : `'${factText(facts[m.key])}'`}): ${matcherPasses(m, facts) ? 'pass' : 'fail'}`;
+
+/** For every rule, whether it tagged the node and which matcher made it so (or not). */
+export function explainTags(rules: readonly TagRule[], facts: Facts): TagExplanation[] {
+  return [...SYSTEM_RULES, ...rules].map((rule) => {
+    const matched = rulePasses(rule, facts);
+    return {
+      rule: rule.name,
+      system: rule.uuid.startsWith('system:'),
+      tag: matched ? renderTag(rule.tag, facts) : null,
+      matched,
+      because: rule.matchers.length
+        ? rule.matchers.map((m) => describeMatcher(m, facts))
+        : ['the rule has no matchers'],
+    };
+  });
+}

@@ -1,31 +1,22 @@
 /** The `active_model` slice: a node bound to a policy, following its install (reference §1.6). */
 import { field } from '../lib/fields.js';
 import { defineSlice, defineVerb } from '../lib/spec.js';
-import { crudVerbs, mustGet } from '../lib/crud.js';
+import { crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
+import { redactMetadata } from '../lib/metadata.js';
 import type { Doc } from '../lib/store/store.js';
+import type { ActiveModelLogEntry, ActiveModelDoc } from '../lib/docs.js';
 
-/** One entry of an active model's log. */
-export interface ActiveModelLogEntry {
-  at: string;
-  old_state: string;
-  state: string;
-  action: string;
-  result: string;
-}
-
-/** An active model as stored (created when a policy binds a node). */
-export interface ActiveModelDoc extends Doc {
-  policy_uuid: string;
-  node_uuid: string;
-  label: string;
-  state: string;
-  counter: number;
-  hostname: string;
-  bound_at: string;
-  model: Record<string, unknown>;
-  broker: Record<string, unknown> | null;
-  log: ActiveModelLogEntry[];
-}
+/** Active models carry copies of their model and broker: their secrets are redacted too. */
+const present: Presenter = async (doc, ctx) => {
+  const am = doc as ActiveModelDoc;
+  const modelSpecs = ctx.catalog.modelTypes.get(am.model.type)?.metadata;
+  const brokerSpecs = am.broker ? ctx.catalog.brokerPlugins.get(am.broker.plugin)?.metadata : undefined;
+  return {
+    ...am,
+    model: { ...am.model, metadata: redactMetadata(modelSpecs, am.model.metadata) },
+    broker: am.broker ? { ...am.broker, metadata: redactMetadata(brokerSpecs, am.broker.metadata) } : null,
+  };
+};
 
 const logRows = (am: ActiveModelDoc) =>
   am.log.map((e) => ({
@@ -64,10 +55,11 @@ export const activeModelSlice = defineSlice({
     { header: 'Bind Time', value: (o) => o.bound_at },
   ],
   verbs: [
-    ...crudVerbs({ slice: 'active_model', collection: 'active_model', noun: 'active model' }).map((v) =>
-      v.name === 'remove'
-        ? { ...v, summary: 'Unbind a node: it is rediscovered and may be bound again on its next boot' }
-        : v,
+    ...crudVerbs({ slice: 'active_model', collection: 'active_model', noun: 'active model', present }).map(
+      (v) =>
+        v.name === 'remove'
+          ? { ...v, summary: 'Unbind a node: it is rediscovered and may be bound again on its next boot' }
+          : v,
     ),
     defineVerb({
       name: 'logs',

@@ -6,16 +6,7 @@ import { created, crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
 import { applyMetadata, redactMetadata } from '../lib/metadata.js';
 import type { BrokerPlugin, Catalog } from '../lib/catalog.js';
 import type { Doc } from '../lib/store/store.js';
-
-/** A broker as stored. */
-export interface BrokerDoc extends Doc {
-  name: string;
-  description: string;
-  plugin: string;
-  metadata: Record<string, string>;
-  created_at: string;
-  updated_at: string;
-}
+import type { BrokerDoc } from '../lib/docs.js';
 
 const errors = { missing: 'MissingBrokerMetadata', invalid: 'InvalidBrokerMetadata' } as const;
 

@@ -7,18 +7,7 @@ import { applyMetadata, redactMetadata } from '../lib/metadata.js';
 import { sha512Crypt, isSha512Crypt } from '../lib/crypt.js';
 import type { Catalog, ModelType } from '../lib/catalog.js';
 import type { Doc, StoreReader } from '../lib/store/store.js';
-
-/** A model as stored. */
-export interface ModelDoc extends Doc {
-  label: string;
-  type: string;
-  template: string;
-  description: string;
-  image_uuid: string;
-  metadata: Record<string, string>;
-  created_at: string;
-  updated_at: string;
-}
+import type { ModelDoc } from '../lib/docs.js';
 
 const errors = { missing: 'MissingModelMetadata', invalid: 'InvalidModelMetadata' } as const;
 

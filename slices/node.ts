@@ -2,18 +2,12 @@
 import { field } from '../lib/fields.js';
 import { defineSlice, defineVerb } from '../lib/spec.js';
 import { crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
-import { nodeTags, type TagRule } from '../lib/tags.js';
+import { explainTags, nodeTags, type TagRule } from '../lib/tags.js';
+import { checkin, register } from '../lib/engine/checkin.js';
+import { Reply } from '../lib/envelope.js';
+import { clientConfig } from '../lib/config.js';
 import type { Doc } from '../lib/store/store.js';
-
-/** A node as stored. */
-export interface NodeDoc extends Doc {
-  hw_id: string[];
-  attributes: Record<string, unknown>;
-  last_state: string;
-  dhcp_mac: string | null;
-  checked_in_at: string;
-  created_at: string;
-}
+import type { NodeDoc, TagRuleDoc } from '../lib/docs.js';
 
 /** Adds the computed tags and status (bound / inactive / active) to a node. */
 const present: Presenter = async (doc, ctx, r) => {
@@ -58,6 +52,91 @@ export const nodeSlice = defineSlice({
     { header: 'Hardware IDs', value: (o) => `[${(o.hw_id as string[]).join(', ')}]` },
   ],
   verbs: [
+    defineVerb({
+      name: 'checkin',
+      summary: 'A Microkernel checks in; the answer is acknowledge, register, reboot or poweroff',
+      fields: {
+        hw_id: field.string({ help: 'MAC addresses of the node joined by _', required: true }),
+        last_state: field.string({ help: "The Microkernel's state, e.g. idle", required: true }),
+        first_checkin: field.bool({
+          help: 'True on the first checkin after the Microkernel started',
+          default: false,
+        }),
+      },
+      forms: ['c', 'C'],
+      success: 'ok',
+      http: 'GET',
+      human: false,
+      sample: { hw_id: '525400123456', last_state: 'idle', first_checkin: 'false' },
+      handler: async (input, ctx) => {
+        const command = await checkin(ctx, {
+          hwId: input.hw_id as string,
+          lastState: input.last_state as string,
+          firstCheckin: input.first_checkin as boolean,
+        });
+        return new Reply(
+          { command_name: command, command_param: {} },
+          { client_config: clientConfig(ctx.config) },
+        );
+      },
+    }),
+    defineVerb({
+      name: 'register',
+      summary: 'A Microkernel registers the facts of its node',
+      fields: {
+        hw_id: field.string({ help: 'MAC addresses of the node joined by _', required: true }),
+        attributes_hash: field.json({ help: 'The facts: name → value', required: true }),
+        last_state: field.string({ help: "The Microkernel's state, e.g. idle", required: true }),
+      },
+      forms: ['r', 'R'],
+      success: 'ok',
+      http: 'POST',
+      human: false,
+      sample: {
+        hw_id: '525400123456_525400123457',
+        attributes_hash: { mk_hw_cpu_count: '2', mk_hw_mem_size: '2GiB', mk_hw_nic_count: '2' },
+        last_state: 'idle',
+      },
+      handler: async (input, ctx) => {
+        const node = await register(ctx, {
+          hwId: input.hw_id as string,
+          attributes: input.attributes_hash as Record<string, unknown>,
+          lastState: input.last_state as string,
+        });
+        const shown = await ctx.store.read((r) => present(node, ctx, r));
+        return new Reply(shown, { client_config: clientConfig(ctx.config) });
+      },
+    }),
+    defineVerb({
+      name: 'tags',
+      summary: "Show a node's tags; with --explain, which rule and matcher made each (or not)",
+      fields: {
+        uuid: field.uuid('node', { help: 'UUID of the node', required: true }),
+        explain: field.bool({
+          help: 'Show every rule, whether it matched and why',
+          flag: true,
+          default: false,
+        }),
+      },
+      positional: ['uuid'],
+      forms: [':uuid tags', 'get :uuid tags'],
+      success: 'ok',
+      http: 'GET',
+      view: 'table',
+      sample: { uuid: '{node}', explain: 'true' },
+      handler: async (input, ctx) =>
+        ctx.store.read(async (r) => {
+          const node = await mustGet<NodeDoc>(r, 'node', input.uuid as string);
+          const explained = explainTags(await r.all<TagRuleDoc>('tag'), node.attributes);
+          const rows = input.explain ? explained : explained.filter((e) => e.matched);
+          return rows.map((e) => ({
+            tag: e.tag ?? '-',
+            rule: e.rule,
+            matched: e.matched,
+            because: e.because.join('\n'),
+          }));
+        }),
+    }),
     ...crudVerbs({
       slice: 'node',
       collection: 'node',

@@ -11,24 +11,13 @@ import {
   removeVerb,
   type Presenter,
 } from '../lib/crud.js';
-import { moveBeside, moveTo, policyOrder, saveOrder } from './policy-table.js';
+import { moveBeside, moveTo, policyOrder, saveOrder } from '../lib/engine/policy-order.js';
+import { callback } from '../lib/engine/callback.js';
+import { evaluatePolicies } from '../lib/engine/bind.js';
+import { tagsOf } from '../lib/engine/nodes.js';
 import type { Doc, StoreReader, StoreWriter } from '../lib/store/store.js';
 import type { VerbContext } from '../lib/context.js';
-
-/** A policy as stored. */
-export interface PolicyDoc extends Doc {
-  label: string;
-  template: string;
-  model_uuid: string;
-  broker_uuid: string | null;
-  tags: string[];
-  enabled: boolean;
-  maximum_count: number;
-  /** Bind counter: the number the next bound node's hostname gets. */
-  counter: number;
-  created_at: string;
-  updated_at: string;
-}
+import type { NodeDoc, PolicyDoc } from '../lib/docs.js';
 
 const TEMPLATES = ['linux_deploy', 'vmware_hypervisor', 'xenserver_hypervisor'] as const;
 
@@ -275,5 +264,82 @@ export const policySlice = defineSlice({
     }),
     toggle('enable'),
     toggle('disable'),
+    defineVerb({
+      name: 'callback',
+      summary: "An installer's callback: fires a state-machine event and returns a file or 'ok'",
+      description:
+        'Installers reach it as GET /razor/api/policy/callback/<active_model>/<namespace>/<action>[/<arg>].',
+      fields: {
+        active_model: field.uuid('active_model', { help: 'UUID of the active model', required: true }),
+        namespace: field.string({
+          help: 'Callback namespace, e.g. preseed, kickstart, postinstall, broker',
+          required: true,
+        }),
+        args: field.list({
+          help: 'The action and its argument, e.g. file, or send_ips 10.0.0.5',
+          allowEmpty: true,
+          keepOrder: true,
+          default: [],
+        }),
+      },
+      positional: ['active_model', 'namespace', 'args'],
+      success: 'ok',
+      http: 'GET',
+      contentType: 'text/plain',
+      view: 'text',
+      sample: { active_model: '{active_model}', namespace: 'status', args: ['now'] },
+      moreSamples: [{ active_model: '{active_model}', namespace: 'preseed', args: ['start'] }],
+      handler: async (input, ctx) =>
+        callback(ctx, {
+          activeModel: input.active_model as string,
+          namespace: input.namespace as string,
+          args: input.args as string[],
+        }),
+    }),
+    defineVerb({
+      name: 'simulate',
+      summary: 'Which policy would bind a node (or a set of facts), and why each earlier one would not',
+      fields: {
+        node: field.uuid('node', { help: 'UUID of a known node' }),
+        facts: field.json({
+          help: 'Facts instead of a node: JSON, or on the CLI a JSON file path',
+          short: 'f',
+        }),
+      },
+      positional: ['node'],
+      success: 'ok',
+      http: 'GET',
+      view: 'table',
+      sample: { node: '{node}' },
+      moreSamples: [{ facts: { mk_hw_nic_count: '2', mk_hw_mem_size: '16GiB' } }],
+      handler: async (input, ctx) =>
+        ctx.store.read(async (r) => {
+          if (input.node !== undefined && input.facts !== undefined) {
+            throw new RazorError('InputError', 'give a node or --facts, not both');
+          }
+          const facts = input.node
+            ? (await mustGet<NodeDoc>(r, 'node', input.node as string)).attributes
+            : ((input.facts ?? {}) as Record<string, unknown>);
+          const tags = await tagsOf(r, facts);
+          const verdicts = await evaluatePolicies(r, tags);
+          const order = await policyOrder(r);
+          const rows = verdicts.map((v) => ({
+            line: order.indexOf(v.policy.uuid),
+            policy: v.policy.label,
+            uuid: v.policy.uuid,
+            binds: v.binds,
+            why: v.why,
+          }));
+          if (!verdicts.some((v) => v.binds))
+            rows.push({
+              line: -1,
+              policy: '(none)',
+              uuid: '',
+              binds: false,
+              why: `no policy binds a node with tags [${tags.join(',')}]`,
+            });
+          return rows;
+        }),
+    }),
   ],
 });

@@ -4,6 +4,7 @@
  * other word orders (`razor tag <t> matcher add`, `razor policy <uuid>`) are rewritten to the
  * canonical one first, so commander sees one shape.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { RazorError } from '../errors.js';
 import { routeWords } from '../router.js';

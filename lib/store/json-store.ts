@@ -34,7 +34,43 @@ export interface JsonStoreOptions {
 
 type Overlay = Map<Collection, Map<string, Doc | null>>;
 
-function reader(data: StoreFile, overlay?: Overlay): StoreReader {
+/** value → uuids of the documents of one collection whose field has (or contains) that value. */
+type Index = Map<string, string[]>;
+
+/** Builds or returns the index of `field` in `collection` of one snapshot. */
+type IndexOf = (data: StoreFile, collection: Collection, field: string) => Index;
+
+/** The values a document has for a field: each element of an array, or the scalar itself. */
+function fieldValues(doc: Doc, field: string): string[] {
+  const v = doc[field];
+  if (Array.isArray(v)) return v.filter((x) => typeof x === 'string');
+  return typeof v === 'string' ? [v] : [];
+}
+
+/** An index cache per snapshot: snapshots are replaced, never mutated, so nothing goes stale. */
+function indexCache(): IndexOf {
+  const cache = new WeakMap<StoreFile, Map<string, Index>>();
+  return (data, collection, field) => {
+    let perData = cache.get(data);
+    if (!perData) cache.set(data, (perData = new Map()));
+    const key = `${collection}\u0000${field}`;
+    let index = perData.get(key);
+    if (!index) {
+      index = new Map();
+      for (const doc of Object.values(data.collections[collection] ?? {})) {
+        for (const v of fieldValues(doc, field)) {
+          const list = index.get(v);
+          if (list) list.push(doc.uuid);
+          else index.set(v, [doc.uuid]);
+        }
+      }
+      perData.set(key, index);
+    }
+    return index;
+  };
+}
+
+function reader(data: StoreFile, indexOf: IndexOf, overlay?: Overlay): StoreReader {
   const base = (c: Collection): Table => data.collections[c] ?? {};
   const pending = (c: Collection) => overlay?.get(c);
   const uuids = (c: Collection): string[] => {
@@ -68,16 +104,24 @@ function reader(data: StoreFile, overlay?: Overlay): StoreReader {
     async count(c: Collection) {
       return uuids(c).length;
     },
+    async findBy<T extends Doc>(c: Collection, field: string, value: string) {
+      const hits = new Set(indexOf(data, c, field).get(value) ?? []);
+      for (const [uuid, doc] of pending(c) ?? []) {
+        if (doc && fieldValues(doc, field).includes(value)) hits.add(uuid);
+        else hits.delete(uuid);
+      }
+      return [...hits].map((u) => structuredClone(lookup(c, u)) as T);
+    },
   };
 }
 
-function writer(data: StoreFile, overlay: Overlay): StoreWriter {
+function writer(data: StoreFile, indexOf: IndexOf, overlay: Overlay): StoreWriter {
   const table = (c: Collection) => {
     let t = overlay.get(c);
     if (!t) overlay.set(c, (t = new Map()));
     return t;
   };
-  const r = reader(data, overlay);
+  const r = reader(data, indexOf, overlay);
   return {
     ...r,
     async put(c, doc) {
@@ -157,6 +201,7 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
   /** Bumped on every install, so a slow refresh never replaces newer data with what it read earlier. */
   let epoch = 0;
   let chain: Promise<unknown> = Promise.resolve();
+  const indexOf = indexCache();
 
   const install = (data: StoreFile) => {
     db.data = data;
@@ -209,7 +254,7 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
     location: file,
     async read(fn) {
       await refresh();
-      return fn(reader(db.data));
+      return fn(reader(db.data, indexOf));
     },
     write(fn) {
       const run = async () => {
@@ -218,7 +263,7 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
           await refresh();
           const before = db.data;
           const overlay: Overlay = new Map();
-          const result = await fn(writer(before, overlay));
+          const result = await fn(writer(before, indexOf, overlay));
           if (overlay.size === 0) return result;
           const next = applyOverlay(before, overlay, (loadedRev ?? 0) + 1);
           try {

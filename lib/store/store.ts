@@ -34,6 +34,11 @@ export interface StoreReader {
   /** UUIDs in the collection that contain `fragment` (the original's unique-substring lookup). */
   matchUuid(collection: Collection, fragment: string): Promise<string[]>;
   count(collection: Collection): Promise<number>;
+  /**
+   * Documents whose `field` equals `value` — or, for an array field, contains it — found through an
+   * index, not a scan (a node by any of its MACs, the active model of a node).
+   */
+  findBy<T extends Doc = Doc>(collection: Collection, field: string, value: string): Promise<T[]>;
 }
 
 /** Write access inside a transaction; changes are visible to later reads of the same transaction. */

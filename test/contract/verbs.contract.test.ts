@@ -44,6 +44,13 @@ interface Answer {
 
 function check(c: Case, a: Answer): void {
   const detail = `${c.title}\n→ ${a.status} ${a.body.slice(0, 400)}`;
+  if (c.verb.errorText && c.expect.kind) {
+    // iPXE cannot read an envelope: errors are a 200 script that says what is wrong.
+    expect({ status: a.status, detail }).toEqual({ status: 200, detail });
+    expect(a.body.startsWith('#!ipxe\n')).toBe(true);
+    expect(a.body).toContain(c.expect.mentions);
+    return;
+  }
   expect({ status: a.status, detail }).toEqual({ status: c.expect.status, detail });
   if (c.verb.contentType === 'text/plain' && !c.expect.kind) return;
   const env = JSON.parse(a.body);

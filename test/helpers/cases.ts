@@ -113,14 +113,14 @@ export function allCases(registry: SliceRegistry): Case[] {
   return [...registry.values()].flatMap((s) => s.verbs.flatMap((v) => verbCases(s, v)));
 }
 
-/** The words of `form` with its placeholders filled from `input`; undefined when one has no value. */
+/** The words of `form` with its placeholders filled from `input` (placeholders without a value are left out). */
 export function formWords(form: string, input: VerbInput): string[] | undefined {
   const words: string[] = [];
   for (const p of form === '' ? [] : form.split(' ')) {
     if (p.startsWith(':') || p.startsWith('*')) {
       const key = p.slice(1);
       const v = input[key];
-      if (v === undefined) return undefined;
+      if (v === undefined) continue; // an optional positional left out
       words.push(...(Array.isArray(v) ? v.map(String) : [String(v)]));
     } else words.push(p);
   }

@@ -1,6 +1,6 @@
 /** The ordered policy table (reference §5.2): one `meta` document holding policy UUIDs in match order. */
-import { RazorError } from '../lib/errors.js';
-import type { StoreReader, StoreWriter } from '../lib/store/store.js';
+import { RazorError } from '../errors.js';
+import type { StoreReader, StoreWriter } from '../store/store.js';
 
 const TABLE = 'policy_table';
 

@@ -1,0 +1,116 @@
+/**
+ * The shapes of stored documents, shared by the slices and the provisioning engine.
+ */
+import type { Doc } from './store/store.js';
+import type { TagMatcher } from './tags.js';
+
+/** One entry of an active model's log. */
+export interface ActiveModelLogEntry {
+  at: string;
+  old_state: string;
+  state: string;
+  action: string;
+  result: string;
+}
+
+/** Static addressing of a node from its model's IP pool. */
+export interface PoolAddress {
+  address: string;
+  netmask: string;
+  gateway: string;
+  nameserver?: string;
+}
+
+/** An active model as stored (created when a policy binds a node): copies of its model and broker. */
+export interface ActiveModelDoc extends Doc {
+  policy_uuid: string;
+  node_uuid: string;
+  label: string;
+  state: string;
+  /** The policy's bind counter when this node was bound: its number in hostnames and IP pools. */
+  counter: number;
+  /** Fully qualified hostname, e.g. web3.example.com. */
+  hostname: string;
+  short_hostname: string;
+  domainname: string;
+  ip: PoolAddress | null;
+  /** The address the installed OS reported (postinstall/send_ips). */
+  node_ip?: string;
+  bound_at: string;
+  updated_at: string;
+  model: ModelDoc;
+  broker: BrokerDoc | null;
+  /** `<state>:<answer>` of the last boot served, so repeated boots are not logged again. */
+  last_boot?: string;
+  log: ActiveModelLogEntry[];
+}
+
+/** A broker as stored. */
+export interface BrokerDoc extends Doc {
+  name: string;
+  description: string;
+  plugin: string;
+  metadata: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A model as stored. */
+export interface ModelDoc extends Doc {
+  label: string;
+  type: string;
+  template: string;
+  description: string;
+  image_uuid: string;
+  metadata: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A node as stored. */
+export interface NodeDoc extends Doc {
+  hw_id: string[];
+  attributes: Record<string, unknown>;
+  last_state: string;
+  dhcp_mac: string | null;
+  checked_in_at: string;
+  created_at: string;
+}
+
+/** A policy as stored. */
+export interface PolicyDoc extends Doc {
+  label: string;
+  template: string;
+  model_uuid: string;
+  broker_uuid: string | null;
+  tags: string[];
+  enabled: boolean;
+  maximum_count: number;
+  /** Bind counter: the number the next bound node's hostname gets. */
+  counter: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A tag rule as stored: the original's matchers, or a razor-server rule. */
+export interface TagRuleDoc extends Doc {
+  name: string;
+  tag: string;
+  matchers: TagMatcher[];
+  /** A razor-server rule (`["and", ["=", ["fact", "x"], "y"], …]`); when set, it decides instead of the matchers. */
+  rule?: unknown;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An image as stored (added by `razor image add`). */
+export interface ImageDoc extends Doc {
+  type: 'mk' | 'os' | 'esxi' | 'xenserver';
+  name: string;
+  version: string;
+  status: string;
+  kernel?: string;
+  initrd?: string;
+  /** ESXi: the image's boot.cfg text. */
+  boot_cfg?: string;
+}

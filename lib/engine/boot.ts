@@ -1,0 +1,135 @@
+/**
+ * `GET /razor/api/boot`: the iPXE script a node boots next (reference §3.1). Unknown and unbound
+ * nodes get the Microkernel; bound nodes their model's script for the current state. Every failure
+ * is an iPXE script that says what is wrong, waits and reboots — never JSON, never a 500.
+ */
+import { parseHwId, normaliseMac } from '../hwid.js';
+import { asRazorError } from '../errors.js';
+import { bootAnswer, logEvent } from './fsm.js';
+import { nodeByMacs } from './nodes.js';
+import { renderModelTemplate } from './render-context.js';
+import { serverUrls } from './render-context.js';
+import type { VerbContext } from '../context.js';
+import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../docs.js';
+
+/** The request: hw_id (MACs joined by `_`) or a single mac, and the NIC that got DHCP. */
+export interface BootRequest {
+  hwId?: string;
+  mac?: string;
+  dhcpMac?: string;
+}
+
+const DHCP_MAC = /^01-([0-9a-f]{2}-){5}[0-9a-f]{2}$/i;
+
+/** Renders the error script: a message, a wait of `mk_checkin_interval`, a reboot. */
+export async function errorScript(ctx: VerbContext, message: string): Promise<string> {
+  const safe = message.replace(/[^\w .,:;'()/=+-]/g, ' ').slice(0, 300);
+  const wait = ctx.config.values.mk_checkin_interval;
+  try {
+    return (await ctx.template('ipxe/error.ipxe.hbs'))({ message: safe, retry_seconds: wait });
+  } catch {
+    return `#!ipxe\necho razor: ${safe}\nsleep ${wait}\nreboot\n`;
+  }
+}
+
+const versionParts = (v: unknown) =>
+  String(v ?? '')
+    .replace(/^v/, '')
+    .split(/[.+-]/)
+    .map((x) => Number.parseInt(x, 10) || 0);
+
+/** The newest Microkernel image that verified (status `valid`). */
+export function newestMk(images: readonly ImageDoc[]): ImageDoc | undefined {
+  const cmp = (a: ImageDoc, b: ImageDoc) => {
+    const [x, y] = [versionParts(a.version), versionParts(b.version)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++)
+      if ((x[i] ?? 0) !== (y[i] ?? 0)) return (y[i] ?? 0) - (x[i] ?? 0);
+    return 0;
+  };
+  return images.filter((i) => i.type === 'mk' && i.status === 'valid' && i.kernel && i.initrd).sort(cmp)[0];
+}
+
+/** The Microkernel boot script, or the error script when there is no usable MK image. */
+export async function mkScript(ctx: VerbContext): Promise<string> {
+  const mk = newestMk(await ctx.store.read((r) => r.all<ImageDoc>('image')));
+  if (!mk) return errorScript(ctx, "no Microkernel image; add one with 'razor image add -t mk -p <iso>'");
+  const v = ctx.config.values;
+  const { image_root_url } = serverUrls(ctx.config);
+  return (await ctx.template('ipxe/mk.ipxe.hbs'))({
+    mk_version: mk.version,
+    image_url: `${image_root_url}/mk/${mk.uuid}`,
+    kernel: mk.kernel,
+    initrd: mk.initrd,
+    debug_level: v.rz_mk_boot_debug_level,
+    server_ip: v.image_svc_host,
+    api_port: v.api_port,
+    kernel_args: v.rz_mk_boot_kernel_args,
+    retry_seconds: v.mk_checkin_interval,
+  });
+}
+
+async function bootBound(ctx: VerbContext, node: NodeDoc, am: ActiveModelDoc): Promise<string> {
+  const type = ctx.catalog.modelTypes.get(am.model.type);
+  if (!type)
+    return errorScript(
+      ctx,
+      `active model ${am.uuid} uses model type '${am.model.type}' which razor no longer has`,
+    );
+  const answer = bootAnswer(type, am.state);
+  if (answer === 'mk') return mkScript(ctx);
+  const image = await ctx.store.read((r) => r.get<ImageDoc>('image', am.model.image_uuid));
+  if (answer === 'install' && !image)
+    return errorScript(ctx, `image ${am.model.image_uuid} of model '${am.model.label}' is gone`);
+  const script = await renderModelTemplate(
+    ctx.template,
+    { config: ctx.config, type, node, am, image },
+    `boot_${answer}`,
+  );
+  // Repeated boots in one state are not news: only a change of what is served is logged.
+  const mark = `${am.state}:${answer}`;
+  if (am.last_boot !== mark) {
+    await ctx.store.write(async (w) => {
+      const fresh = await w.get<ActiveModelDoc>('active_model', am.uuid);
+      if (!fresh || fresh.last_boot === mark) return;
+      fresh.last_boot = mark;
+      logEvent(
+        fresh,
+        { old_state: fresh.state, action: 'boot_call', result: `served boot_${answer}` },
+        ctx.clock(),
+      );
+      await w.put('active_model', fresh);
+    });
+  }
+  return script;
+}
+
+/** The boot script for a request. Never throws: any failure becomes an error script. */
+export async function bootScript(ctx: VerbContext, req: BootRequest): Promise<string> {
+  try {
+    const { macs, bad } = parseHwId(req.hwId ?? req.mac ?? '');
+    if (bad.length)
+      return await errorScript(ctx, `hw_id has parts that are not MAC addresses: ${bad.join(', ')}`);
+    if (macs.length === 0)
+      return await errorScript(ctx, 'no hw_id or mac given; chain with the script from razor config ipxe');
+    if (req.dhcpMac !== undefined && !DHCP_MAC.test(req.dhcpMac)) {
+      return await errorScript(ctx, `dhcp_mac '${req.dhcpMac}' is not of the form 01-aa-bb-cc-dd-ee-ff`);
+    }
+    const found = await ctx.store.read(async (r) => {
+      const node = await nodeByMacs(r, macs);
+      const am = node && (await r.findBy<ActiveModelDoc>('active_model', 'node_uuid', node.uuid))[0];
+      return { node, am };
+    });
+    if (!found.node) return await mkScript(ctx);
+    const dhcp = req.dhcpMac?.toLowerCase();
+    if (dhcp && found.node.dhcp_mac !== dhcp && normaliseMac(dhcp.slice(3))) {
+      await ctx.store.write(async (w) => {
+        const n = await w.get<NodeDoc>('node', (found.node as NodeDoc).uuid);
+        if (n && n.dhcp_mac !== dhcp) await w.put('node', { ...n, dhcp_mac: dhcp });
+      });
+      found.node.dhcp_mac = dhcp;
+    }
+    return found.am ? await bootBound(ctx, found.node, found.am) : await mkScript(ctx);
+  } catch (err) {
+    return errorScript(ctx, asRazorError(err).message);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Microkernel checkin and registration (reference §3.3–3.4). A checkin answers `register`,
+ * `acknowledge`, `reboot` or `poweroff`; an unbound node that checks in is evaluated against the
+ * policies and may be bound, in the same transaction that records the checkin.
+ */
+import { RazorError } from '../errors.js';
+import { parseHwId } from '../hwid.js';
+import { bind, evaluatePolicies } from './bind.js';
+import { mkAnswer } from './fsm.js';
+import { nodesByMacs, tagsOf } from './nodes.js';
+import type { VerbContext } from '../context.js';
+import type { ActiveModelDoc, NodeDoc } from '../docs.js';
+
+/** The commands a Microkernel understands. */
+export type MkCommand = 'acknowledge' | 'register' | 'reboot' | 'poweroff';
+
+function macsOf(hwId: string): string[] {
+  const { macs, bad } = parseHwId(hwId);
+  if (bad.length)
+    throw new RazorError('InputError', `hw_id has parts that are not MAC addresses: ${bad.join(', ')}`);
+  if (macs.length === 0) throw new RazorError('MissingArgument', 'hw_id names no MAC address');
+  return macs;
+}
+
+/** Handles one checkin; returns the command for the Microkernel. */
+export async function checkin(
+  ctx: VerbContext,
+  req: { hwId: string; lastState: string; firstCheckin: boolean },
+): Promise<MkCommand> {
+  const macs = macsOf(req.hwId);
+  if (req.firstCheckin) return 'register';
+  return ctx.store.write(async (w) => {
+    const node = (await nodesByMacs(w, macs))[0];
+    if (!node) return 'register';
+    const now = ctx.clock();
+    const previous = Date.parse(node.checked_in_at);
+    node.last_state = req.lastState;
+    node.checked_in_at = now.toISOString();
+    await w.put('node', node);
+    if ((now.getTime() - previous) / 1000 > ctx.config.values.register_timeout) return 'register';
+    const am = (await w.findBy<ActiveModelDoc>('active_model', 'node_uuid', node.uuid))[0];
+    if (am) {
+      const type = ctx.catalog.modelTypes.get(am.model.type);
+      return type ? mkAnswer(type, am.state) : 'acknowledge';
+    }
+    const verdicts = await evaluatePolicies(w, await tagsOf(w, node.attributes));
+    const winner = verdicts.find((v) => v.binds);
+    if (winner) await bind(w, ctx, node, winner.policy, now);
+    return 'acknowledge';
+  });
+}
+
+/** Registers a node's facts: a new node, or the known one (hw_id united, facts replaced). */
+export async function register(
+  ctx: VerbContext,
+  req: { hwId: string; attributes: Record<string, unknown>; lastState: string },
+): Promise<NodeDoc> {
+  const macs = macsOf(req.hwId);
+  if (Object.keys(req.attributes).length === 0) {
+    throw new RazorError(
+      'MissingArgument',
+      'attributes_hash is empty; a registration carries the node facts',
+    );
+  }
+  return ctx.store.write(async (w) => {
+    const now = ctx.clock().toISOString();
+    const [keep, ...others] = await nodesByMacs(w, macs);
+    // hw_id collision: each shared MAC stays with the oldest node (the original's rule).
+    for (const other of others) {
+      await w.put('node', { ...other, hw_id: other.hw_id.filter((m) => !macs.includes(m)) });
+    }
+    const node: NodeDoc = keep
+      ? { ...keep, hw_id: [...new Set([...keep.hw_id, ...macs])] }
+      : {
+          uuid: ctx.newUuid(),
+          created_at: now,
+          hw_id: macs,
+          dhcp_mac: null,
+          attributes: {},
+          last_state: '',
+          checked_in_at: now,
+        };
+    node.attributes = req.attributes;
+    node.last_state = req.lastState;
+    node.checked_in_at = now;
+    await w.put('node', node);
+    return node;
+  });
+}

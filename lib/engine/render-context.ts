@@ -1,0 +1,117 @@
+/**
+ * The context every model template is rendered with, and rendering a model type's templates
+ * (looked up in the type's folder, then its bases'). Documented for template authors in
+ * templates/models/README.md.
+ */
+import { join } from 'node:path';
+import { RazorError } from '../errors.js';
+import type { Config } from '../config.js';
+import type { ModelType } from '../model-type.js';
+import type { TemplateLoader } from '../render.js';
+import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../docs.js';
+
+/** What a render needs. */
+export interface RenderInputs {
+  config: Config;
+  type: ModelType;
+  node: NodeDoc;
+  am: ActiveModelDoc;
+  image: ImageDoc | undefined;
+  /** The node's tags at render time (for broker facts). */
+  tags?: readonly string[];
+}
+
+/** Base URLs of this server as nodes reach it. */
+export function serverUrls(config: Config) {
+  const v = config.values;
+  return {
+    api_url: `http://${v.image_svc_host}:${v.api_port}`,
+    image_root_url: `http://${v.image_svc_host}:${v.image_svc_port}/razor/image`,
+  };
+}
+
+/** A MAC `525400123456` as `52:54:00:12:34:56`. */
+export const colonMac = (mac: string) => mac.toLowerCase().replace(/(..)(?!$)/g, '$1:');
+
+/** The template context (without kernel_args, which is itself rendered from it). */
+export function renderContext(i: RenderInputs): Record<string, unknown> {
+  const { api_url, image_root_url } = serverUrls(i.config);
+  const { am, node, type } = i;
+  const metadata = am.model.metadata;
+  return {
+    api_url,
+    callback_url: `${api_url}/razor/api/policy/callback/${am.uuid}`,
+    image_url: `${image_root_url}/${type.image_prefix}/${am.model.image_uuid}`,
+    image: {
+      uuid: am.model.image_uuid,
+      name: i.image?.name ?? '',
+      version: i.image?.version ?? '',
+      boot_cfg: i.image?.boot_cfg ?? '',
+    },
+    kernel: type.kernel ?? '',
+    initrd: type.initrd ?? '',
+    retry_seconds: i.config.values.mk_checkin_interval,
+    node: {
+      uuid: node.uuid,
+      hw_id: node.hw_id,
+      mac: colonMac(node.hw_id[0] ?? ''),
+      dhcp_mac: node.dhcp_mac ?? '',
+    },
+    active_model: {
+      uuid: am.uuid,
+      label: am.label,
+      state: am.state,
+      counter: am.counter,
+      hostname: am.hostname,
+      short_hostname: am.short_hostname,
+      domainname: am.domainname,
+      ip: am.ip ?? false,
+      node_ip: am.node_ip ?? '',
+    },
+    model: {
+      uuid: am.model.uuid,
+      label: am.model.label,
+      type: am.model.type,
+      description: am.model.description,
+    },
+    // Every key the type declares is defined (an optional one left out is ''); others stay errors.
+    metadata: { ...Object.fromEntries(Object.keys(type.metadata).map((k) => [k, ''])), ...metadata },
+    broker: am.broker
+      ? { name: am.broker.name, plugin: am.broker.plugin, metadata: am.broker.metadata }
+      : false,
+    node_metadata: {
+      razor_node_uuid: node.uuid,
+      razor_active_model_uuid: am.uuid,
+      razor_policy_uuid: am.policy_uuid,
+      razor_model_uuid: am.model.uuid,
+      razor_model_label: am.model.label,
+      razor_model_type: am.model.type,
+      razor_hostname: am.hostname,
+      razor_bind_number: String(am.counter),
+      razor_tags: (i.tags ?? []).join(','),
+    },
+  };
+}
+
+/** Finds `file` in the type's folders (own first, then bases). */
+export async function typeTemplate(loader: TemplateLoader, type: ModelType, file: string) {
+  for (const dir of type.dirs) {
+    const t = await loader.tryLoad(join(dir, file));
+    if (t) return t;
+  }
+  throw new RazorError('InvalidTemplate', `model type ${type.name} has no template ${file}`);
+}
+
+/** Renders a model type's template `file` (a role like boot_install resolves through `templates`). */
+export async function renderModelTemplate(
+  loader: TemplateLoader,
+  i: RenderInputs,
+  file: string,
+): Promise<string> {
+  const context = renderContext(i);
+  const args = i.type.kernel_args
+    ? loader.inline(i.type.kernel_args, `${i.type.name} kernel_args`)(context)
+    : '';
+  const template = await typeTemplate(loader, i.type, i.type.templates[file] ?? file);
+  return template({ ...context, kernel_args: args.replace(/\s+/g, ' ').trim() });
+}
