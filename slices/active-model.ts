@@ -3,8 +3,8 @@ import { field } from '../lib/fields.js';
 import { defineSlice, defineVerb } from '../lib/spec.js';
 import { crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
 import { redactMetadata } from '../lib/metadata.js';
-import type { Doc } from '../lib/store/store.js';
-import type { ActiveModelLogEntry, ActiveModelDoc } from '../lib/docs.js';
+
+import type { ActiveModelDoc } from '../lib/docs.js';
 
 /** Active models carry copies of their model and broker: their secrets are redacted too. */
 const present: Presenter = async (doc, ctx) => {

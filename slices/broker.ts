@@ -5,7 +5,7 @@ import { defineSlice, defineVerb } from '../lib/spec.js';
 import { created, crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
 import { applyMetadata, redactMetadata } from '../lib/metadata.js';
 import type { BrokerPlugin, Catalog } from '../lib/catalog.js';
-import type { Doc } from '../lib/store/store.js';
+
 import type { BrokerDoc } from '../lib/docs.js';
 
 const errors = { missing: 'MissingBrokerMetadata', invalid: 'InvalidBrokerMetadata' } as const;

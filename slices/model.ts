@@ -6,7 +6,7 @@ import { created, crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
 import { applyMetadata, redactMetadata } from '../lib/metadata.js';
 import { sha512Crypt, isSha512Crypt } from '../lib/crypt.js';
 import type { Catalog, ModelType } from '../lib/catalog.js';
-import type { Doc, StoreReader } from '../lib/store/store.js';
+import type { StoreReader } from '../lib/store/store.js';
 import type { ModelDoc } from '../lib/docs.js';
 
 const errors = { missing: 'MissingModelMetadata', invalid: 'InvalidModelMetadata' } as const;

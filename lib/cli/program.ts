@@ -25,15 +25,25 @@ function optionFor(name: string, f: Field): Option {
   return opt;
 }
 
+/** A JSON option: inline JSON (`'{"a":1}'`), or the path of a file holding JSON. */
 function parseJsonOption(name: string, text: unknown): unknown {
   if (typeof text !== 'string') return text;
+  const flag = `--${name.replace(/_/g, '-')}`;
+  let source = text;
+  if (!/^\s*[{[]/.test(text)) {
+    try {
+      source = readFileSync(text, 'utf8');
+    } catch (err) {
+      throw new RazorError(
+        'InputError',
+        `${flag} must be JSON or a JSON file; cannot read '${text}': ${(err as Error).message}`,
+      );
+    }
+  }
   try {
-    return JSON.parse(text);
+    return JSON.parse(source);
   } catch (err) {
-    throw new RazorError(
-      'InputError',
-      `--${name.replace(/_/g, '-')} must be JSON: ${(err as Error).message}`,
-    );
+    throw new RazorError('InputError', `${flag} must be JSON: ${(err as Error).message}`);
   }
 }
 
