@@ -18,7 +18,7 @@ export interface PoolAddress {
   address: string;
   netmask: string;
   gateway: string;
-  nameserver?: string;
+  nameserver: string;
 }
 
 /** An active model as stored (created when a policy binds a node): copies of its model and broker. */

@@ -3,6 +3,7 @@
  * flags and its zod schema, so the CLI, `-w`, REST validation and the docs all come from one place.
  */
 import { z } from 'zod';
+import { validateRule } from './rules.js';
 
 /** A collection a UUID field refers to; the dispatcher resolves the reference before the handler runs. */
 export type RefCollection = 'node' | 'policy' | 'model' | 'broker' | 'tag' | 'active_model' | 'image' | 'bmc';
@@ -105,6 +106,13 @@ export const field = {
    */
   uuid(ref: RefCollection | null, o: Common & { none?: string; default?: string }): Field {
     return make('uuid', z.string(), { ...o, ...(ref ? { ref } : {}) });
+  },
+  /** A tag rule in razor-server's language; every problem is reported with its path. */
+  rule(o: Common): Field {
+    const s = z.unknown().superRefine((v, ctx) => {
+      for (const message of validateRule(v)) ctx.addIssue({ code: 'custom', message });
+    });
+    return make('json', s, o);
   },
   /** A JSON object of key → value (metadata hashes). */
   json(o: Common & { default?: Record<string, unknown> }): Field {

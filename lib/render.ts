@@ -31,6 +31,11 @@ function makeEngine(): typeof Handlebars {
   hb.registerHelper('json', (v: unknown) => JSON.stringify(v ?? null));
   // A YAML double-quoted scalar is a JSON string.
   hb.registerHelper('yaml', (v: unknown) => JSON.stringify(text(v)));
+  hb.registerHelper('upper', (v: unknown) => text(v).toUpperCase());
+  hb.registerHelper('replace', (v: unknown, from: unknown, to: unknown) =>
+    text(v).split(text(from)).join(text(to)),
+  );
+  hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(text).join(''));
   return hb;
 }
 

@@ -5,6 +5,8 @@
  * `<virtual>_vm`.
  */
 
+import { RuleEvaluationError, evaluateRule, explainRule, type RuleContext } from './rules.js';
+
 /** One matcher of a tag rule. */
 export interface TagMatcher {
   uuid: string;
@@ -14,12 +16,13 @@ export interface TagMatcher {
   inverse: boolean;
 }
 
-/** A tag rule as stored. */
+/** A tag rule as stored: the original's matchers, or a razor-server `rule` that decides instead. */
 export interface TagRule {
   uuid: string;
   name: string;
   tag: string;
   matchers: TagMatcher[];
+  rule?: unknown;
 }
 
 /** Facts reported by a node (the Microkernel's attributes hash). */
@@ -42,8 +45,36 @@ export function matcherPasses(m: TagMatcher, facts: Facts): boolean {
   return m.inverse ? !ok : ok;
 }
 
-/** Does a rule match? A rule without matchers never does. */
-export function rulePasses(rule: Pick<TagRule, 'matchers'>, facts: Facts): boolean {
+/** The rule-language context for a node: its facts, and other tags' rules by tag name. */
+function ruleContext(facts: Facts, rules: readonly TagRule[]): RuleContext {
+  return {
+    facts,
+    metadata: {},
+    state: {},
+    tagRule: (name) => {
+      const other = rules.find((r) => r.tag === name || r.name === name);
+      return other?.rule ?? (other ? ['and', ...other.matchers.map(() => true)] : undefined);
+    },
+  };
+}
+
+/**
+ * Does a rule match? A razor-server rule decides when present (an evaluation error counts as no
+ * match); otherwise every matcher must pass, and a rule without matchers never does.
+ */
+export function rulePasses(
+  rule: Pick<TagRule, 'matchers' | 'rule'>,
+  facts: Facts,
+  rules: readonly TagRule[] = [],
+): boolean {
+  if (rule.rule !== undefined) {
+    try {
+      return evaluateRule(rule.rule, ruleContext(facts, rules));
+    } catch (err) {
+      if (err instanceof RuleEvaluationError) return false;
+      throw err;
+    }
+  }
   return rule.matchers.length > 0 && rule.matchers.every((m) => matcherPasses(m, facts));
 }
 
@@ -81,7 +112,7 @@ export const SYSTEM_RULES: readonly TagRule[] = [
 export function nodeTags(rules: readonly TagRule[], facts: Facts): string[] {
   const tags = new Set<string>();
   for (const rule of [...SYSTEM_RULES, ...rules]) {
-    if (!rulePasses(rule, facts)) continue;
+    if (!rulePasses(rule, facts, rules)) continue;
     const tag = renderTag(rule.tag, facts);
     if (tag !== '') tags.add(tag);
   }
@@ -103,15 +134,14 @@ const describeMatcher = (m: TagMatcher, facts: Facts) =>
 /** For every rule, whether it tagged the node and which matcher made it so (or not). */
 export function explainTags(rules: readonly TagRule[], facts: Facts): TagExplanation[] {
   return [...SYSTEM_RULES, ...rules].map((rule) => {
-    const matched = rulePasses(rule, facts);
-    return {
-      rule: rule.name,
-      system: rule.uuid.startsWith('system:'),
-      tag: matched ? renderTag(rule.tag, facts) : null,
-      matched,
-      because: rule.matchers.length
-        ? rule.matchers.map((m) => describeMatcher(m, facts))
-        : ['the rule has no matchers'],
-    };
+    const matched = rulePasses(rule, facts, rules);
+    const because =
+      rule.rule !== undefined
+        ? [explainRule(rule.rule, ruleContext(facts, rules))]
+        : rule.matchers.length
+          ? rule.matchers.map((m) => describeMatcher(m, facts))
+          : ['the rule has no matchers'];
+    const tag = matched ? renderTag(rule.tag, facts) : null;
+    return { rule: rule.name, system: rule.uuid.startsWith('system:'), tag, matched, because };
   });
 }

@@ -11,6 +11,9 @@ interface RuleDoc extends TagRule, Doc {
   updated_at: string;
 }
 
+const RULE_HELP =
+  'A razor-server rule deciding the tag instead of matchers, e.g. ["=", ["fact", "is_virtual"], "true"]';
+
 const crud = { slice: 'tag', collection: 'tag', noun: 'tag rule' } as const;
 
 const tagUuid = field.uuid('tag', { help: 'UUID of the tag rule the matcher belongs to', required: true });
@@ -108,17 +111,23 @@ export const tagSlice = defineSlice({
           short: 't',
           required: true,
         }),
+        rule: field.rule({ help: RULE_HELP, short: 'r' }),
       },
       success: 'created',
       http: 'POST',
       view: 'item',
-      sample: { name: 'big iron', tag: 'big_memory' },
+      sample: {
+        name: 'big iron',
+        tag: 'big_memory',
+        rule: ['>', ['num', ['fact', 'processorcount', '0']], 8],
+      },
       handler: async (input, ctx) => {
         const doc: RuleDoc = {
           ...created(ctx),
           name: input.name as string,
           tag: input.tag as string,
           matchers: [],
+          ...(input.rule !== undefined ? { rule: input.rule } : {}),
         };
         await ctx.store.write((w) => w.put('tag', doc));
         return [doc];
@@ -131,17 +140,24 @@ export const tagSlice = defineSlice({
         uuid: field.uuid('tag', { help: 'UUID of the tag rule', required: true }),
         name: field.string({ help: 'New name', short: 'n' }),
         tag: field.string({ help: 'New tag', short: 't' }),
+        rule: field.rule({ help: RULE_HELP, short: 'r' }),
       },
       positional: ['uuid'],
       success: 'updated',
       http: 'PUT',
       view: 'item',
-      sample: { uuid: '{tag}', name: 'bigger iron', tag: 'huge_memory' },
+      sample: {
+        uuid: '{tag}',
+        name: 'bigger iron',
+        tag: 'huge_memory',
+        rule: ['=', ['fact', 'is_virtual', 'false'], 'false'],
+      },
       handler: async (input, ctx) =>
         ctx.store.write(async (w) => {
           const doc = await mustGet<RuleDoc>(w, 'tag', input.uuid as string);
           if (input.name !== undefined) doc.name = input.name as string;
           if (input.tag !== undefined) doc.tag = input.tag as string;
+          if (input.rule !== undefined) doc.rule = input.rule;
           doc.updated_at = ctx.clock().toISOString();
           await w.put('tag', doc);
           return [doc];

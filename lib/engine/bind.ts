@@ -29,7 +29,7 @@ export function poolAddress(metadata: Record<string, string>, counter: number): 
     address: `${net}.${last}`,
     netmask: metadata.ip_range_subnet ?? '255.255.255.0',
     gateway: metadata.gateway ?? '',
-    ...(metadata.nameserver ? { nameserver: metadata.nameserver } : {}),
+    nameserver: metadata.nameserver ?? '',
   };
 }
 

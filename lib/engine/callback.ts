@@ -90,7 +90,16 @@ export async function callback(
           `active model ${am.uuid} names node ${am.node_uuid}, which is gone`,
         );
       const image = await w.get<ImageDoc>('image', am.model.image_uuid);
-      const inputs = { config: ctx.config, type, node, am, image, tags: await tagsOf(w, node.attributes) };
+      const brokerSpecs = am.broker ? ctx.catalog.brokerPlugins.get(am.broker.plugin)?.metadata : undefined;
+      const inputs = {
+        config: ctx.config,
+        type,
+        node,
+        am,
+        image,
+        tags: await tagsOf(w, node.attributes),
+        brokerSpecs,
+      };
       reply =
         spec.template === 'broker'
           ? await brokerScript(ctx, renderContext(inputs), am)

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { RazorError } from '../errors.js';
 import type { Config } from '../config.js';
 import type { ModelType } from '../model-type.js';
+import type { MetadataSpec } from '../catalog.js';
 import type { TemplateLoader } from '../render.js';
 import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../docs.js';
 
@@ -19,7 +20,18 @@ export interface RenderInputs {
   image: ImageDoc | undefined;
   /** The node's tags at render time (for broker facts). */
   tags?: readonly string[];
+  /** The broker plugin's metadata specs, so optional keys left out render as ''. */
+  brokerSpecs?: Readonly<Record<string, MetadataSpec>>;
 }
+
+/** `values` with every key of `specs` defined ('' when left out), so strict templates can name them. */
+const withDeclared = (
+  specs: Readonly<Record<string, unknown>> | undefined,
+  values: Readonly<Record<string, string>>,
+) => ({
+  ...Object.fromEntries(Object.keys(specs ?? {}).map((k) => [k, ''])),
+  ...values,
+});
 
 /** Base URLs of this server as nodes reach it. */
 export function serverUrls(config: Config) {

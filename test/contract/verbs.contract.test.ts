@@ -12,14 +12,14 @@ import { dispatchArgv, toWire } from '../../lib/dispatch.js';
 import { restArgv } from '../../lib/rest.js';
 import { routeWords } from '../../lib/router.js';
 import { ERRORS } from '../../lib/errors.js';
-import { createApp, type Invoke } from '../../daemon/app.js';
+import type { Invoke } from '../../daemon/app.js';
+import { inProcessInvoke, testApp } from '../helpers/app.js';
 import { spawnInvoke } from '../../daemon/spawn.js';
 import { allCases, formWords, inWords, restPath, webArgv, type Case } from '../helpers/cases.js';
 import { fillPlaceholders, seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { ROOT, testDeps, testEnv } from '../helpers/deps.js';
 import type { Deps } from '../../lib/context.js';
 import type { HttpMethod } from '../../lib/spec.js';
-import pino from 'pino';
 
 const registry = allSlices();
 const cases = allCases(registry);
@@ -109,11 +109,7 @@ describe('-w mode', () => {
 });
 
 const modes: [string, (home: string, deps: Deps) => Invoke][] = [
-  [
-    'in-process',
-    (_home, deps) => async (argv, method) =>
-      toWire(await dispatchArgv(deps, registry, argv, { mode: 'web', method })),
-  ],
+  ['in-process', (_home, deps) => inProcessInvoke(deps)],
   [
     'spawn',
     (home) =>
@@ -123,18 +119,11 @@ const modes: [string, (home: string, deps: Deps) => Invoke][] = [
 
 describe.each(modes)('HTTP, invoke %s', (_mode, makeInvoke) => {
   let home: ReturnType<typeof tempHome>;
-  let app: ReturnType<typeof createApp>;
+  let app: ReturnType<typeof testApp>;
   beforeAll(async () => {
     home = tempHome();
     const deps = await testDeps(home.home, extraEnv);
-    app = createApp({
-      invoke: makeInvoke(home.home, deps),
-      argvFor: (method, parts) => restArgv(registry, method, parts),
-      log: pino({ level: 'silent' }),
-      bodyLimitBytes: 1 << 20,
-      requestTimeoutMs: 30_000,
-      health: () => ({}),
-    });
+    app = testApp(deps, makeInvoke(home.home, deps));
   });
   afterAll(() => home.cleanup());
 
