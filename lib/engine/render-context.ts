@@ -87,9 +87,13 @@ export function renderContext(i: RenderInputs): Record<string, unknown> {
       description: am.model.description,
     },
     // Every key the type declares is defined (an optional one left out is ''); others stay errors.
-    metadata: { ...Object.fromEntries(Object.keys(type.metadata).map((k) => [k, ''])), ...metadata },
+    metadata: withDeclared(type.metadata, metadata),
     broker: am.broker
-      ? { name: am.broker.name, plugin: am.broker.plugin, metadata: am.broker.metadata }
+      ? {
+          name: am.broker.name,
+          plugin: am.broker.plugin,
+          metadata: withDeclared(i.brokerSpecs, am.broker.metadata),
+        }
       : false,
     node_metadata: {
       razor_node_uuid: node.uuid,
