@@ -24,13 +24,33 @@ export const xmlEscape = (v: unknown) =>
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c,
   );
 
+/**
+ * Handlebars' strict mode checks `{{a.b}}` but not helper arguments (`{{sh a.b}}`, `{{#if a.b}}`):
+ * those arrive as undefined. Contexts never hold undefined on purpose ('' and false stand for "none"),
+ * so every helper refuses it — a misspelt name is an error, never an empty string.
+ */
+function defined(helper: string, args: readonly unknown[]): void {
+  if (args.some((a) => a === undefined)) {
+    throw new Error(`an argument of '${helper}' is not defined (a misspelt variable?)`);
+  }
+}
+
+type Helper = (this: unknown, ...args: unknown[]) => unknown;
+
 function makeEngine(): typeof Handlebars {
   const hb = Handlebars.create();
-  hb.registerHelper('sh', (v: unknown) => shQuote(v));
-  hb.registerHelper('xml', (v: unknown) => xmlEscape(v));
-  hb.registerHelper('json', (v: unknown) => JSON.stringify(v ?? null));
+  const strict = (name: string, fn: Helper): void => {
+    hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+      defined(name, args.slice(0, -1)); // the last argument is Handlebars' options object
+      return fn.apply(this, args);
+    });
+  };
+  for (const name of ['if', 'unless', 'each', 'with']) strict(name, hb.helpers[name] as Helper);
+  strict('sh', (v) => shQuote(v));
+  strict('xml', (v) => xmlEscape(v));
+  strict('json', (v) => JSON.stringify(v ?? null));
   // A YAML double-quoted scalar is a JSON string.
-  hb.registerHelper('yaml', (v: unknown) => JSON.stringify(text(v)));
+  strict('yaml', (v) => JSON.stringify(text(v)));
   hb.registerHelper('upper', (v: unknown) => text(v).toUpperCase());
   hb.registerHelper('replace', (v: unknown, from: unknown, to: unknown) =>
     text(v).split(text(from)).join(text(to)),
