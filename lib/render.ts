@@ -51,11 +51,9 @@ function makeEngine(): typeof Handlebars {
   strict('json', (v) => JSON.stringify(v ?? null));
   // A YAML double-quoted scalar is a JSON string.
   strict('yaml', (v) => JSON.stringify(text(v)));
-  hb.registerHelper('upper', (v: unknown) => text(v).toUpperCase());
-  hb.registerHelper('replace', (v: unknown, from: unknown, to: unknown) =>
-    text(v).split(text(from)).join(text(to)),
-  );
-  hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(text).join(''));
+  strict('upper', (v) => text(v).toUpperCase());
+  strict('replace', (v, from, to) => text(v).split(text(from)).join(text(to)));
+  strict('concat', (...args) => args.slice(0, -1).map(text).join(''));
   return hb;
 }
 
