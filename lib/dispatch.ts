@@ -35,7 +35,12 @@ async function resolveRefs(deps: Deps, verb: VerbSpec, input: VerbInput): Promis
       const fragment = input[key] as string;
       const coll = f.ref;
       if (!coll) continue;
-      const found = await r.matchUuid(coll, fragment);
+      // Secrets are served only through a node's own full, unguessable UUID: no fragments there.
+      const found = f.exact
+        ? (await r.get(coll, fragment))
+          ? [fragment]
+          : []
+        : await r.matchUuid(coll, fragment);
       if (found.length === 0) throw new RazorError('NotFound', `Not found: no ${coll} matches '${fragment}'`);
       if (found.length > 1) {
         const list = found.slice(0, 10).join(', ') + (found.length > 10 ? ', …' : '');
@@ -129,7 +134,6 @@ export async function dispatchArgv(
       throw new RazorError('InvalidSlice', `no slice named '${sliceName ?? ''}'; try 'razor help'`);
     }
     const json = looksLikeJson(rest[rest.length - 1]) ? (rest.pop() as string) : '{}';
-    const raw = parseJsonArg(json);
     const route = routeWords(slice, rest);
     if (!route) {
       throw new RazorError(
@@ -138,6 +142,19 @@ export async function dispatchArgv(
       );
     }
     out.verb = route.verb;
+    let raw: Record<string, unknown>;
+    try {
+      raw = parseJsonArg(json);
+    } catch (err) {
+      // A verb that answers errors as text (iPXE) does so for unreadable input too.
+      if (!route.verb.errorText) throw err;
+      out.answer = await route.verb.errorText((err as RazorError).message, {
+        ...deps,
+        mode: opts.mode,
+        method: opts.method,
+      });
+      return out;
+    }
     for (const [k, v] of Object.entries(route.values)) {
       if (raw[k] !== undefined && JSON.stringify(raw[k]) !== JSON.stringify(v)) {
         throw new RazorError(

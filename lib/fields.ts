@@ -23,6 +23,8 @@ export interface Field {
   readonly ref?: RefCollection;
   /** For `uuid` fields: a word accepted instead of a UUID (broker `none`). */
   readonly none?: string;
+  /** For `uuid` fields: only the whole UUID is accepted, no unique fragment (node-facing secrets). */
+  readonly exact?: boolean;
   /** For `enum` fields: the accepted values. */
   readonly choices?: readonly string[];
   /** For `bool` CLI flags that take no value. */
@@ -104,7 +106,7 @@ export const field = {
    * A reference to another object by UUID (or a unique fragment of one). With a collection the
    * dispatcher resolves it; with `null` (a matcher inside a tag rule) only its form is checked.
    */
-  uuid(ref: RefCollection | null, o: Common & { none?: string; default?: string }): Field {
+  uuid(ref: RefCollection | null, o: Common & { none?: string; default?: string; exact?: boolean }): Field {
     return make('uuid', z.string(), { ...o, ...(ref ? { ref } : {}) });
   },
   /** A tag rule in razor-server's language; every problem is reported with its path. */

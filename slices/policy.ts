@@ -270,7 +270,11 @@ export const policySlice = defineSlice({
       description:
         'Installers reach it as GET /razor/api/policy/callback/<active_model>/<namespace>/<action>[/<arg>].',
       fields: {
-        active_model: field.uuid('active_model', { help: 'UUID of the active model', required: true }),
+        active_model: field.uuid('active_model', {
+          help: 'The whole UUID of the active model (no fragments: it guards the node’s secrets)',
+          required: true,
+          exact: true,
+        }),
         namespace: field.string({
           help: 'Callback namespace, e.g. preseed, kickstart, postinstall, broker',
           required: true,
