@@ -13,6 +13,7 @@ import { restArgv } from '../lib/rest.js';
 import { asRazorError } from '../lib/errors.js';
 import { createApp, type Invoke } from '../daemon/app.js';
 import { listen } from '../daemon/server.js';
+import { sweepTimeouts } from '../lib/engine/sweeper.js';
 import { spawnInvoke } from '../daemon/spawn.js';
 import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
@@ -102,11 +103,18 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     ].join('\n'),
   );
   log.info({ port: running.port, host: v.listen_address, invoke: v.invoke }, 'razor daemon listening');
+  const sweep = setInterval(() => {
+    sweepTimeouts(deps)
+      .then((moved) => moved.length && log.warn({ active_models: moved }, 'installs timed out'))
+      .catch((err: unknown) => log.error({ err }, 'sweep failed'));
+  }, v.daemon_min_cycle_time * 1000);
+  sweep.unref();
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
+      clearInterval(sweep);
       process.stdout.write(`razor daemon: ${signal}, finishing requests in flight…\n`);
       log.info({ signal }, 'shutting down');
       await running.stop();

@@ -28,6 +28,7 @@ export const CONFIG_DEFAULTS = {
     '(^facter.*$)|(^id$)|(^kernel.*$)|(^memoryfree$)|(^operating.*$)|(^osfamily$)|(^path$)|(^ps$)|(^ruby.*$)|(^selinux$)|(^ssh.*$)|(^swap.*$)|(^timezone$)|(^uniqueid$)|(^uptime.*$)|(.*json_str$)',
   mk_log_level: 'Logger::ERROR',
   register_timeout: 120,
+  install_timeout: 7200,
   node_expire_timeout: 300,
   daemon_min_cycle_time: 30,
   rz_mk_boot_debug_level: '',

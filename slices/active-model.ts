@@ -66,7 +66,7 @@ export const activeModelSlice = defineSlice({
       summary: "Show an active model's log: every state change and callback",
       fields: { uuid: field.uuid('active_model', { help: 'UUID of the active model', required: true }) },
       positional: ['uuid'],
-      forms: [':uuid logs', 'get :uuid logs'],
+      forms: [':uuid logs', 'get :uuid logs', ':uuid logview'],
       success: 'ok',
       http: null,
       view: 'table',
