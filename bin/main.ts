@@ -9,6 +9,7 @@ import { RazorError, asRazorError } from '../lib/errors.js';
 import { errorEnvelope } from '../lib/envelope.js';
 import { buildProgram, canonicalArgv, CommanderError } from '../lib/cli/program.js';
 import { renderHuman } from '../lib/cli/render.js';
+import { promptMetadata } from '../lib/cli/prompt.js';
 import { EXIT, exitFor, parseSwitches } from '../lib/cli/switches.js';
 import { buildDeps } from './deps.js';
 import { packageRoot, razorVersion } from './paths.js';
@@ -63,6 +64,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       registry,
       async (slice, verb, raw) => {
         try {
+          const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+          if (verb.prompt && raw[verb.prompt.field] === undefined && interactive) {
+            const specs = verb.prompt.specs(raw, deps);
+            if (specs && Object.keys(specs).length) {
+              raw[verb.prompt.field] = await promptMetadata(verb.prompt.title, specs, {
+                input: process.stdin,
+                output: process.stdout,
+              });
+            }
+          }
           const answer = await execute(deps, slice, verb, raw, { mode: 'human' });
           process.stdout.write(`${renderHuman(slice, verb, answer, opts)}\n`);
         } catch (err) {

@@ -3,7 +3,8 @@
  * `razor help` and docs/cli.md are all generated from these objects.
  */
 import type { Field, RefCollection } from './fields.js';
-import type { VerbContext } from './context.js';
+import type { Deps, VerbContext } from './context.js';
+import type { MetadataSpec } from './catalog.js';
 
 /** How a verb reports success: the original's Ok 200 / Created 201 / Updated 202 / Removed 202. */
 export type SuccessType = 'ok' | 'created' | 'updated' | 'removed';
@@ -67,6 +68,18 @@ export interface VerbSpec {
    * included, into the text to send instead (with status 200).
    */
   readonly errorText?: (message: string, ctx: VerbContext) => Promise<string>;
+  /**
+   * A JSON field the human CLI asks for interactively on a terminal when it is left out: `specs`
+   * says which keys, from the other arguments (the model template, the broker plugin).
+   */
+  readonly prompt?: {
+    field: string;
+    title: string;
+    specs: (
+      raw: Readonly<Record<string, unknown>>,
+      ctx: Deps,
+    ) => Readonly<Record<string, MetadataSpec>> | undefined;
+  };
 }
 
 /** A slice: a noun (policy, node, …) and its verbs. */

@@ -87,6 +87,11 @@ export const brokerSlice = defineSlice({
       success: 'created',
       http: 'POST',
       view: 'item',
+      prompt: {
+        field: 'req_metadata_hash',
+        title: 'This broker plugin needs some values.',
+        specs: (raw, deps) => deps.catalog.brokerPlugins.get(String(raw.plugin))?.metadata,
+      },
       sample: {
         plugin: 'puppet',
         name: 'puppet-prod',

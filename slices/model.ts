@@ -121,6 +121,11 @@ export const modelSlice = defineSlice({
       success: 'created',
       http: 'POST',
       view: 'item',
+      prompt: {
+        field: 'req_metadata_hash',
+        title: 'This model template needs some values.',
+        specs: (raw, deps) => deps.catalog.modelTypes.get(String(raw.template))?.metadata,
+      },
       sample: {
         template: 'debian_bookworm',
         label: 'bookworm-web',
