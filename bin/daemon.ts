@@ -15,6 +15,7 @@ import { createApp, type Invoke } from '../daemon/app.js';
 import { listen } from '../daemon/server.js';
 import { sweepTimeouts } from '../lib/engine/sweeper.js';
 import { spawnInvoke } from '../daemon/spawn.js';
+import { createImageApp, imageService } from '../daemon/image-service.js';
 import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
 import type { ConfigKey } from '../lib/config.js';
@@ -24,6 +25,7 @@ function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | numbe
     .description('Run the razor server in the foreground: the REST API nodes and operators talk to')
     .option('-p, --port <port>', 'API port (config api_port, env RAZOR_API_PORT; default 8026)')
     .option('-l, --listen <address>', 'address to listen on (config listen_address; default 0.0.0.0)')
+    .option('--image-port <port>', 'image service port (config image_svc_port; default 8027)')
     .option('-i, --invoke <mode>', "'inprocess' (default) or 'spawn': a razor -w child process per request")
     .addHelpText(
       'after',
@@ -36,7 +38,7 @@ function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | numbe
     return (err as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
   const o = cmd.opts();
-  return { api_port: o.port, listen_address: o.listen, invoke: o.invoke };
+  return { api_port: o.port, image_svc_port: o.imagePort, listen_address: o.listen, invoke: o.invoke };
 }
 
 /** Runs the daemon until SIGTERM/SIGINT; returns the exit status. */
@@ -73,8 +75,10 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     bodyLimitBytes: v.body_limit_bytes,
     requestTimeoutMs: v.request_timeout_ms,
     health: () => ({ version: razorVersion(root), store: deps.store.location, invoke: v.invoke }),
+    images: imageService({ root: v.image_svc_path, log }),
   });
   let running;
+  let imagesRunning;
   try {
     running = await listen(app, {
       host: v.listen_address,
@@ -82,7 +86,15 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       requestTimeoutMs: v.request_timeout_ms,
       log,
     });
+    // Large downloads may take long: no request timeout on the image port (headers still time out).
+    imagesRunning = await listen(createImageApp({ root: v.image_svc_path, log }), {
+      host: v.listen_address,
+      port: v.image_svc_port,
+      requestTimeoutMs: 0,
+      log,
+    });
   } catch (err) {
+    await running?.stop(0);
     process.stderr.write(`razor daemon: ${(err as Error).message}\n`);
     return 1;
   }
@@ -91,6 +103,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     [
       `razor ${razorVersion(root)} daemon (pid ${process.pid})`,
       `  API      http://${shown}:${running.port}/razor/api   (nodes are told http://${v.image_svc_host}:${v.api_port})`,
+      `  images   http://${shown}:${imagesRunning.port}/razor/image   (also on the API port; files in ${v.image_svc_path})`,
       `  store    ${deps.store.location} (embedded JSON)`,
       `  log      ${logFile}   (razor log -t 20)`,
       `  invoke   ${v.invoke === 'spawn' ? 'a razor -w child process per request' : 'in-process'}`,
@@ -117,7 +130,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       clearInterval(sweep);
       process.stdout.write(`razor daemon: ${signal}, finishing requests in flight…\n`);
       log.info({ signal }, 'shutting down');
-      await running.stop();
+      await Promise.all([running.stop(), imagesRunning.stop()]);
       await deps.store.close();
       log.flush();
       process.stdout.write('razor daemon: stopped\n');

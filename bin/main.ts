@@ -10,6 +10,7 @@ import { errorEnvelope } from '../lib/envelope.js';
 import { buildProgram, canonicalArgv, CommanderError } from '../lib/cli/program.js';
 import { renderHuman } from '../lib/cli/render.js';
 import { promptMetadata } from '../lib/cli/prompt.js';
+import { cliProgress } from '../lib/cli/progress.js';
 import { EXIT, exitFor, parseSwitches } from '../lib/cli/switches.js';
 import { buildDeps } from './deps.js';
 import { packageRoot, razorVersion } from './paths.js';
@@ -74,7 +75,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
               });
             }
           }
-          const answer = await execute(deps, slice, verb, raw, { mode: 'human' });
+          const abort = new AbortController();
+          const onInt = () => abort.abort();
+          process.once('SIGINT', onInt);
+          const progress = cliProgress(process.stderr, process.stderr.isTTY === true);
+          const answer = await execute(deps, slice, verb, raw, {
+            mode: 'human',
+            progress,
+            signal: abort.signal,
+          }).finally(() => process.off('SIGINT', onInt));
           process.stdout.write(`${renderHuman(slice, verb, answer, opts)}\n`);
         } catch (err) {
           if (sw.debug && !(err instanceof RazorError)) process.stderr.write(`${(err as Error).stack}\n`);

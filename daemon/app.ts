@@ -24,6 +24,8 @@ export interface AppDeps {
   requestTimeoutMs: number;
   /** Extra facts for `GET /healthz`. */
   health: () => Record<string, unknown>;
+  /** The image service, also served here at /razor/image (as on image_svc_port). */
+  images?: express.RequestHandler;
 }
 
 const METHODS = new Set<HttpMethod>(['GET', 'POST', 'PUT', 'DELETE']);
@@ -83,6 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...deps.health() });
   });
+  if (deps.images) app.use('/razor/image', deps.images);
   app.use(express.urlencoded({ extended: false, limit: deps.bodyLimitBytes }));
   app.use(express.json({ limit: deps.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   app.all('/razor/api/*path', async (req, res, next) => {

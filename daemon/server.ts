@@ -26,7 +26,8 @@ export interface RunningServer {
 export function listen(app: Express, o: ListenOptions): Promise<RunningServer> {
   const server = http.createServer(app);
   server.requestTimeout = o.requestTimeoutMs;
-  server.headersTimeout = Math.min(10_000, o.requestTimeoutMs);
+  // Slow clients must send their headers within 10 s, whatever the request timeout (0 = none).
+  server.headersTimeout = o.requestTimeoutMs > 0 ? Math.min(10_000, o.requestTimeoutMs) : 10_000;
   server.keepAliveTimeout = 5_000;
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Catalog } from './catalog.js';
 import type { HttpMethod } from './spec.js';
 import type { TemplateLoader } from './render.js';
+import type { ProgressFactory } from './images/progress.js';
 
 /** Everything the dispatcher needs from the outside world. */
 export interface Deps {
@@ -25,4 +26,8 @@ export interface VerbContext extends Deps {
   readonly mode: 'human' | 'web';
   /** The HTTP method when the call came through the daemon. */
   readonly method?: HttpMethod;
+  /** Progress reporting for long work (the human CLI draws a bar). */
+  readonly progress?: ProgressFactory;
+  /** Aborted when the person presses Ctrl-C. */
+  readonly signal?: AbortSignal;
 }

@@ -8,6 +8,7 @@ import { errorEnvelope, successEnvelope } from './envelope.js';
 import { routeWords } from './router.js';
 import { validateInput } from './validate.js';
 import type { Deps } from './context.js';
+import type { ProgressFactory } from './images/progress.js';
 import type { HttpMethod, SliceRegistry, SliceSpec, VerbInput, VerbSpec } from './spec.js';
 
 /** How a call arrived. */
@@ -17,6 +18,10 @@ export interface CallOptions {
   method?: HttpMethod;
   /** Called with unexpected (non-Razor) errors, e.g. to log their stack. */
   report?: (err: unknown) => void;
+  /** Progress reporting for long verbs (image add). */
+  progress?: ProgressFactory;
+  /** Aborts long verbs (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** The envelope `command` of a verb. */
@@ -75,7 +80,7 @@ export async function execute(
       `${slice.name} ${verb.name} is called by nodes, not people; use 'razor -w ${slice.name} ${verb.name} <json>'`,
     );
   }
-  const ctx = { ...deps, mode: opts.mode, method: opts.method };
+  const ctx = { ...deps, mode: opts.mode, method: opts.method, progress: opts.progress, signal: opts.signal };
   try {
     const input = validateInput(slice, verb, raw);
     await resolveRefs(deps, verb, input);

@@ -108,7 +108,15 @@ export interface ImageDoc extends Doc {
   type: 'mk' | 'os' | 'esxi' | 'xenserver';
   name: string;
   version: string;
+  /** `valid` (verified local copy) or `remote` (a mirror registered with --url). */
   status: string;
+  created_at?: string;
+  /** Where it was imported from (a path or URL). */
+  source?: string;
+  /** A remote mirror's base URL; installers are pointed at it instead of razor's image service. */
+  url?: string;
+  /** Bytes on disk. */
+  size?: number;
   kernel?: string;
   initrd?: string;
   /** ESXi: the image's boot.cfg text. */

@@ -31,11 +31,14 @@ export interface Field {
   readonly flag?: boolean;
   /** Where the value is also shown in a sample command (placeholder for the docs). */
   readonly placeholder?: string;
+  /** Other names the field answers to (`url` for an image's `path`), as razor-server's aliases. */
+  readonly aliases?: readonly string[];
   readonly schema: z.ZodType;
 }
 
 interface Common {
   help: string;
+  aliases?: readonly string[];
   short?: string;
   required?: boolean;
   placeholder?: string;

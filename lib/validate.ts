@@ -20,12 +20,31 @@ function filterKeyAllowed(slice: SliceSpec, key: string): boolean {
   return (slice.filterable ?? []).includes(top);
 }
 
+/** Renames alias keys to their field's name; giving both is an error. */
+function resolveAliases(
+  verb: VerbSpec,
+  raw: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  const out = { ...raw };
+  for (const [name, f] of Object.entries(verb.fields)) {
+    for (const alias of f.aliases ?? []) {
+      if (out[alias] === undefined) continue;
+      if (out[name] !== undefined)
+        throw new RazorError('InputError', `give '${name}' or its alias '${alias}', not both`);
+      out[name] = out[alias];
+      delete out[alias];
+    }
+  }
+  return out;
+}
+
 /** Checks `raw` (keys without `@`) against the verb and returns the input its handler receives. */
 export function validateInput(
   slice: SliceSpec,
   verb: VerbSpec,
   raw: Readonly<Record<string, unknown>>,
 ): VerbInput {
+  raw = resolveAliases(verb, raw);
   const out: VerbInput = {};
   const filter: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {

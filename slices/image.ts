@@ -1,54 +1,136 @@
 /** The `image` slice: OS, Microkernel, ESXi and XenServer images (reference §1.8, §7). */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crudVerbs, mustGet } from '../lib/crud.js';
+import { field } from '../lib/fields.js';
+import { crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
+import { defineSlice, defineVerb } from '../lib/spec.js';
+import { importImage } from '../lib/images/import.js';
+import { silentProgress } from '../lib/images/progress.js';
+import type { ImageType } from '../lib/images/detect.js';
+import type { ImageDoc, ModelDoc } from '../lib/docs.js';
 
-const IMAGE_TYPES = ['mk', 'os', 'esxi', 'xenserver'];
-import { defineSlice } from '../lib/spec.js';
+const IMAGE_TYPES = ['mk', 'os', 'esxi', 'xenserver'] as const;
+
+const size = (bytes: unknown) =>
+  typeof bytes === 'number' && bytes > 0 ? `${(bytes / 1048576).toFixed(1)} MB` : '-';
+
+/** Adds which models use the image. */
+const present: Presenter = async (doc, _ctx, r) => ({
+  ...doc,
+  used_by: (await r.findBy<ModelDoc>('model', 'image_uuid', doc.uuid)).map((m) => m.label),
+});
 
 /** The image slice. */
 export const imageSlice = defineSlice({
   name: 'image',
   summary: 'Images: OS installers and Microkernels that nodes boot from',
   collection: 'image',
-  filterable: ['uuid', 'name', 'version', 'type', 'status'],
+  filterable: ['uuid', 'name', 'version', 'type', 'status', 'source', 'used_by'],
   table: [
     { header: 'UUID', value: (o) => o.uuid },
     { header: 'Type', value: (o) => o.type },
     { header: 'Name', value: (o) => o.name },
     { header: 'Version', value: (o) => o.version },
+    { header: 'Size', value: (o) => size(o.size) },
     { header: 'Status', value: (o) => o.status },
+    { header: 'Used by', value: (o) => (o.used_by as string[]).join(', ') || '-' },
   ],
   item: [
     { header: 'UUID', value: (o) => o.uuid },
     { header: 'Type', value: (o) => o.type },
     { header: 'Name', value: (o) => o.name },
     { header: 'Version', value: (o) => o.version },
+    { header: 'Size', value: (o) => size(o.size) },
     { header: 'Source', value: (o) => o.source },
+    { header: 'Kernel', value: (o) => o.kernel ?? '-' },
+    { header: 'Initrd', value: (o) => o.initrd ?? '-' },
     { header: 'Status', value: (o) => o.status },
+    { header: 'Used by', value: (o) => (o.used_by as string[]).join(', ') || '-' },
   ],
-  verbs: crudVerbs({
-    slice: 'image',
-    collection: 'image',
-    noun: 'image',
-    usedBy: [{ collection: 'model', field: 'image_uuid' }],
-  }).map((v) =>
-    v.name === 'remove'
-      ? {
-          ...v,
-          handler: async (input, ctx) => {
-            const doc = await ctx.store.read((r) => mustGet(r, 'image', input.uuid as string));
-            const message = await v.handler(input, ctx);
-            // The store entry is gone first, so no node is sent to files that are being deleted.
-            if (IMAGE_TYPES.includes(doc.type as string)) {
-              await rm(join(ctx.config.values.image_svc_path, doc.type as string, doc.uuid), {
-                recursive: true,
-                force: true,
-              });
-            }
-            return message;
+  verbs: [
+    defineVerb({
+      name: 'add',
+      summary: 'Import an image from an ISO or a directory (no mount, no root), or register a remote mirror',
+      description:
+        'os images are recognised (Debian, Ubuntu, RedHat/CentOS/Rocky, SLES/openSUSE) and their installer kernel and initrd found; mk images are checked against the SHA-256 hashes in iso-metadata.yaml; esxi needs boot.cfg and vmware-esx-base-osl.txt; xenserver needs XS-REPOSITORY and the pxelinux files. Ctrl-C leaves nothing behind.',
+      fields: {
+        type: field.enum(IMAGE_TYPES, {
+          help: 'Image type: mk, os, esxi or xenserver',
+          short: 't',
+          required: true,
+        }),
+        path: field.string({
+          help: 'An ISO file or a directory holding the image tree; or (also as --url) the http(s) URL of a remote mirror installers are pointed at',
+          short: 'p',
+          required: true,
+          aliases: ['url'],
+        }),
+        name: field.string({ help: 'Name (default: detected)', short: 'n' }),
+        version: field.string({ help: 'Version (default: detected)', short: 'v' }),
+        kernel: field.string({
+          help: 'Installer kernel path inside the image (default: detected)',
+          short: 'k',
+        }),
+        initrd: field.string({
+          help: 'Installer initrd path inside the image (default: detected)',
+          short: 'i',
+        }),
+      },
+      success: 'created',
+      http: null,
+      view: 'item',
+      sample: { type: 'os', path: 'test/fixtures/images/debian-netboot' },
+      moreSamples: [
+        {
+          type: 'os',
+          path: 'http://mirror.example.com/debian/dists/bookworm/main/installer-amd64/current/images/netboot',
+          name: 'debian',
+          version: '12',
+          kernel: 'debian-installer/amd64/linux',
+          initrd: 'debian-installer/amd64/initrd.gz',
+        },
+      ],
+      handler: async (input, ctx) => {
+        const doc = await importImage(
+          ctx,
+          {
+            type: input.type as ImageType,
+            path: input.path as string,
+            name: input.name as string | undefined,
+            version: input.version as string | undefined,
+            kernel: input.kernel as string | undefined,
+            initrd: input.initrd as string | undefined,
           },
-        }
-      : v,
-  ),
+          ctx.progress ?? silentProgress,
+          ctx.signal,
+        );
+        return [await ctx.store.read((r) => present(doc, ctx, r))];
+      },
+    }),
+    ...crudVerbs({
+      slice: 'image',
+      collection: 'image',
+      noun: 'image',
+      present,
+      usedBy: [{ collection: 'model', field: 'image_uuid' }],
+    }).map((v) =>
+      v.name === 'remove'
+        ? {
+            ...v,
+            handler: async (input: Record<string, unknown>, ctx: Parameters<typeof v.handler>[1]) => {
+              const doc = await ctx.store.read((r) => mustGet<ImageDoc>(r, 'image', input.uuid as string));
+              const message = await v.handler(input, ctx);
+              // The store entry is gone first, so no node is sent to files that are being deleted.
+              if (IMAGE_TYPES.includes(doc.type)) {
+                await rm(join(ctx.config.values.image_svc_path, doc.type, doc.uuid), {
+                  recursive: true,
+                  force: true,
+                });
+              }
+              return message;
+            },
+          }
+        : v,
+    ),
+  ],
 });

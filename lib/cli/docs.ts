@@ -31,7 +31,8 @@ function verbSection(registry: SliceRegistry, slice: SliceSpec, verb: VerbSpec):
   if (fields.length) {
     out.push('| argument | flag | required | help |', '|---|---|---|---|');
     for (const [name, f] of fields) {
-      const flag = verb.positional?.includes(name) ? 'positional' : `\`${flagText(name, f)}\``;
+      const aliases = (f.aliases ?? []).map((a) => ` or \`--${a.replace(/_/g, '-')}\``).join('');
+      const flag = verb.positional?.includes(name) ? 'positional' : `\`${flagText(name, f)}\`${aliases}`;
       const def = f.default !== undefined ? ` (default: \`${JSON.stringify(f.default)}\`)` : '';
       out.push(
         `| \`${name}\` | ${flag} | ${f.required ? 'yes' : 'no'} | ${f.help.replace(/\|/g, '\\|')}${def} |`,

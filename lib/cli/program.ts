@@ -79,7 +79,11 @@ function addVerb(parent: Command, slice: SliceSpec, verb: VerbSpec, run: RunVerb
     sub.argument(f.kind === 'list' ? `[${p}...]` : f.required ? `<${p}>` : `[${p}]`, f.help);
   }
   for (const [name, f] of Object.entries(verb.fields))
-    if (!positional.includes(name)) sub.addOption(optionFor(name, f));
+    if (!positional.includes(name)) {
+      sub.addOption(optionFor(name, f));
+      for (const alias of f.aliases ?? [])
+        sub.addOption(optionFor(alias, { ...f, short: undefined, default: undefined }).hideHelp());
+    }
   const example = exampleCommand(slice, verb);
   const more = [verb.description, example && `Example:\n  ${example}`].filter(Boolean).join('\n\n');
   if (more) sub.addHelpText('after', `\n${more}`);
@@ -92,8 +96,10 @@ function addVerb(parent: Command, slice: SliceSpec, verb: VerbSpec, run: RunVerb
     const opts = command.opts();
     for (const [name, f] of Object.entries(verb.fields)) {
       if (positional.includes(name)) continue;
-      const v = opts[camel(name)];
-      if (v !== undefined) raw[name] = f.kind === 'json' ? parseJsonOption(name, v) : v;
+      for (const key of [name, ...(f.aliases ?? [])]) {
+        const v = opts[camel(key)];
+        if (v !== undefined) raw[key] = f.kind === 'json' ? parseJsonOption(key, v) : v;
+      }
     }
     await run(slice, verb, raw);
   });

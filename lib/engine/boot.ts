@@ -46,7 +46,9 @@ export function newestMk(images: readonly ImageDoc[]): ImageDoc | undefined {
       if ((x[i] ?? 0) !== (y[i] ?? 0)) return (y[i] ?? 0) - (x[i] ?? 0);
     return 0;
   };
-  return images.filter((i) => i.type === 'mk' && i.status === 'valid' && i.kernel && i.initrd).sort(cmp)[0];
+  const usable = (i: ImageDoc) =>
+    i.type === 'mk' && (i.status === 'valid' || i.status === 'remote') && i.kernel && i.initrd;
+  return images.filter(usable).sort(cmp)[0];
 }
 
 /** The Microkernel boot script, or the error script when there is no usable MK image. */
@@ -57,7 +59,7 @@ export async function mkScript(ctx: VerbContext): Promise<string> {
   const { image_root_url } = serverUrls(ctx.config);
   return (await ctx.template('ipxe/mk.ipxe.hbs'))({
     mk_version: mk.version,
-    image_url: `${image_root_url}/mk/${mk.uuid}`,
+    image_url: mk.url ?? `${image_root_url}/mk/${mk.uuid}`,
     kernel: mk.kernel,
     initrd: mk.initrd,
     debug_level: v.rz_mk_boot_debug_level,

@@ -53,15 +53,17 @@ export function renderContext(i: RenderInputs): Record<string, unknown> {
   return {
     api_url,
     callback_url: `${api_url}/razor/api/policy/callback/${am.uuid}`,
-    image_url: `${image_root_url}/${type.image_prefix}/${am.model.image_uuid}`,
+    // A remote mirror (image add --url) is served by itself; local images by razor's image service.
+    image_url: i.image?.url ?? `${image_root_url}/${type.image_prefix}/${am.model.image_uuid}`,
     image: {
       uuid: am.model.image_uuid,
       name: i.image?.name ?? '',
       version: i.image?.version ?? '',
       boot_cfg: i.image?.boot_cfg ?? '',
     },
-    kernel: type.kernel ?? '',
-    initrd: type.initrd ?? '',
+    // What the image import found wins over the type's default layout.
+    kernel: i.image?.kernel ?? type.kernel ?? '',
+    initrd: i.image?.initrd ?? type.initrd ?? '',
     retry_seconds: i.config.values.mk_checkin_interval,
     node: {
       uuid: node.uuid,

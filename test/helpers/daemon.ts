@@ -23,7 +23,7 @@ export function startDaemon(
   env: Record<string, string> = {},
 ): Promise<DaemonProcess> {
   const proc = spawn(process.execPath, [RAZOR, 'daemon', '--port', '0', '--listen', '127.0.0.1', ...args], {
-    env: testEnv(home, env),
+    env: testEnv(home, { RAZOR_IMAGE_SVC_PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

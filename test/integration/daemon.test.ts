@@ -17,7 +17,11 @@ test('npm start serves an empty policy list on a fresh store, and stops on SIGTE
   const home = tempHome();
   const proc = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
-    env: testEnv(home.home, { RAZOR_API_PORT: '0', RAZOR_LISTEN_ADDRESS: '127.0.0.1' }),
+    env: testEnv(home.home, {
+      RAZOR_API_PORT: '0',
+      RAZOR_IMAGE_SVC_PORT: '0',
+      RAZOR_LISTEN_ADDRESS: '127.0.0.1',
+    }),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

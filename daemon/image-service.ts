@@ -1,0 +1,148 @@
+/**
+ * The image service: `GET`/`HEAD /razor/image/<type>/<uuid>/<path>` streams
+ * `<root>/<type>/<uuid>/<path>` with a single byte range (206/416), ETag/Last-Modified and 304s.
+ * Anything that is not plainly a regular file inside that image's own folder — traversal in any
+ * encoding, odd characters, directories, symlinks leading out — is a 404 with a short text body.
+ */
+import { pipeline } from 'node:stream';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { Logger } from 'pino';
+import { openImageFile, parseImagePath, type ImageFile } from './image-path.js';
+import { contentTypeFor, etagOf, ifRangeHolds, notModified, parseRange } from './image-http.js';
+
+/** What the image service needs. */
+export interface ImageServiceOptions {
+  /** The image root (config `image_svc_path`); files are served from `<root>/<type>/<uuid>/`. */
+  root: string;
+  log?: Logger;
+  /** Read chunk size in bytes (default 1 MiB). */
+  highWaterMark?: number;
+}
+
+const CHUNK = 1 << 20;
+
+function plain(res: Response, status: number, text: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(text);
+}
+
+const release = (file: ImageFile): void => void file.handle.close().catch(() => undefined);
+
+/** Yields the chunks unchanged, failing if the file ended before `length` bytes (truncated meanwhile). */
+function exactly(length: number) {
+  return async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    let sent = 0;
+    for await (const chunk of chunks) {
+      sent += chunk.length;
+      yield chunk;
+    }
+    if (sent !== length) throw new Error(`file changed while being sent (${sent} of ${length} bytes)`);
+  };
+}
+
+function send(req: Request, res: Response, file: ImageFile, name: string, o: ImageServiceOptions): void {
+  const size = Number(file.stat.size);
+  const mtimeMs = Number(file.stat.mtimeMs);
+  const etag = etagOf(file.stat);
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('ETag', etag);
+  res.setHeader('Last-Modified', new Date(mtimeMs).toUTCString());
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (notModified(req.headers, etag, mtimeMs)) {
+    release(file);
+    res.writeHead(304).end();
+    return;
+  }
+  const holds = ifRangeHolds(req.get('if-range'), etag, mtimeMs);
+  const range = holds ? parseRange(req.get('range'), size) : parseRange(undefined, size);
+  if (range.kind === 'unsatisfiable') {
+    release(file);
+    plain(res, 416, 'Range not satisfiable\n', { 'Content-Range': `bytes */${size}` });
+    return;
+  }
+  const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
+  const length = end - start + 1;
+  if (range.kind === 'partial') res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+  res.writeHead(range.kind === 'partial' ? 206 : 200, {
+    'Content-Type': contentTypeFor(name),
+    'Content-Length': length,
+  });
+  if (req.method === 'HEAD' || length === 0) {
+    release(file);
+    res.end();
+    return;
+  }
+  const stream = file.handle.createReadStream({ start, end, highWaterMark: o.highWaterMark ?? CHUNK });
+  pipeline(stream, exactly(length), res, (err) => {
+    if (!err) return;
+    const gone = (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
+    if (gone) o.log?.debug({ url: req.originalUrl }, 'image client went away');
+    else o.log?.warn({ url: req.originalUrl, err: err.message }, 'image stream failed');
+  });
+}
+
+/**
+ * The request handler; mount it with `app.use('/razor/image', imageService({ root, log }))`. It reads
+ * the raw `req.url` below the mount point, answers every request itself and never calls `next`.
+ */
+export function imageService(o: ImageServiceOptions): RequestHandler {
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      plain(res, 405, 'Method not allowed; use GET or HEAD\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    const q = req.url.indexOf('?');
+    const p = parseImagePath(q === -1 ? req.url : req.url.slice(0, q));
+    let file: ImageFile | undefined;
+    try {
+      file = p && (await openImageFile(o.root, p));
+    } catch (err) {
+      o.log?.error({ url: req.originalUrl, err: (err as Error).message }, 'image file could not be opened');
+      plain(res, 500, 'Internal error\n');
+      return;
+    }
+    if (!p || !file) return plain(res, 404, 'Not found\n');
+    try {
+      send(req, res, file, p.rel[p.rel.length - 1] ?? '', o);
+    } catch (err) {
+      release(file);
+      o.log?.error({ url: req.originalUrl, err: (err as Error).message }, 'image file could not be sent');
+      plain(res, 500, 'Internal error\n');
+    }
+  };
+}
+
+/**
+ * A bare app for the `image_svc_port` listener: the image service at `/razor/image`, a log line per
+ * request, a text 404 elsewhere and no stack trace ever. Listen on it with `listen()` (server.ts).
+ */
+export function createImageApp(o: ImageServiceOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  const log = o.log;
+  if (log) {
+    app.use((req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.on('close', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const status = res.statusCode;
+        log.info({ method: req.method, url: req.originalUrl, status, ms }, 'image request');
+      });
+      next();
+    });
+  }
+  app.use('/razor/image', imageService(o));
+  app.use((_req, res) => plain(res, 404, 'Not found\n'));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log?.error({ err }, 'unexpected error in image app');
+    plain(res, 500, 'Internal error\n');
+  });
+  return app;
+}

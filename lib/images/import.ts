@@ -1,0 +1,137 @@
+/**
+ * `razor image add`: unpack an ISO or copy a directory into a staging folder beside the image root,
+ * verify it for its type, move it into `<image_root>/<type>/<uuid>/` and record it. A failed
+ * verification, Ctrl-C or SIGKILL at any moment leaves no files and no store entry behind.
+ */
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { RazorError } from '../errors.js';
+import { copyTree, extractIso, isIso, treeSize } from './extract.js';
+import { findPath, verifyImage, type ImageType } from './detect.js';
+import { startJanitor } from './janitor.js';
+import type { ProgressFactory } from './progress.js';
+import type { Deps } from '../context.js';
+import type { ImageDoc } from '../docs.js';
+
+/** What to import: `path` is an ISO, a directory, or the http(s) URL of a remote mirror. */
+export interface ImportRequest {
+  type: ImageType;
+  path: string;
+  name?: string;
+  version?: string;
+  kernel?: string;
+  initrd?: string;
+}
+
+async function sourceKind(path: string): Promise<'iso' | 'dir'> {
+  let s;
+  try {
+    s = await stat(path);
+  } catch {
+    throw new RazorError('InvalidImageFilePath', `${path} does not exist`);
+  }
+  if (s.isDirectory()) return 'dir';
+  if (s.isFile() && (await isIso(path))) return 'iso';
+  throw new RazorError('InvalidImageFilePath', `${path} is neither a directory nor an ISO 9660 image`);
+}
+
+const isUrl = (p: string) => /^https?:\/\//i.test(p);
+
+function remote(deps: Deps, req: ImportRequest): ImageDoc {
+  const url = req.path;
+  if (!/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(url)) {
+    throw new RazorError('InputError', `'${url}' is not a usable http(s) URL`);
+  }
+  if (!req.name || !req.version) {
+    throw new RazorError('MissingArgument', 'a remote image (a URL) needs --name and --version');
+  }
+  if (req.type !== 'esxi' && req.type !== 'xenserver' && (!req.kernel || !req.initrd)) {
+    throw new RazorError(
+      'MissingArgument',
+      'a remote image (a URL) needs --kernel and --initrd (paths below the URL)',
+    );
+  }
+  const now = deps.clock().toISOString();
+  return {
+    uuid: deps.newUuid(),
+    created_at: now,
+    type: req.type,
+    name: req.name,
+    version: req.version,
+    status: 'remote',
+    source: url,
+    url: url.replace(/\/$/, ''),
+    size: 0,
+    ...(req.kernel ? { kernel: req.kernel } : {}),
+    ...(req.initrd ? { initrd: req.initrd } : {}),
+  };
+}
+
+/** Imports an image; reports bytes through `progress`; `signal` aborts (Ctrl-C). */
+export async function importImage(
+  deps: Deps,
+  req: ImportRequest,
+  progress: ProgressFactory,
+  signal?: AbortSignal,
+): Promise<ImageDoc> {
+  if (isUrl(req.path)) {
+    const doc = remote(deps, req);
+    await deps.store.write((w) => w.put('image', doc));
+    return doc;
+  }
+  const source = resolve(req.path);
+  const kind = await sourceKind(source);
+  const root = deps.config.values.image_svc_path;
+  const uuid = deps.newUuid();
+  const staging = join(root, `.staging-${process.pid}-${uuid}`);
+  const final = join(root, req.type, uuid);
+  await mkdir(staging, { recursive: true, mode: 0o755 });
+  const janitor = startJanitor(staging);
+  try {
+    const total = kind === 'iso' ? (await stat(source)).size : await treeSize(source);
+    const bar = progress(`${req.type} image ${source}`, total);
+    try {
+      if (kind === 'iso') await extractIso(source, staging, bar, signal);
+      else await copyTree(source, staging, bar, signal);
+    } finally {
+      bar.finish();
+    }
+    signal?.throwIfAborted();
+    const info = await verifyImage(req.type, staging);
+    for (const part of ['kernel', 'initrd'] as const) {
+      if (req[part] === undefined) continue;
+      const found = await findPath(staging, req[part] as string);
+      if (!found) throw new RazorError('InvalidImageFilePath', `--${part} ${req[part]} is not in the image`);
+      info[part] = found;
+    }
+    const now = deps.clock().toISOString();
+    const doc: ImageDoc = {
+      uuid,
+      created_at: now,
+      type: req.type,
+      name: req.name ?? info.name,
+      version: req.version ?? info.version,
+      status: 'valid',
+      source,
+      size: await treeSize(staging),
+      ...(info.kernel ? { kernel: info.kernel } : {}),
+      ...(info.initrd ? { initrd: info.initrd } : {}),
+      ...(info.boot_cfg ? { boot_cfg: info.boot_cfg } : {}),
+    };
+    await mkdir(join(root, req.type), { recursive: true, mode: 0o755 });
+    await rename(staging, final);
+    try {
+      await deps.store.write((w) => w.put('image', doc));
+    } catch (err) {
+      await rm(final, { recursive: true, force: true });
+      throw err;
+    }
+    return doc;
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    if (signal?.aborted) throw new RazorError('UserCancelled', 'import cancelled; nothing was kept');
+    throw err;
+  } finally {
+    janitor.release();
+  }
+}
