@@ -143,7 +143,8 @@ async function detectMk(dir: string): Promise<ImageInfo> {
     );
   const m = parseYaml(await readText(dir, meta)) as Record<string, unknown> | null;
   const need = ['kernel', 'initrd', 'kernel_hash', 'initrd_hash'];
-  const missing = need.filter((k) => typeof m?.[k] !== 'string');
+  // YAML reads an all-digit hash as a number: any scalar counts as given (and then fails to match).
+  const missing = need.filter((k) => typeof m?.[k] !== 'string' && typeof m?.[k] !== 'number');
   if (!m || missing.length) throw bad(`iso-metadata.yaml lacks ${missing.join(', ')}`);
   for (const part of ['kernel', 'initrd'] as const) {
     const rel = await findPath(dir, String(m[part]));

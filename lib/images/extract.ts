@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, mkdir, open, readdir, readlink, symlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, rename, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -42,31 +42,37 @@ export async function extractIso(
 ): Promise<void> {
   const tar = spawn('bsdtar', ['-x', '-f', '-', '-C', dest, '--no-same-owner', '--no-same-permissions'], {
     stdio: ['pipe', 'ignore', 'pipe'],
-    signal,
   });
   let stderr = '';
+  let failure: Error | undefined;
   tar.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    tar.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'ENOENT'
-          ? new RazorError(
-              'CommandFailed',
-              'bsdtar is not installed (Debian package libarchive-tools); run ./scripts/system-deps.sh',
-            )
-          : err,
-      ),
-    );
-    tar.once('close', resolve);
+  tar.on('error', (err: NodeJS.ErrnoException) => {
+    failure =
+      err.code === 'ENOENT'
+        ? new RazorError(
+            'CommandFailed',
+            'bsdtar is not installed (Debian package libarchive-tools); run ./scripts/system-deps.sh',
+          )
+        : err;
   });
+  const exited = new Promise<number | null>((resolve) => tar.once('close', resolve));
+  const stop = () => tar.kill('SIGTERM');
+  signal?.addEventListener('abort', stop, { once: true });
   try {
     await pipeline(createReadStream(iso, { highWaterMark: 1 << 20 }), counting(progress), tar.stdin, {
       signal,
     });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'EPIPE') {
+      stop();
+      await exited;
+      throw err;
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop);
   }
   const code = await exited;
+  if (failure) throw failure;
   if (code !== 0)
     throw new RazorError(
       'InvalidImageFilePath',
@@ -107,5 +113,20 @@ export async function copyTree(
         { signal },
       );
     }
+  }
+}
+
+/** Renames every entry below `dir` to lower case (where that name is free). */
+export async function lowerCaseTree(dir: string): Promise<void> {
+  const names = await readdir(dir, { withFileTypes: true });
+  const taken = new Set(names.map((e) => e.name));
+  for (const e of names) {
+    let name = e.name;
+    const lower = name.toLowerCase();
+    if (lower !== name && !taken.has(lower)) {
+      await rename(join(dir, name), join(dir, lower));
+      name = lower;
+    }
+    if (e.isDirectory()) await lowerCaseTree(join(dir, name));
   }
 }

@@ -6,7 +6,7 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RazorError } from '../errors.js';
-import { copyTree, extractIso, isIso, treeSize } from './extract.js';
+import { copyTree, extractIso, isIso, lowerCaseTree, treeSize } from './extract.js';
 import { findPath, verifyImage, type ImageType } from './detect.js';
 import { startJanitor } from './janitor.js';
 import type { ProgressFactory } from './progress.js';
@@ -97,6 +97,9 @@ export async function importImage(
       bar.finish();
     }
     signal?.throwIfAborted();
+    // VMware's and Citrix's boot configs name files in lower case, as a Linux mount shows plain
+    // ISO 9660 names; unpacked names keep the ISO's upper case, so fold them.
+    if (req.type === 'esxi' || req.type === 'xenserver') await lowerCaseTree(staging);
     const info = await verifyImage(req.type, staging);
     for (const part of ['kernel', 'initrd'] as const) {
       if (req[part] === undefined) continue;

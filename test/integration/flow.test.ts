@@ -187,7 +187,7 @@ describe('the provisioning flow', () => {
     const script = await cb('broker/script');
     expect(script.text).toContain("SERVER='puppet.example.com'");
     expect(script.text).toContain("CERTNAME='web1.example.com'");
-    expect(script.text).toContain(`razor_active_model_uuid=${am}`);
+    expect(script.text).toContain(`printf '%s=%s\\n' 'razor_active_model_uuid' '${am}'`);
     expect(await state(am)).toBe('broker_wait');
     expect((await cb('broker/success')).text).toBe('ok');
     expect(await state(am)).toBe('broker_success');

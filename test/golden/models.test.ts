@@ -1,0 +1,424 @@
+/**
+ * Golden files for every model type: an active model (bound node, fixed UUIDs, the type's IP pool,
+ * a puppet broker) renders every file its callbacks and boot answers serve, and each must equal its
+ * checked-in copy under test/golden/<type>/<file>. `UPDATE_GOLDEN=1` rewrites the copies (and
+ * removes stale ones); review the diff before committing. Every rendered file must also hold no
+ * `undefined` or `[object Object]`, never the plaintext password, the crypt hash exactly in the
+ * files that set the password, and parse as its language (sh -n, YAML, well-formed XML).
+ */
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ROOT } from '../helpers/deps.js';
+import { loadConfig } from '../../lib/config.js';
+import { loadCatalog, type Catalog } from '../../lib/catalog.js';
+import { templateLoader } from '../../lib/render.js';
+import { applyMetadata } from '../../lib/metadata.js';
+import { sha512Crypt } from '../../lib/crypt.js';
+import { poolAddress } from '../../lib/engine/bind.js';
+import { renderContext, renderModelTemplate, type RenderInputs } from '../../lib/engine/render-context.js';
+import type { ModelType } from '../../lib/model-type.js';
+import type { ActiveModelDoc, BrokerDoc, ImageDoc, ModelDoc, NodeDoc } from '../../lib/docs.js';
+
+const TEMPLATES = join(ROOT, 'templates');
+const GOLDEN = join(ROOT, 'test', 'golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const UPDATE_HINT =
+  "UPDATE_GOLDEN=1 NODE_OPTIONS='--experimental-vm-modules --disable-warning=ExperimentalWarning' npx jest test/golden";
+
+const AT = '2026-01-01T00:00:00.000Z';
+const SALT = 'razorgoldensalt1';
+const UUID = {
+  node: 'GoldenNode000000000001',
+  active_model: 'GoldenActive0000000001',
+  model: 'GoldenModel00000000001',
+  image: 'GoldenImage00000000001',
+  policy: 'GoldenPolicy0000000001',
+  broker: 'GoldenBroker0000000001',
+};
+/** The bind counter: the node is the third one its policy bound. */
+const COUNTER = 3;
+
+/** Files that set the root password, by rendered name: the hash must be there and nowhere else. */
+const PASSWORD_FILES = new Set([
+  'preseed.cfg',
+  'kickstart.cfg',
+  'autoyast.xml',
+  'user-data.yaml',
+  'ks.cfg',
+  'answerfile.xml',
+]);
+
+/** What `razor image add` records from an ESXi ISO's boot.cfg, by model type. */
+const BOOT_CFG: Record<string, string> = {
+  vmware_esxi_5: [
+    'bootstate=0',
+    'title=Loading ESXi installer',
+    'kernel=/tboot.b00',
+    'kernelopt=runweasel',
+    'modules=/b.b00 --- /useropts.gz --- /k.b00 --- /chardevs.b00 --- /a.b00 --- /user.b00 --- /s.v00 --- /imgdb.tgz --- /imgpayld.tgz',
+    'build=',
+    'updated=0',
+    '',
+  ].join('\n'),
+  vmware_esxi_8: [
+    'bootstate=0',
+    'title=Loading ESXi installer',
+    'timeout=5',
+    'prefix=',
+    'kernel=/b.b00',
+    'kernelopt=runweasel cdromBoot',
+    'modules=/jumpstrt.gz --- /useropts.gz --- /features.gz --- /k.b00 --- /uc_intel.b00 --- /procfs.b00 --- /vmx.v00 --- /vim.v00 --- /sb.v00 --- /s.v00 --- /imgdb.tgz --- /imgpayld.tgz',
+    'build=8.0.2-0.0.22380479',
+    'updated=0',
+    '',
+  ].join('\n'),
+};
+
+/** One rendering of a model type: its inputs and the plaintext secrets behind its hashes. */
+interface Fixture {
+  inputs: RenderInputs;
+  plaintexts: string[];
+  hash: string;
+}
+
+/**
+ * An active model of `type` as `bind` makes it. `full`: every metadata key (examples), a DHCP NIC
+ * and a puppet broker; otherwise only required keys and defaults, no DHCP NIC, no broker.
+ */
+function fixture(catalog: Catalog, type: ModelType, full: boolean): Fixture {
+  const config = loadConfig({
+    env: { RAZOR_HOME: join(GOLDEN, '.no-razor-home'), RAZOR_IMAGE_SVC_HOST: '192.0.2.1' },
+  });
+  const given: Record<string, string> = {};
+  for (const [key, spec] of Object.entries(type.metadata)) {
+    const value = spec.example ?? spec.default;
+    if (value !== undefined && (full || spec.required)) given[key] = value;
+  }
+  const metadata = applyMetadata(type.metadata, given, {
+    missing: 'MissingModelMetadata',
+    invalid: 'InvalidModelMetadata',
+  });
+  const plaintexts: string[] = [];
+  let hash = '';
+  for (const [key, spec] of Object.entries(type.metadata)) {
+    const plain = metadata[key];
+    if (spec.secret && key.endsWith('password') && plain !== undefined) {
+      plaintexts.push(plain);
+      metadata[key] = hash = sha512Crypt(plain, SALT);
+    }
+  }
+  const short = `${metadata.hostname_prefix ?? 'node'}${COUNTER}`;
+  const domain = metadata.domainname ?? '';
+  const ip = poolAddress(metadata, COUNTER);
+  if (typeof ip === 'string') throw new Error(`${type.name}: ${ip}`);
+  const model: ModelDoc = {
+    uuid: UUID.model,
+    label: `golden-${type.name}`,
+    type: type.name,
+    template: type.policy_template,
+    description: type.description,
+    image_uuid: UUID.image,
+    metadata,
+    created_at: AT,
+    updated_at: AT,
+  };
+  const broker: BrokerDoc = {
+    uuid: UUID.broker,
+    name: 'puppet-prod',
+    description: 'Production Puppet',
+    plugin: 'puppet',
+    metadata: { server: 'puppet.example.com' },
+    created_at: AT,
+    updated_at: AT,
+  };
+  const node: NodeDoc = {
+    uuid: UUID.node,
+    hw_id: ['525400AABBCC', '525400AABBCD'],
+    attributes: { macaddress_eth0: '52:54:00:aa:bb:cc', mk_hw_nic_count: '2' },
+    last_state: 'idle',
+    dhcp_mac: full ? '01-52-54-00-aa-bb-cc' : null,
+    checked_in_at: AT,
+    created_at: AT,
+  };
+  const am: ActiveModelDoc = {
+    uuid: UUID.active_model,
+    policy_uuid: UUID.policy,
+    node_uuid: UUID.node,
+    label: 'golden',
+    state: 'init',
+    counter: COUNTER,
+    hostname: domain ? `${short}.${domain}` : short,
+    short_hostname: short,
+    domainname: domain,
+    ip,
+    bound_at: AT,
+    updated_at: AT,
+    model,
+    broker: full ? broker : null,
+    log: [],
+  };
+  const image: ImageDoc = {
+    uuid: UUID.image,
+    type: type.image_prefix,
+    name: type.image_prefix === 'os' ? type.name.replace(/_.*/, '') : type.image_prefix,
+    version: type.name.replace(/^.*_/, ''),
+    status: 'valid',
+    ...(type.image_prefix === 'esxi' ? { boot_cfg: BOOT_CFG[type.name] ?? BOOT_CFG.vmware_esxi_8 } : {}),
+  };
+  const inputs: RenderInputs = {
+    config,
+    type,
+    node,
+    am,
+    image,
+    tags: ['golden', 'kvm_vm'],
+    brokerSpecs: am.broker ? catalog.brokerPlugins.get(am.broker.plugin)?.metadata : undefined,
+  };
+  return { inputs, plaintexts, hash };
+}
+
+/** Every file a type serves: rendered name → how to render it. */
+function servedFiles(type: ModelType): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const role of ['boot_install', 'boot_local']) {
+    out.set((type.templates[role] ?? role).replace(/\.hbs$/, ''), role);
+  }
+  for (const actions of Object.values(type.callbacks)) {
+    for (const spec of Object.values(actions)) {
+      if (spec.template === 'broker') out.set('broker.sh', 'broker');
+      else if (spec.template) out.set(spec.template.replace(/\.hbs$/, ''), spec.template);
+    }
+  }
+  return out;
+}
+
+/** Renders every served file, as /boot and the callbacks do. */
+async function renderAll(catalog: Catalog, f: Fixture, type: ModelType): Promise<Map<string, string>> {
+  const loader = templateLoader(TEMPLATES);
+  const out = new Map<string, string>();
+  for (const [name, source] of servedFiles(type)) {
+    if (source === 'broker') {
+      const broker = f.inputs.am.broker;
+      if (!broker) continue; // without a broker, broker/script serves ''
+      const plugin = catalog.brokerPlugins.get(broker.plugin);
+      if (!plugin) throw new Error(`no broker plugin ${broker.plugin}`);
+      out.set(name, (await loader(`${plugin.dir}/script.sh.hbs`))(renderContext(f.inputs)));
+    } else {
+      out.set(name, await renderModelTemplate(loader, f.inputs, source));
+    }
+  }
+  return out;
+}
+
+/** A readable account of how `actual` differs from `expected`: the first differing lines in context. */
+function describeDiff(expected: string, actual: string): string {
+  const a = expected.split('\n');
+  const b = actual.split('\n');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const from = Math.max(0, i - 3);
+  const show = (lines: string[], sign: string) =>
+    lines
+      .slice(from, i + 4)
+      .map((l, k) => `${from + k === i ? sign : ' '} ${String(from + k + 1).padStart(4)} | ${l}`)
+      .join('\n');
+  return [
+    `first difference at line ${i + 1} (golden has ${a.length} lines, rendered ${b.length}):`,
+    '--- golden',
+    show(a, '-'),
+    '+++ rendered',
+    show(b, '+'),
+  ].join('\n');
+}
+
+const XML_ENTITY = /^&(?:lt|gt|amp|apos|quot|#\d+|#x[0-9a-fA-F]+);/;
+
+/** Well-formedness of XML (tags balance, one root, no stray `<` or `&`, no `--` in comments). */
+function xmlProblem(text: string): string | undefined {
+  const token =
+    /<!--([\s\S]*?)-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>[]*>|<!\[CDATA\[[\s\S]*?\]\]>|<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>|[<&]/g;
+  const stack: string[] = [];
+  let roots = 0;
+  let last = 0;
+  let m: RegExpExecArray | null;
+  const textOk = (s: string) =>
+    !/[<]/.test(s) && s.split('&').every((p, k) => k === 0 || XML_ENTITY.test(`&${p}`));
+  while ((m = token.exec(text))) {
+    if (!textOk(text.slice(last, m.index))) return `stray character before offset ${m.index}`;
+    last = token.lastIndex;
+    const [whole, comment, closing, name, attrs, selfClosing] = m;
+    if (whole === '&') {
+      if (!XML_ENTITY.test(text.slice(m.index))) return `bare & at offset ${m.index}`;
+      continue;
+    }
+    if (whole === '<') return `stray < at offset ${m.index}`;
+    if (comment !== undefined && comment.includes('--')) return `'--' inside a comment at offset ${m.index}`;
+    if (!name) continue;
+    if (attrs && !textOk(attrs)) return `bad attribute value in <${name}>`;
+    if (closing) {
+      if (stack.pop() !== name) return `</${name}> closes nothing open at offset ${m.index}`;
+    } else if (!selfClosing) {
+      if (stack.length === 0) roots++;
+      stack.push(name);
+    } else if (stack.length === 0) roots++;
+  }
+  if (!textOk(text.slice(last))) return 'stray character at the end';
+  if (stack.length) return `unclosed <${stack.join('>, <')}>`;
+  if (roots !== 1) return `${roots} root elements`;
+  return undefined;
+}
+
+/** Language checks of one rendered file; returns problems. */
+function languageProblems(name: string, text: string, hash: string): string[] {
+  const problems: string[] = [];
+  if (name.endsWith('.sh')) {
+    if (!text.startsWith('#!/bin/sh\n')) problems.push('does not start with #!/bin/sh');
+    try {
+      execFileSync('sh', ['-n'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (err) {
+      problems.push(`sh -n: ${String((err as { stderr?: Buffer }).stderr ?? err)}`);
+    }
+  }
+  if (name.endsWith('.ipxe') && !text.startsWith('#!ipxe\n')) problems.push('does not start with #!ipxe');
+  if (name.endsWith('.xml')) {
+    const p = xmlProblem(text);
+    if (p) problems.push(`XML: ${p}`);
+  }
+  if (name.endsWith('.yaml')) {
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (err) {
+      problems.push(`YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (name === 'user-data.yaml') {
+      if (!text.startsWith('#cloud-config\n')) problems.push('user-data does not start with #cloud-config');
+      const ai = (doc as { autoinstall?: { identity?: { password?: string }; 'late-commands'?: string[] } })
+        ?.autoinstall;
+      if (ai?.identity?.password !== hash) problems.push('autoinstall.identity.password is not the hash');
+      if (!ai?.['late-commands']?.some((c) => c.includes('/autoinstall/end')))
+        problems.push('no late-command reports autoinstall/end');
+    }
+    if (name === 'meta-data.yaml' && !(doc as { 'instance-id'?: string })?.['instance-id'])
+      problems.push('meta-data has no instance-id');
+  }
+  return problems;
+}
+
+const catalog = await loadCatalog(TEMPLATES);
+const TYPES = [...catalog.modelTypes.values()].filter((t) => !t.hidden);
+
+test('every shipped model type is checked', () => {
+  expect(TYPES.length).toBeGreaterThanOrEqual(12);
+});
+
+describe.each(TYPES.map((t) => [t.name, t] as const))('model type %s', (name, type) => {
+  test('renders every served file as its golden copy', async () => {
+    const rendered = await renderAll(catalog, fixture(catalog, type, true), type);
+    const dir = join(GOLDEN, name);
+    const failures: string[] = [];
+    if (UPDATE) await mkdir(dir, { recursive: true });
+    for (const [file, text] of rendered) {
+      const path = join(dir, file);
+      if (UPDATE) {
+        await writeFile(path, text);
+        continue;
+      }
+      let golden: string;
+      try {
+        golden = await readFile(path, 'utf8');
+      } catch {
+        failures.push(`${path} does not exist (a new file?)`);
+        continue;
+      }
+      if (golden !== text)
+        failures.push(`${path} differs from the rendered ${file}\n${describeDiff(golden, text)}`);
+    }
+    const present = await readdir(dir).catch(() => [] as string[]);
+    for (const stale of present.filter((p) => !rendered.has(p))) {
+      if (UPDATE) await rm(join(dir, stale));
+      else failures.push(`${join(dir, stale)} is no longer rendered (a stale golden file)`);
+    }
+    if (failures.length) {
+      throw new Error(
+        `${name}: ${failures.length} golden file(s) do not match.\n\n${failures.join('\n\n')}\n\n` +
+          `If the change is intended, rewrite them with\n  ${UPDATE_HINT}\nand review the diff.`,
+      );
+    }
+  });
+
+  describe.each([
+    ['every key, a DHCP NIC and a broker', true],
+    ['required keys only, no DHCP NIC, no broker', false],
+  ])('with %s', (_label, full) => {
+    let f: Fixture;
+    let rendered: Map<string, string>;
+    beforeAll(async () => {
+      f = fixture(catalog, type, full);
+      rendered = await renderAll(catalog, f, type);
+    });
+
+    test('no file holds undefined, [object Object] or the plaintext password', () => {
+      expect(f.plaintexts.length).toBeGreaterThan(0);
+      for (const [file, text] of rendered) {
+        expect({ file, undefined: text.includes('undefined') }).toEqual({ file, undefined: false });
+        expect({ file, object: text.includes('[object Object]') }).toEqual({ file, object: false });
+        for (const plain of f.plaintexts) {
+          expect({ file, plaintext: text.includes(plain) }).toEqual({ file, plaintext: false });
+        }
+      }
+    });
+
+    test('the crypt hash is in exactly the files that set the password', () => {
+      const setters = [...rendered.keys()].filter((file) => PASSWORD_FILES.has(file)).sort();
+      const withHash = [...rendered].filter(([, text]) => text.includes(f.hash)).map(([file]) => file);
+      expect(setters.length).toBeGreaterThan(0);
+      expect(withHash.sort()).toEqual(setters);
+    });
+
+    test('every file parses as its language (sh -n, YAML, well-formed XML, iPXE)', () => {
+      for (const [file, text] of rendered) {
+        expect({ file, problems: languageProblems(file, text, f.hash) }).toEqual({ file, problems: [] });
+      }
+    });
+
+    test('the files use the callback URL and hostname, and pull the broker hand-off only with a broker', () => {
+      const all = [...rendered.values()].join('\n');
+      expect(all).toContain(`http://192.0.2.1:8026/razor/api/policy/callback/${UUID.active_model}`);
+      expect(all).toContain(f.inputs.am.short_hostname);
+      expect(all.includes('/broker/script')).toBe(full);
+      if (full) expect(all).toMatch(/broker\/success[\s\S]*broker\/fail/);
+    });
+  });
+});
+
+test('an ESXi boot.cfg without a recorded image boot.cfg says what to do instead of rendering nothing', async () => {
+  const type = catalog.modelTypes.get('vmware_esxi_8') as ModelType;
+  const f = fixture(catalog, type, true);
+  const text = await renderModelTemplate(
+    templateLoader(TEMPLATES),
+    { ...f.inputs, image: undefined },
+    'boot.cfg.hbs',
+  );
+  expect(text).toContain(`# image ${UUID.image} has no boot.cfg recorded`);
+  expect(text).not.toMatch(/^kernel=/m);
+});
+
+describe('helpers of this test', () => {
+  test('xmlProblem accepts well-formed XML and names what is wrong otherwise', () => {
+    expect(
+      xmlProblem('<?xml version="1.0"?>\n<!-- c -->\n<a x="1"><b>t &amp; u</b><c/></a>\n'),
+    ).toBeUndefined();
+    expect(xmlProblem('<a><b></a>')).toMatch(/closes nothing/);
+    expect(xmlProblem('<a>x & y</a>')).toMatch(/&/);
+    expect(xmlProblem('<a/><b/>')).toMatch(/2 root/);
+    expect(xmlProblem('<!-- a -- b --><a/>')).toMatch(/--/);
+  });
+
+  test('describeDiff points at the first differing line', () => {
+    expect(describeDiff('a\nb\nc', 'a\nB\nc')).toContain('first difference at line 2');
+  });
+});
