@@ -3,7 +3,7 @@
  * with in-process or spawn-per-request invocation, listens, prints where and what to do next, and
  * stops gracefully on SIGTERM/SIGINT.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import pino from 'pino';
@@ -16,6 +16,9 @@ import { listen } from '../daemon/server.js';
 import { sweepTimeouts } from '../lib/engine/sweeper.js';
 import { spawnInvoke } from '../daemon/spawn.js';
 import { createImageApp, imageService } from '../daemon/image-service.js';
+import { authorizer } from '../daemon/authorize.js';
+import { createToken } from '../lib/auth.js';
+import type { Deps } from '../lib/context.js';
 import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
 import type { ConfigKey } from '../lib/config.js';
@@ -39,6 +42,18 @@ function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | numbe
   }
   const o = cmd.opts();
   return { api_port: o.port, image_svc_port: o.imagePort, listen_address: o.listen, invoke: o.invoke };
+}
+
+/** On first start (no tokens yet) creates an admin token and writes it to `file` (mode 0600). */
+async function firstToken(deps: Deps, file: string): Promise<string | undefined> {
+  const secret = await deps.store.write(async (w) => {
+    if ((await w.count('token')) > 0) return undefined;
+    return (await createToken(w, 'admin', deps.newUuid(), deps.clock())).token;
+  });
+  if (!secret) return undefined;
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
 }
 
 /** Runs the daemon until SIGTERM/SIGINT; returns the exit status. */
@@ -76,7 +91,14 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     requestTimeoutMs: v.request_timeout_ms,
     health: () => ({ version: razorVersion(root), store: deps.store.location, invoke: v.invoke }),
     images: imageService({ root: v.image_svc_path, log }),
+    authorize: authorizer({
+      registry,
+      store: deps.store,
+      listenAddress: v.listen_address,
+      allowLocalhost: v.auth_allow_localhost === 'true',
+    }),
   });
+  const tokenFile = await firstToken(deps, join(deps.config.home, 'admin.token'));
   let running;
   let imagesRunning;
   try {
@@ -107,6 +129,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       `  store    ${deps.store.location} (embedded JSON)`,
       `  log      ${logFile}   (razor log -t 20)`,
       `  invoke   ${v.invoke === 'spawn' ? 'a razor -w child process per request' : 'in-process'}`,
+      `  auth     admin routes need a bearer token${v.auth_allow_localhost === 'true' ? ' except from this host' : ''}; node routes are open${tokenFile ? `\n           first token written to ${tokenFile} (mode 0600)` : ''}`,
       'Next:',
       `  curl http://${shown}:${running.port}/razor/api/policy      list policies (empty on a new store)`,
       '  razor config ipxe > /srv/tftp/razor.ipxe             the chain script for your TFTP server',

@@ -24,8 +24,19 @@ export interface AppDeps {
   requestTimeoutMs: number;
   /** Extra facts for `GET /healthz`. */
   health: () => Record<string, unknown>;
+  /** Decides whether a REST call may run: node-facing verbs are open, admin verbs need a token. */
+  authorize?: (req: AuthRequest) => Promise<{ ok: true; who: string } | { ok: false; why: string }>;
   /** The image service, also served here at /razor/image (as on image_svc_port). */
   images?: express.RequestHandler;
+}
+
+/** What authorization looks at. */
+export interface AuthRequest {
+  method: HttpMethod;
+  /** The `-w` words and JSON the call maps to. */
+  argv: string[];
+  remote: string | undefined;
+  authorization: string | undefined;
 }
 
 const METHODS = new Set<HttpMethod>(['GET', 'POST', 'PUT', 'DELETE']);
@@ -75,8 +86,19 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('X-Request-Id', id);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const who = res.locals.who as string | undefined;
+      // Admin changes are the audit trail: who (which token), what, when (`razor log --audit`).
+      const audit = who !== undefined && who !== 'node' && req.method !== 'GET' && req.method !== 'HEAD';
       deps.log.info(
-        { req_id: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms },
+        {
+          req_id: id,
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms,
+          who,
+          ...(audit ? { audit } : {}),
+        },
         'request',
       );
     });
@@ -107,6 +129,19 @@ export function createApp(deps: AppDeps): express.Express {
         return;
       }
       const argv = [...deps.argvFor(method, decoded.parts), jsonArgument(req)];
+      if (deps.authorize) {
+        const verdict = await deps.authorize({
+          method,
+          argv,
+          remote: req.socket.remoteAddress,
+          authorization: req.headers.authorization,
+        });
+        if (!verdict.ok) {
+          res.setHeader('WWW-Authenticate', 'Bearer realm="razor"');
+          throw new RazorError('Unauthorized', verdict.why);
+        }
+        res.locals.who = verdict.who;
+      }
       const wire = await withTimeout(deps.invoke(argv, method), deps.requestTimeoutMs);
       res.status(wire.status).type(wire.contentType).send(wire.body);
     } catch (err) {

@@ -37,6 +37,7 @@ export const CONFIG_DEFAULTS = {
   default_ipmi_password: 'ipmi_password',
   log_level: 'info',
   request_timeout_ms: 30000,
+  auth_allow_localhost: 'true',
   body_limit_bytes: 1048576,
 };
 
@@ -62,6 +63,7 @@ const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
   invoke: ['inprocess', 'spawn'],
   log_level: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
   rz_mk_boot_debug_level: ['', 'quiet', 'debug'],
+  auth_allow_localhost: ['true', 'false'],
 };
 
 /** `$RAZOR_HOME`, defaulting to `~/.razor`. */

@@ -48,6 +48,7 @@ export const ERRORS = {
   MissingBrokerMetadata: { code: 162, http: 400 },
   InvalidBrokerMetadata: { code: 163, http: 400 },
   InvalidSlice: { code: 164, http: 404 },
+  Unauthorized: { code: 165, http: 401 },
 } as const satisfies Record<string, ErrorKindInfo>;
 
 /** The name of an error kind, e.g. `NotFound`. */

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { validateRule } from './rules.js';
 
 /** A collection a UUID field refers to; the dispatcher resolves the reference before the handler runs. */
-export type RefCollection = 'node' | 'policy' | 'model' | 'broker' | 'tag' | 'active_model' | 'image' | 'bmc';
+export type RefCollection =
+  'node' | 'policy' | 'model' | 'broker' | 'tag' | 'active_model' | 'image' | 'bmc' | 'token';
 
 /** What kind of value a field takes; the CLI and the docs use it to describe the flag. */
 export type FieldKind = 'string' | 'enum' | 'bool' | 'int' | 'list' | 'uuid' | 'json';

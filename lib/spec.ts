@@ -47,6 +47,11 @@ export interface VerbSpec {
   readonly http: HttpMethod | null;
   /** False for verbs only machines call (checkin, register, boot): refused in human CLI mode. */
   readonly human?: boolean;
+  /**
+   * Called by machines (firmware, Microkernels, installers) that cannot hold a token: served
+   * without authentication. Their secrets are guarded by the active model's unguessable UUID.
+   */
+  readonly nodeFacing?: boolean;
   /** List verbs: extra keys are filters on the slice's `filterable` fields. */
   readonly filter?: boolean;
   /** The envelope's `command` word; defaults to `<verb>_<slice>`. */

@@ -25,6 +25,7 @@ export const bootSlice = defineSlice({
       success: 'ok',
       http: 'GET',
       human: false,
+      nodeFacing: true,
       contentType: 'text/plain',
       view: 'text',
       sample: { hw_id: '52:54:00:12:34:56_52:54:00:12:34:57', dhcp_mac: '01-52-54-00-12-34-56' },

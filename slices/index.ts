@@ -11,6 +11,7 @@ import { modelSlice } from './model.js';
 import { nodeSlice } from './node.js';
 import { policySlice } from './policy.js';
 import { tagSlice } from './tag.js';
+import { tokenSlice } from './token.js';
 
 /** Builds the registry of all slices. */
 export function allSlices(): SliceRegistry {
@@ -26,5 +27,6 @@ export function allSlices(): SliceRegistry {
     nodeSlice,
     policySlice,
     tagSlice,
+    tokenSlice,
   ]);
 }

@@ -57,6 +57,7 @@ export const logSlice = defineSlice({
     { header: 'Time', value: (o) => o.time },
     { header: 'Level', value: (o) => o.level },
     { header: 'Request', value: (o) => o.req_id ?? '' },
+    { header: 'Who', value: (o) => o.who ?? '' },
     { header: 'Message', value: (o) => o.msg },
   ],
   verbs: [
@@ -75,6 +76,11 @@ export const logSlice = defineSlice({
           short: 'l',
         }),
         log_message: field.string({ help: 'Only messages matching this regular expression', short: 'g' }),
+        audit: field.bool({
+          help: 'Only admin changes: who (which token), what, when',
+          short: 'a',
+          flag: true,
+        }),
         elapsed_time: field.string({
           help: 'Only entries newer than this, e.g. 90s, 15m, 2h, 1d',
           short: 'e',
@@ -86,7 +92,7 @@ export const logSlice = defineSlice({
       success: 'ok',
       http: null,
       view: 'table',
-      sample: { tail: 10, log_level: 'info', log_message: 'request', elapsed_time: '1d' },
+      sample: { tail: 10, log_level: 'info', log_message: 'POST', elapsed_time: '1d', audit: 'true' },
       handler: async (input, ctx) => {
         const level = regex(input.log_level, '--log-level');
         const message = regex(input.log_message, '--log-message');
@@ -107,8 +113,12 @@ export const logSlice = defineSlice({
             time: new Date(Number(e.time)).toISOString(),
             level: LEVELS[Number(e.level)] ?? String(e.level),
             req_id: e.req_id as string | undefined,
-            msg: String(e.msg ?? ''),
+            who: e.who as string | undefined,
+            msg: e.method
+              ? `${String(e.method)} ${String(e.url)} → ${String(e.status)}`
+              : String(e.msg ?? ''),
           };
+          if (input.audit && e.audit !== true) continue;
           if (level && !level.test(row.level)) continue;
           if (message && !message.test(row.msg)) continue;
           if (Number(e.time) < since) continue;

@@ -289,6 +289,7 @@ export const policySlice = defineSlice({
       positional: ['active_model', 'namespace', 'args'],
       success: 'ok',
       http: 'GET',
+      nodeFacing: true,
       contentType: 'text/plain',
       view: 'text',
       sample: { active_model: '{active_model}', namespace: 'status', args: ['now'] },

@@ -18,6 +18,7 @@ export const COLLECTIONS: readonly Collection[] = [
   'active_model',
   'image',
   'bmc',
+  'token',
   'meta',
 ];
 

@@ -26,6 +26,7 @@ export const SEED = {
   policy2: 'PolicySeed000000000002',
   active_model: 'ActiveSeed000000000001',
   bmc: 'BmcSeed000000000000001',
+  token: 'TokenSeed0000000000001',
 } as const;
 
 const at = '2026-01-01T00:00:00.000Z';
@@ -160,6 +161,7 @@ export function seedData(): StoreFile {
           updated_at: at,
         },
       },
+      token: { [SEED.token]: { uuid: SEED.token, name: 'seeded', sha256: '0'.repeat(64), created_at: at } },
       meta: { policy_table: { uuid: 'policy_table', order: [SEED.policy, SEED.policy2] } },
     },
   };

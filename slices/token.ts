@@ -1,0 +1,57 @@
+/**
+ * The `token` slice (CLI only): API tokens for the daemon's admin routes. Whoever can run the CLI
+ * against the store can manage tokens; over HTTP they do not exist.
+ */
+import { field } from '../lib/fields.js';
+import { defineSlice, defineVerb } from '../lib/spec.js';
+import { crudVerbs } from '../lib/crud.js';
+import { createToken } from '../lib/auth.js';
+
+/** The token slice. */
+export const tokenSlice = defineSlice({
+  name: 'token',
+  summary: "API tokens for the daemon's admin routes (Authorization: Bearer <token>)",
+  http: false,
+  collection: 'token',
+  filterable: ['uuid', 'name'],
+  table: [
+    { header: 'Name', value: (o) => o.name },
+    { header: 'Created', value: (o) => o.created_at },
+    { header: 'Last used', value: (o) => o.last_used_at ?? '-' },
+    { header: 'UUID', value: (o) => o.uuid },
+  ],
+  item: [
+    { header: 'Name', value: (o) => o.name },
+    { header: 'UUID', value: (o) => o.uuid },
+    { header: 'Created', value: (o) => o.created_at },
+    { header: 'Token', value: (o) => o.token ?? '(shown only when created)' },
+  ],
+  verbs: [
+    defineVerb({
+      name: 'create',
+      summary: 'Create a token; it is shown once, only its hash is kept',
+      fields: {
+        name: field.string({ help: 'A name saying who or what uses it', short: 'n', required: true }),
+      },
+      success: 'created',
+      http: null,
+      view: 'item',
+      sample: { name: 'ci-pipeline' },
+      handler: async (input, ctx) => {
+        const { token, doc } = await ctx.store.write((w) =>
+          createToken(w, input.name as string, ctx.newUuid(), ctx.clock()),
+        );
+        return [{ uuid: doc.uuid, name: doc.name, created_at: doc.created_at, token }];
+      },
+    }),
+    // Listing shows names and times only: the stored digest is of no use to anyone reading it.
+    ...crudVerbs({
+      slice: 'token',
+      collection: 'token',
+      noun: 'token',
+      present: async (doc) => Object.fromEntries(Object.entries(doc).filter(([k]) => k !== 'sha256')),
+    }).map((v) =>
+      v.name === 'remove' ? { ...v, name: 'revoke', forms: ['remove :uuid'], summary: 'Revoke a token' } : v,
+    ),
+  ],
+});
