@@ -1,5 +1,5 @@
 /**
- * Who may call what (ADR 0008): node-facing verbs (boot, checkin, register, callbacks) are open,
+ * Who may call what (ADR 0009): node-facing verbs (boot, checkin, register, callbacks) are open,
  * as firmware needs; admin verbs need `Authorization: Bearer <token>` unless the daemon listens on
  * loopback only, or the client is on this host and `auth_allow_localhost` is true.
  */

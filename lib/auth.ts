@@ -1,5 +1,5 @@
 /**
- * Admin API tokens (ADR 0008). A token is shown once when created; the store keeps only its
+ * Admin API tokens (ADR 0009). A token is shown once when created; the store keeps only its
  * SHA-256, a name and times. The daemon accepts `Authorization: Bearer <token>` on admin routes;
  * node-facing routes stay open, and loopback clients may be trusted (`auth_allow_localhost`).
  */
