@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
+import { SEED, seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
 import { RAZOR, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 
@@ -19,7 +19,10 @@ let token: string;
 
 beforeAll(async () => {
   home = tempHome();
-  await writeSeed(home.home);
+  // A store without tokens: the daemon's first start creates one.
+  const data = seedData();
+  delete data.collections.token;
+  await writeSeed(home.home, data);
   // Listening on every address, and not trusting this host: the strictest setting.
   d = await startDaemon(home.home, ['--listen', '0.0.0.0'], { RAZOR_AUTH_ALLOW_LOCALHOST: 'false' });
   token = readFileSync(join(home.home, 'admin.token'), 'utf8').trim();
