@@ -70,7 +70,12 @@ export async function mkScript(ctx: VerbContext): Promise<string> {
   });
 }
 
-async function bootBound(ctx: VerbContext, node: NodeDoc, am: ActiveModelDoc): Promise<string> {
+async function bootBound(
+  ctx: VerbContext,
+  node: NodeDoc,
+  am: ActiveModelDoc,
+  image: ImageDoc | undefined,
+): Promise<string> {
   const type = ctx.catalog.modelTypes.get(am.model.type);
   if (!type)
     return errorScript(
@@ -79,7 +84,6 @@ async function bootBound(ctx: VerbContext, node: NodeDoc, am: ActiveModelDoc): P
     );
   const answer = bootAnswer(type, am.state);
   if (answer === 'mk') return mkScript(ctx);
-  const image = await ctx.store.read((r) => r.get<ImageDoc>('image', am.model.image_uuid));
   if (answer === 'install' && !image)
     return errorScript(ctx, `image ${am.model.image_uuid} of model '${am.model.label}' is gone`);
   const script = await renderModelTemplate(
@@ -116,10 +120,12 @@ export async function bootScript(ctx: VerbContext, req: BootRequest): Promise<st
     if (req.dhcpMac !== undefined && !DHCP_MAC.test(req.dhcpMac)) {
       return await errorScript(ctx, `dhcp_mac '${req.dhcpMac}' is not of the form 01-aa-bb-cc-dd-ee-ff`);
     }
+    // One read for everything a boot needs: the node, its active model and that model's image.
     const found = await ctx.store.read(async (r) => {
       const node = await nodeByMacs(r, macs);
       const am = node && (await r.findBy<ActiveModelDoc>('active_model', 'node_uuid', node.uuid))[0];
-      return { node, am };
+      const image = am ? await r.get<ImageDoc>('image', am.model.image_uuid) : undefined;
+      return { node, am, image };
     });
     if (!found.node) return await mkScript(ctx);
     const dhcp = req.dhcpMac?.toLowerCase();
@@ -128,9 +134,9 @@ export async function bootScript(ctx: VerbContext, req: BootRequest): Promise<st
         const n = await w.get<NodeDoc>('node', (found.node as NodeDoc).uuid);
         if (n && n.dhcp_mac !== dhcp) await w.put('node', { ...n, dhcp_mac: dhcp });
       });
-      found.node.dhcp_mac = dhcp;
     }
-    return found.am ? await bootBound(ctx, found.node, found.am) : await mkScript(ctx);
+    const node = dhcp && found.node.dhcp_mac !== dhcp ? { ...found.node, dhcp_mac: dhcp } : found.node;
+    return found.am ? await bootBound(ctx, node, found.am, found.image) : await mkScript(ctx);
   } catch (err) {
     return errorScript(ctx, asRazorError(err).message);
   }

@@ -4,7 +4,8 @@
  * across processes by a kernel-released lock; each write re-reads the file if another process
  * changed it, applies the transaction, and replaces the file atomically (ADR 0003).
  */
-import { mkdir, open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { RazorError } from '../errors.js';
@@ -70,7 +71,25 @@ function indexCache(): IndexOf {
   };
 }
 
-function reader(data: StoreFile, indexOf: IndexOf, overlay?: Overlay): StoreReader {
+/**
+ * How documents leave the store: a write transaction gets copies it may change; a read
+ * transaction gets the stored objects themselves, deeply frozen (once), which costs nothing per
+ * read — changing one throws instead of corrupting the cache.
+ */
+type Share = <T>(doc: T) => T;
+
+const copy: Share = (doc) => structuredClone(doc);
+
+function deepFreeze<T>(o: T, seen: WeakSet<object>): T {
+  if (o && typeof o === 'object' && !seen.has(o as object)) {
+    seen.add(o as object);
+    for (const v of Object.values(o as object)) deepFreeze(v, seen);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+function reader(data: StoreFile, indexOf: IndexOf, overlay?: Overlay, share: Share = copy): StoreReader {
   const base = (c: Collection): Table => data.collections[c] ?? {};
   const pending = (c: Collection) => overlay?.get(c);
   const uuids = (c: Collection): string[] => {
@@ -92,10 +111,10 @@ function reader(data: StoreFile, indexOf: IndexOf, overlay?: Overlay): StoreRead
   return {
     async get<T extends Doc>(c: Collection, uuid: string) {
       const d = lookup(c, uuid);
-      return d === undefined ? undefined : (structuredClone(d) as T);
+      return d === undefined ? undefined : (share(d) as T);
     },
     async all<T extends Doc>(c: Collection) {
-      return uuids(c).map((u) => structuredClone(lookup(c, u)) as T);
+      return uuids(c).map((u) => share(lookup(c, u)) as T);
     },
     async matchUuid(c: Collection, fragment: string) {
       if (lookup(c, fragment)) return [fragment];
@@ -110,7 +129,7 @@ function reader(data: StoreFile, indexOf: IndexOf, overlay?: Overlay): StoreRead
         if (doc && fieldValues(doc, field).includes(value)) hits.add(uuid);
         else hits.delete(uuid);
       }
-      return [...hits].map((u) => structuredClone(lookup(c, u)) as T);
+      return [...hits].map((u) => share(lookup(c, u)) as T);
     },
   };
 }
@@ -173,21 +192,22 @@ function storeError(action: string, file: string, err: unknown): RazorError {
 }
 
 /** Reads the revision at the head of the file (`{"rev":N,…`): a few bytes, not the whole store. */
-async function readRevision(file: string): Promise<number | null | 'absent'> {
-  let fh;
+function readRevision(file: string, buf: Buffer): number | null | 'absent' {
+  // Synchronous on purpose: three tiny local syscalls cost less than three thread-pool round trips,
+  // and this runs before every read of the daemon's hot paths.
+  let fd: number;
   try {
-    fh = await open(file, 'r');
+    fd = openSync(file, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
     throw storeError('read', file, err);
   }
   try {
-    const buf = Buffer.alloc(48);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const bytesRead = readSync(fd, buf, 0, buf.length, 0);
     const m = /^\{"rev":(\d+),/.exec(buf.subarray(0, bytesRead).toString('latin1'));
     return m ? Number(m[1]) : null;
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -202,6 +222,9 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
   let epoch = 0;
   let chain: Promise<unknown> = Promise.resolve();
   const indexOf = indexCache();
+  const headBuf = Buffer.alloc(48);
+  const frozen = new WeakSet<object>();
+  const share: Share = (doc) => deepFreeze(doc, frozen);
 
   const install = (data: StoreFile) => {
     db.data = data;
@@ -215,7 +238,7 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
    */
   const refresh = async () => {
     const startedAt = epoch;
-    const head = await readRevision(file);
+    const head = readRevision(file, headBuf);
     if (head === 'absent') {
       if (loadedRev !== 0 || epoch === 0) install(emptyFile());
       return;
@@ -254,7 +277,7 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
     location: file,
     async read(fn) {
       await refresh();
-      return fn(reader(db.data, indexOf));
+      return fn(reader(db.data, indexOf, undefined, share));
     },
     write(fn) {
       const run = async () => {

@@ -28,7 +28,10 @@ export interface Doc {
   [key: string]: unknown;
 }
 
-/** Read access inside a transaction. Returned documents are copies: mutating them changes nothing. */
+/**
+ * Read access inside a transaction. In a `read` transaction documents are the stored ones, deeply
+ * frozen (changing one throws); in a `write` transaction they are copies to change and `put`.
+ */
 export interface StoreReader {
   get<T extends Doc = Doc>(collection: Collection, uuid: string): Promise<T | undefined>;
   all<T extends Doc = Doc>(collection: Collection): Promise<T[]>;

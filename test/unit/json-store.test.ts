@@ -74,7 +74,7 @@ describe('json store: documents', () => {
     await store.close();
   });
 
-  test('returned and stored documents are copies', async () => {
+  test('put stores a copy; reads share frozen documents; writes get copies', async () => {
     const { file } = tempStoreFile();
     const store = await openJsonStore(file);
     const original: Doc = { uuid: 'N1', list: [1, 2], nested: { v: 'a' } };
@@ -83,10 +83,12 @@ describe('json store: documents', () => {
     const got = await store.read(async (r) =>
       r.get<Doc & { nested: { v: string }; list: number[] }>('node', 'N1'),
     );
-    got!.nested.v = 'mutated-get';
-    got!.list.push(3);
+    // A read transaction hands out the stored object itself, deeply frozen: changing it throws.
+    expect(() => (got!.nested.v = 'mutated-get')).toThrow(/read only/);
+    expect(() => got!.list.push(3)).toThrow(/not extensible/);
     const [fromAll] = await store.read(async (r) => r.all<Doc & { nested: { v: string } }>('node'));
-    fromAll!.nested.v = 'mutated-all';
+    expect(() => (fromAll!.nested.v = 'mutated-all')).toThrow(/read only/);
+    expect(fromAll).toBe(got); // shared, not copied
     await store.write(async (w) => {
       const d = (await w.get<Doc & { nested: { v: string } }>('node', 'N1'))!;
       d.nested.v = 'mutated-in-write';
