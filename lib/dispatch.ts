@@ -118,7 +118,20 @@ export function parseJsonArg(text: string): Record<string, unknown> {
   if (typeof v !== 'object' || Array.isArray(v)) {
     throw new RazorError('InputError', 'the JSON argument must be an object of argument names to values');
   }
+  if (depth(v) > MAX_JSON_DEPTH) {
+    throw new RazorError('InputError', `the JSON argument nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   return stripAt(v as Record<string, unknown>);
+}
+
+/** How deeply JSON arguments may nest (tag rules need a few levels; nothing needs 32). */
+export const MAX_JSON_DEPTH = 32;
+
+function depth(v: unknown): number {
+  if (v === null || typeof v !== 'object') return 0;
+  let max = 0;
+  for (const x of Object.values(v)) max = Math.max(max, depth(x));
+  return max + 1;
 }
 
 const looksLikeJson = (s: string | undefined) => s !== undefined && (/^\s*[{[]/.test(s) || s === 'null');

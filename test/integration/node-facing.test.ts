@@ -105,3 +105,13 @@ describe('checkin, register and callbacks answer 4xx to bad requests', () => {
     }
   });
 });
+
+test('JSON nested deeper than 32 levels is refused before anything runs', async () => {
+  const deep = `{"rule":${'['.repeat(40)}${']'.repeat(40)}}`;
+  const res = await request(app)
+    .post('/razor/api/tag')
+    .type('json')
+    .send(`{"name":"x","tag":"y",${deep.slice(1)}`);
+  expect(res.status).toBe(400);
+  expect(res.body.result).toContain('nests deeper than 32 levels');
+});
