@@ -3,6 +3,7 @@
  * nodes get the Microkernel; bound nodes their model's script for the current state. Every failure
  * is an iPXE script that says what is wrong, waits and reboots — never JSON, never a 500.
  */
+import { basename } from 'node:path';
 import { parseHwId, normaliseMac } from '../hwid.js';
 import { asRazorError } from '../errors.js';
 import { bootAnswer, logEvent } from './fsm.js';
@@ -62,6 +63,7 @@ export async function mkScript(ctx: VerbContext): Promise<string> {
     image_url: mk.url ?? `${image_root_url}/mk/${mk.uuid}`,
     kernel: mk.kernel,
     initrd: mk.initrd,
+    initrd_name: basename(mk.initrd ?? ''),
     debug_level: v.rz_mk_boot_debug_level,
     server_ip: v.image_svc_host,
     api_port: v.api_port,

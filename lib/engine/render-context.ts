@@ -3,7 +3,7 @@
  * (looked up in the type's folder, then its bases'). Documented for template authors in
  * templates/models/README.md.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { RazorError } from '../errors.js';
 import type { Config } from '../config.js';
 import type { ModelType } from '../model-type.js';
@@ -64,6 +64,7 @@ export function renderContext(i: RenderInputs): Record<string, unknown> {
     // What the image import found wins over the type's default layout.
     kernel: i.image?.kernel ?? type.kernel ?? '',
     initrd: i.image?.initrd ?? type.initrd ?? '',
+    initrd_name: basename(i.image?.initrd ?? type.initrd ?? ''),
     retry_seconds: i.config.values.mk_checkin_interval,
     node: {
       uuid: node.uuid,

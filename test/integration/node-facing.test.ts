@@ -86,7 +86,7 @@ test('a hw_id with many MACs is still one node lookup (the Microkernel for an un
   const hw = Array.from({ length: 100 }, (_, i) => `52:54:00:00:01:${String(i).padStart(2, '0')}`).join('_');
   const res = await request(app).get(`/razor/api/boot?hw_id=${hw}`);
   expect(res.status).toBe(200);
-  expect(res.text).toContain(`/razor/image/mk/${SEED.mk_image}/boot/vmlinuz maxcpus=1`);
+  expect(res.text).toContain(`/razor/image/mk/${SEED.mk_image}/boot/vmlinuz initrd=initrd.gz maxcpus=1`);
 });
 
 describe('checkin, register and callbacks answer 4xx to bad requests', () => {

@@ -1,0 +1,41 @@
+/**
+ * razor's own HTTP layer with the engine cut out, run as its own process for bench/boot-profile.ts:
+ * daemon/app.ts's createApp (request ids, request log to a file, image mount, body parsers, REST →
+ * argv, authorization) and daemon/server.ts's listen, as bin/daemon.ts wires them, but with an
+ * invoke that answers the given file's text at once.
+ * `node --import tsx bench/lib/razor-app-server.ts <body file> <log file> [info|silent]` (the
+ * request log's level; razor's default is info); prints `listening <port>`.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino from 'pino';
+import { createApp } from '../../daemon/app.js';
+import { listen } from '../../daemon/server.js';
+import { authorizer } from '../../daemon/authorize.js';
+import { imageService } from '../../daemon/image-service.js';
+import { restArgv } from '../../lib/rest.js';
+import { allSlices } from '../../slices/index.js';
+import type { Store } from '../../lib/store/store.js';
+
+const [file, logFile, level = 'info'] = process.argv.slice(2);
+if (!file || !logFile) {
+  process.stderr.write('usage: razor-app-server.ts <body file> <log file>\n');
+  process.exit(2);
+}
+const body = readFileSync(file, 'utf8');
+const registry = allSlices();
+const log = pino({ level }, pino.destination({ dest: logFile, sync: false, mkdir: true }));
+const app = createApp({
+  invoke: async () => ({ status: 200, contentType: 'text/plain; charset=utf-8', body }),
+  argvFor: (method, parts) => restArgv(registry, method, parts),
+  log,
+  bodyLimitBytes: 1048576,
+  requestTimeoutMs: 30000,
+  health: () => ({}),
+  images: imageService({ root: dirname(logFile), log }),
+  // Boot is node-facing: the authorizer lets it through before it would ever look at a store.
+  authorize: authorizer({ registry, store: {} as Store, listenAddress: '127.0.0.1', allowLocalhost: false }),
+});
+const running = await listen(app, { host: '127.0.0.1', port: 0, requestTimeoutMs: 30000, log });
+process.stdout.write(`listening ${running.port}\n`);
+process.once('SIGTERM', () => void running.stop(1000).then(() => log.flush()));

@@ -1,0 +1,129 @@
+/**
+ * The boot benchmark's report: the table of the three servers, their ratios, render times, the
+ * issue's targets with PASS/MISS, and the same as JSON in bench/results/boot-<date>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import type { LoadOptions, LoadResult } from './wrk.js';
+import type { RenderResult } from './render.js';
+
+/** The issue's targets. */
+export const TARGETS = { razorOverExpress: 0.8, renderMs: 0.2 };
+
+/** Everything one run measured. */
+export interface BootReport {
+  machine: {
+    cores: number;
+    cpu: string;
+    node: string;
+    description: string;
+    pinned: boolean;
+    load_average_before: number;
+  };
+  setup: { nodes: number; store_bytes: number; path: string; body_bytes: number; content_type: string };
+  load: LoadOptions & { tool: 'wrk'; warmup_seconds: number; rounds: number };
+  /** By server (razor, express, nginx): its run with the median req/s (latencies from that run). */
+  results: Record<'razor' | 'express' | 'nginx', LoadResult>;
+  rounds: Array<Record<string, LoadResult>>;
+  render: Omit<RenderResult, 'boot_install_text'>;
+}
+
+const plain = { head: [], border: [] }; // no colours: the output is read in logs too
+const ms = (us: number) => (us / 1000).toFixed(2);
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+function derived(r: BootReport) {
+  const { razor, express, nginx } = r.results;
+  const ratios = {
+    razor_express: razor.rps / express.rps,
+    razor_nginx: razor.rps / nginx.rps,
+    express_nginx: express.rps / nginx.rps,
+  };
+  const targets: Array<[string, string, boolean]> = [
+    [
+      `razor ≥ ${TARGETS.razorOverExpress}× bare Express (req/s)`,
+      `${ratios.razor_express.toFixed(2)}×`,
+      ratios.razor_express >= TARGETS.razorOverExpress,
+    ],
+    [
+      `boot_install render < ${TARGETS.renderMs} ms`,
+      `${r.render.boot_install_ms.toFixed(4)} ms`,
+      r.render.boot_install_ms < TARGETS.renderMs,
+    ],
+    [
+      `preseed render < ${TARGETS.renderMs} ms`,
+      `${r.render.preseed_ms.toFixed(4)} ms`,
+      r.render.preseed_ms < TARGETS.renderMs,
+    ],
+  ];
+  return { ratios, targets };
+}
+
+/** Prints the report. */
+export function printReport(r: BootReport): void {
+  const { ratios, targets } = derived(r);
+  const l = r.load;
+  console.log(
+    `\nGET /razor/api/boot — wrk ${l.threads} thread, ${l.connections} connections, ${l.seconds} s after ` +
+      `${l.warmup_seconds} s warm-up${l.rounds > 1 ? `, median of ${l.rounds} rounds` : ''}; ` +
+      `machine: ${r.machine.cores} cores${r.machine.pinned ? ' (server on CPU 0, wrk on CPU 1)' : ''}`,
+  );
+  const table = new Table({
+    style: plain,
+    head: ['server', 'req/s', 'rounds req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors'],
+  });
+  for (const [name, x] of Object.entries(r.results)) {
+    const lat = x.latency_us;
+    const errors = Object.values(x.errors).reduce((a, b) => a + b, 0);
+    const all = r.rounds.map((round) => Math.round(round[name]?.rps ?? 0)).join(' / ');
+    table.push([
+      name,
+      Math.round(x.rps),
+      all,
+      ms(lat.p50),
+      ms(lat.p90),
+      ms(lat.p99),
+      ms(lat.max),
+      x.requests,
+      errors,
+    ]);
+  }
+  console.log(table.toString());
+  console.log(
+    `ratios (req/s): razor/Express ${ratios.razor_express.toFixed(2)}×, ` +
+      `razor/nginx ${ratios.razor_nginx.toFixed(3)}×, Express/nginx ${ratios.express_nginx.toFixed(2)}×`,
+  );
+  const p = r.render.boot_install_parts_ms;
+  console.log(
+    `render, ${r.render.renders} renders each: boot_install ${r.render.boot_install_ms.toFixed(4)} ms ` +
+      `(context ${p.context.toFixed(4)}, kernel_args ${p.kernel_args.toFixed(4)}, lookup ` +
+      `${p.lookup.toFixed(4)}, template ${p.template.toFixed(4)}), preseed ${r.render.preseed_ms.toFixed(4)} ms ` +
+      `(${r.render.preseed_bytes} bytes)`,
+  );
+  const t = new Table({ style: plain, head: ['target (issue)', 'measured', ''] });
+  for (const [what, got, ok] of targets) t.push([what, got, verdict(ok)]);
+  console.log(t.toString());
+}
+
+/** Writes the report as JSON to bench/results/boot-<date>.json; returns the file. */
+export function writeReport(r: BootReport): string {
+  const { ratios, targets } = derived(r);
+  const now = new Date();
+  const out = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    'results',
+    `boot-${now.toISOString().replace(/[:.]/g, '-')}.json`,
+  );
+  mkdirSync(dirname(out), { recursive: true });
+  const json = {
+    date: now.toISOString(),
+    ...r,
+    ratios,
+    targets: Object.fromEntries(targets.map(([what, measured, pass]) => [what, { measured, pass }])),
+  };
+  writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+  return out;
+}

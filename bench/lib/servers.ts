@@ -1,0 +1,245 @@
+/**
+ * The three servers of the boot benchmark, each a child process: the real razor daemon (bound to
+ * one node of the fleet through its own REST API, as an operator and a Microkernel would), a bare
+ * Express 5 handler, and nginx serving a static file from a generated config in a temp dir.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RAZOR } from '../../test/helpers/daemon.js';
+import { testEnv } from '../../test/helpers/deps.js';
+import { OS_IMAGE, type Target } from './fleet.js';
+
+/** A server under test. */
+export interface Server {
+  name: string;
+  url: string;
+  pid: number;
+  stop: () => Promise<unknown>;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** Pins every thread of `pid` to `cpu` (taskset -a), when `cpu` is given. */
+export function pin(pid: number, cpu: number | undefined): void {
+  if (cpu === undefined) return;
+  const r = spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`taskset failed for pid ${pid}: ${r.stderr}`);
+}
+
+/** The boot query razor.ipxe sends for `t`: every MAC (empty slots for missing NICs), the DHCP NIC. */
+export function bootPath(t: Target): string {
+  const hw = t.macs.map(encodeURIComponent).join('_');
+  return `/razor/api/boot?hw_id=${hw}______&dhcp_mac=01-${t.macs[0].replace(/:/g, '-')}`;
+}
+
+/** GET `url`: status, content type and text. */
+export async function get(url: string) {
+  const res = await fetch(url);
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+}
+
+/** Fails unless `s` answers exactly `body` with `type` at `path`. */
+export async function expectSame(s: Server, path: string, body: string, type: string) {
+  const r = await get(s.url + path);
+  if (r.status !== 200 || r.type !== type || r.body !== body)
+    throw new Error(`${s.name} does not answer the same bytes: ${r.status} ${r.type} ${r.body.length} bytes`);
+}
+
+/** Checks razor's answer is the installer script for the bound node, and stable; returns it. */
+export async function installerScript(razor: Server, path: string) {
+  const first = await get(razor.url + path); // records dhcp_mac and the boot event (store writes)
+  const r = await get(razor.url + path); // steady state: no writes
+  const image = `http://10.0.2.2:8027/razor/image/os/${OS_IMAGE}/debian-installer/amd64`;
+  const want = [
+    '#!ipxe',
+    `kernel ${image}/linux `,
+    'auto=true priority=critical',
+    '/preseed/file',
+    `initrd ${image}/initrd.gz`,
+  ];
+  const missing = want.filter((w) => !r.body.includes(w));
+  if (r.status !== 200 || !r.type.startsWith('text/plain') || missing.length || r.body !== first.body)
+    throw new Error(`razor's boot answer is not the installer script (missing ${missing}):\n${r.body}`);
+  return r;
+}
+
+async function api(base: string, method: 'GET' | 'POST', path: string, body?: object) {
+  const res = await fetch(`${base}/razor/api/${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = (await res.json()) as { response: unknown };
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json.response as Array<{ uuid: string }> & string;
+}
+
+/** Starts the razor daemon (`./bin/razor daemon`, `nodeArgs` for node) on the store in `home`. */
+export async function startRazor(home: string, nodeArgs: string[] = []): Promise<Server> {
+  // A real port, not 0: the daemon tells nodes its api_port in the scripts it serves.
+  const port = await freePort();
+  const proc = spawn(
+    process.execPath,
+    [...nodeArgs, RAZOR, 'daemon', '--port', String(port), '--listen', '127.0.0.1'],
+    { env: testEnv(home), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await childOutput(proc, 'razor daemon', /API\s+http:/);
+  return { name: 'razor', url: `http://127.0.0.1:${port}`, pid: proc.pid as number, stop: stopChild(proc) };
+}
+
+/**
+ * Binds the target through razor's REST API as an operator and a Microkernel would: a tag rule on
+ * its serial number, a debian_bookworm model, a policy for that tag, then a checkin that binds it.
+ */
+export async function bindTarget(razor: Server, target: Target): Promise<void> {
+  const base = razor.url;
+  const tag = (await api(base, 'POST', 'tag', { name: 'bench target', tag: 'bench_target' }))[0]?.uuid;
+  await api(base, 'POST', `tag/${tag}/matcher`, {
+    key: 'serialnumber',
+    compare: 'equal',
+    value: target.serial,
+  });
+  const model = await api(base, 'POST', 'model', {
+    template: 'debian_bookworm',
+    label: 'bookworm',
+    image_uuid: OS_IMAGE,
+    req_metadata_hash: { hostname_prefix: 'web', domainname: 'example.com', root_password: 'correct-horse' },
+  });
+  await api(base, 'POST', 'policy', {
+    template: 'linux_deploy',
+    label: 'web',
+    model_uuid: model[0]?.uuid,
+    tags: ['bench_target'],
+    enabled: true,
+  });
+  const hw = target.macs.map((m) => m.replace(/:/g, '').toUpperCase()).join('_');
+  const checkin = (await api(base, 'GET', `node/checkin?hw_id=${hw}&last_state=idle`)) as unknown;
+  const answer = (checkin as { command_name?: string }).command_name;
+  const bound = await api(base, 'GET', 'active_model');
+  if (answer !== 'acknowledge' || bound.length !== 1)
+    throw new Error(`binding failed: checkin said ${answer}, ${bound.length} active models`);
+}
+
+/** Waits for a child to print something matching `ready`; rejects if it exits first. */
+function childOutput(proc: ChildProcess, what: string, ready: RegExp): Promise<RegExpExecArray> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out}`)), 20_000);
+    proc.stdout?.on('data', (d) => {
+      out += d;
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+    proc.stderr?.on('data', (d) => (out += d));
+    proc.once('exit', (code) => reject(new Error(`${what} exited with ${code}:\n${out}`)));
+  });
+}
+
+const stopChild = (proc: ChildProcess) => () =>
+  new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
+    proc.once('exit', resolve);
+    proc.kill('SIGTERM');
+  });
+
+/** Starts the bare Express 5 handler (bench/lib/express-server.ts) answering `bodyFile`'s bytes. */
+export async function startExpress(bodyFile: string, contentType: string): Promise<Server> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(HERE, 'express-server.ts'), bodyFile, contentType],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const port = Number((await childOutput(proc, 'express', /listening (\d+)/))[1]);
+  return { name: 'express', url: `http://127.0.0.1:${port}`, pid: proc.pid as number, stop: stopChild(proc) };
+}
+
+/** Starts razor's HTTP layer with a canned invoke (bench/lib/razor-app-server.ts), for the profile. */
+export async function startRazorApp(bodyFile: string, logFile: string, logLevel = 'info'): Promise<Server> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(HERE, 'razor-app-server.ts'), bodyFile, logFile, logLevel],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const port = Number((await childOutput(proc, 'razor app', /listening (\d+)/))[1]);
+  return {
+    name: logLevel === 'info' ? 'razor HTTP layer' : `razor HTTP, log ${logLevel}`,
+    url: `http://127.0.0.1:${port}`,
+    pid: proc.pid as number,
+    stop: stopChild(proc),
+  };
+}
+
+/** A free loopback TCP port (nginx cannot listen on port 0 and say which it got). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+/**
+ * Starts nginx in the foreground (one process: no master, one worker's worth of work) serving
+ * `body` at `urlPath` from `dir`, every path (pid, logs, temp files) inside `dir`.
+ */
+export async function startNginx(dir: string, urlPath: string, body: string): Promise<Server> {
+  const www = join(dir, 'www');
+  mkdirSync(join(www, dirname(urlPath)), { recursive: true });
+  writeFileSync(join(www, urlPath), body);
+  const port = await freePort();
+  const conf = join(dir, 'nginx.conf');
+  const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((t) => `  ${t}_temp_path ${join(dir, `${t}_temp`)};`)
+    .join('\n');
+  writeFileSync(
+    conf,
+    `daemon off;
+master_process off;
+worker_processes 1;
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'error.log')} warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+${temps}
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  open_file_cache max=16;
+  types { }
+  default_type text/plain;
+  charset utf-8;
+  server {
+    listen 127.0.0.1:${port};
+    root ${www};
+  }
+}
+`,
+  );
+  const proc = spawn('nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', conf], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  proc.stderr.on('data', (d) => (err += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (proc.exitCode !== null) throw new Error(`nginx exited with ${proc.exitCode}: ${err}`);
+    const ok = await fetch(url + urlPath).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (i > 100) throw new Error(`nginx did not answer on ${url}: ${err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { name: 'nginx', url, pid: proc.pid as number, stop: stopChild(proc) };
+}
