@@ -85,7 +85,9 @@ describe('the provisioning flow', () => {
     let boot = await get(`boot?${bootQuery}`);
     expect(boot.status).toBe(200);
     expect(boot.type).toBe('text/plain');
-    expect(boot.text).toContain(`kernel http://10.0.2.2:8027/razor/image/mk/${MK}/vmlinuz initrd=initrd.gz maxcpus=1`);
+    expect(boot.text).toContain(
+      `kernel http://10.0.2.2:8027/razor/image/mk/${MK}/vmlinuz initrd=initrd.gz maxcpus=1`,
+    );
     expect(boot.text).toContain(`initrd http://10.0.2.2:8027/razor/image/mk/${MK}/initrd.gz`);
 
     // 2. First checkin → register; 3. register with the MK's exact form shape.
@@ -143,7 +145,9 @@ describe('the provisioning flow', () => {
     // 6. The node reboots: the installer, with the preseed URL.
     boot = await get(`boot?${bootQuery}`);
     const image = `http://10.0.2.2:8027/razor/image/os/${OS}`;
-    expect(boot.text).toContain(`kernel ${image}/debian-installer/amd64/linux initrd=initrd.gz auto=true priority=critical`);
+    expect(boot.text).toContain(
+      `kernel ${image}/debian-installer/amd64/linux initrd=initrd.gz auto=true priority=critical`,
+    );
     expect(boot.text).toContain(`url=http://10.0.2.2:8026/razor/api/policy/callback/${am}/preseed/file`);
     expect(boot.text).toContain('hostname=web1 domain=example.com');
     expect(boot.text).toContain('BOOTIF=01-52-54-00-aa-bb-cc');
