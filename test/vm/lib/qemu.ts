@@ -27,6 +27,8 @@ export interface VmSpec {
   bootfile?: string;
   /** Sizes of blank virtio disks, MiB. */
   disksMiB?: number[];
+  /** Let the guest reboot (and network-boot again) instead of QEMU exiting on reboot. */
+  reboot?: boolean;
 }
 
 const EFI_ROM: Record<NicSpec['model'], string> = {
@@ -50,7 +52,7 @@ export function hwIdOf(nics: readonly NicSpec[]): string {
 /** The QEMU command line for `spec`, with its files in `dir` and TFTP served from `tftp`. */
 export function qemuArgs(spec: VmSpec, dir: string, tftp: string): string[] {
   const uefi = spec.firmware === 'uefi';
-  const args = ['-accel', 'tcg', '-nographic', '-no-reboot', '-monitor', 'none'];
+  const args = ['-accel', 'tcg', '-nographic', ...(spec.reboot ? [] : ['-no-reboot']), '-monitor', 'none'];
   args.push('-serial', `file:${join(dir, `${spec.name}.serial.log`)}`);
   args.push('-m', String(spec.memMiB), '-smp', String(spec.cpus), '-name', spec.name);
   if (uefi) {

@@ -1,0 +1,100 @@
+/**
+ * Scenario (b), install: a policy matching the VM's system tag binds it; the Microkernel is told to
+ * reboot; iPXE loads the real Debian 12 netboot installer (debian-installer-12-netboot-amd64,
+ * imported as an os image) from razor's image service with kernel arguments pointing at razor's
+ * preseed; the installer fetches the preseed through its callback and runs its early_command,
+ * which moves the active model to preinstall. (A finished d-i install cannot run here: most
+ * installer udebs are not served by this machine's package mirror — boot-lab-notes.md.)
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { vmSuite } from './lib/suite.js';
+import { systemAvailable } from '../helpers/system.js';
+import { Lab } from './lib/lab.js';
+
+const NETBOOT = '/usr/lib/debian-installer/images/12/amd64/text';
+let lab: Lab;
+
+interface ActiveModelView {
+  uuid: string;
+  node_uuid: string;
+  state: string;
+  hostname: string;
+  log: { action: string; state: string }[];
+}
+
+const installer = systemAvailable('VM install: debian-installer-12-netboot-amd64', () =>
+  existsSync(`${NETBOOT}/debian-installer/amd64/linux`)
+    ? undefined
+    : 'the Debian netboot installer is not installed',
+);
+
+(installer ? vmSuite('VM install', {}) : describe.skip)(
+  'install: bind → reboot → Debian installer → preseed through the callback',
+  () => {
+    beforeAll(async () => {
+      lab = await Lab.start();
+    }, 120_000);
+    afterAll(async () => lab?.stop());
+
+    test('the installer fetches its preseed and its early_command moves the install to preinstall', async () => {
+      const image = (await lab.razor(['image', 'add', JSON.stringify({ type: 'os', path: NETBOOT })]))
+        .response as { uuid: string }[];
+      const model = (
+        await lab.razor([
+          'model',
+          'add',
+          JSON.stringify({
+            template: 'debian_bookworm',
+            label: 'bookworm',
+            image_uuid: image[0]?.uuid,
+            req_metadata_hash: {
+              hostname_prefix: 'web',
+              domainname: 'example.test',
+              root_password: 'correct-horse',
+            },
+          }),
+        ])
+      ).response as { uuid: string }[];
+      await lab.razor([
+        'policy',
+        'add',
+        JSON.stringify({
+          template: 'linux_deploy',
+          label: 'install',
+          model_uuid: model[0]?.uuid,
+          tags: 'memsize_1GiB',
+          enabled: true,
+        }),
+      ]);
+      lab.boot({
+        name: 'installer',
+        nics: [{ model: 'virtio-net-pci', mac: '52:54:00:d1:00:01' }],
+        memMiB: 1024,
+        cpus: 2,
+        reboot: true,
+      });
+      await lab.check(async () => {
+        const am = await lab.until(
+          'the active model to reach preinstall',
+          async () =>
+            (await lab.api<ActiveModelView[]>('active_model')).find((a) => a.state === 'preinstall'),
+          300_000,
+        );
+        expect(am.hostname).toBe('web1.example.test');
+        const actions = am.log.map((e) => e.action);
+        expect(actions).toEqual(
+          expect.arrayContaining(['bind', 'boot_call', 'preseed_file', 'preseed_start']),
+        );
+        // The installer got its kernel and initrd from the image service and the preseed via the callback.
+        const urls = lab.requests().map((r) => r.url);
+        expect(urls).toEqual(
+          expect.arrayContaining([
+            `/razor/api/policy/callback/${am.uuid}/preseed/file`,
+            `/razor/api/policy/callback/${am.uuid}/preseed/start`,
+          ]),
+        );
+      });
+    }, 420_000);
+  },
+);
