@@ -77,6 +77,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // API answers are not cached by clients (a boot script changes with the install's state).
+  app.set('etag', false);
   app.set('query parser', 'simple');
   let counter = 0;
   app.use((req, res, next) => {
@@ -108,8 +110,13 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ status: 'ok', ...deps.health() });
   });
   if (deps.images) app.use('/razor/image', deps.images);
-  app.use(express.urlencoded({ extended: false, limit: deps.bodyLimitBytes }));
-  app.use(express.json({ limit: deps.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  // Bodies are parsed only where one can matter: boots and checkins (GET) skip the parsers.
+  const form = express.urlencoded({ extended: false, limit: deps.bodyLimitBytes });
+  const json = express.json({ limit: deps.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    form(req, res, (err?: unknown) => (err ? next(err) : json(req, res, next)));
+  });
   app.all('/razor/api/*path', async (req, res, next) => {
     try {
       const method = req.method === 'HEAD' ? 'GET' : (req.method as HttpMethod);
