@@ -148,10 +148,10 @@ async function profile(tmp: string, home: string, path: string) {
 }
 
 /** Step 3: the pieces of a request, one at a time, in this process. */
-async function pieces(home: string, apiPort: number, target: Target) {
+async function pieces(home: string, env: Record<string, string>, target: Target) {
   console.log(`\nmanual timing in one process (${BREAKDOWN_N} calls each, one at a time), µs per call:`);
   console.log('     wall      CPU  piece');
-  for (const p of await bootBreakdown(home, apiPort, target, BREAKDOWN_N))
+  for (const p of await bootBreakdown(home, env, target, BREAKDOWN_N))
     console.log(`  ${p.wallUs.toFixed(1).padStart(7)}  ${p.cpuUs.toFixed(1).padStart(7)}  ${p.name}`);
 }
 
@@ -166,18 +166,18 @@ async function main() {
       `${NODES} nodes, ${load.connections} connections, ${load.seconds} s per run, ${cpus().length} cores`,
     );
     const razor = await startRazor(home);
-    let apiPort;
+    let env: Record<string, string> = {};
     try {
       await bindTarget(razor, target);
       const answer = await installerScript(razor, path);
-      apiPort = Number(new URL(razor.url).port);
+      env = razor.env ?? {};
       console.log(`\nlayers (no profiler, median of ${ROUNDS} turns):`);
       await layers(tmp, razor, path, answer.body, answer.type);
     } finally {
       await razor.stop();
     }
     await profile(tmp, home, path);
-    await pieces(home, apiPort, target);
+    await pieces(home, env, target);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -20,7 +20,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFleet } from './lib/fleet.js';
 import {
@@ -70,6 +70,22 @@ async function measure(s: Server, path: string): Promise<LoadResult> {
   return r;
 }
 
+/** How busy all CPUs are (0–1) over `ms`, before anything of ours runs. */
+async function cpuBusy(ms: number): Promise<number> {
+  const total = () =>
+    cpus().reduce(
+      (a, c) => {
+        const all = Object.values(c.times).reduce((x, y) => x + y, 0);
+        return { all: a.all + all, idle: a.idle + c.times.idle };
+      },
+      { all: 0, idle: 0 },
+    );
+  const t0 = total();
+  await new Promise((r) => setTimeout(r, ms));
+  const t1 = total();
+  return 1 - (t1.idle - t0.idle) / Math.max(1, t1.all - t0.all);
+}
+
 /** The run with the median req/s. */
 const median = (runs: LoadResult[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 
@@ -79,10 +95,10 @@ async function main() {
   const wrkVersion = firstLine('wrk', ['-v']).replace(/ \[.*$/, '');
   const machine = `${cpus().length} cores (${cpu}), Node ${process.version}, ${nginx}, ${wrkVersion}`;
   console.log(`Boot benchmark — ${machine}`);
-  const loadBefore = loadavg()[0] ?? 0;
-  if (loadBefore > 0.5)
+  const busyBefore = await cpuBusy(1000);
+  if (busyBefore > 0.1)
     console.log(
-      `  WARNING: load average ${loadBefore.toFixed(2)} before start: other work competes for the 2 cores`,
+      `  WARNING: the CPUs were ${Math.round(busyBefore * 100)}% busy before the start: other work competes`,
     );
   const tmp = mkdtempSync(join(tmpdir(), 'razor-bench-'));
   const home = join(tmp, 'home');
@@ -126,11 +142,7 @@ async function main() {
     for (const s of servers.splice(0)) await s.stop();
 
     console.log(`  rendering ${RENDERS} times each…`);
-    const { boot_install_text: rendered, ...render } = await benchRender(
-      home,
-      RENDERS,
-      Number(new URL(razor.url).port),
-    );
+    const { boot_install_text: rendered, ...render } = await benchRender(home, RENDERS, razor.env);
     if (rendered !== answer.body)
       throw new Error(
         `the rendered boot_install differs from the served one:\n${rendered}\n---\n${answer.body}`,
@@ -143,7 +155,7 @@ async function main() {
         node: process.version,
         description: machine,
         pinned: PIN,
-        load_average_before: loadBefore,
+        cpu_busy_before: busyBefore,
       },
       setup: {
         nodes: NODES,

@@ -38,11 +38,11 @@ async function time(name: string, n: number, fn: () => unknown): Promise<Piece> 
 /** Times the parts of `GET /razor/api/boot?<query>` for `target`, `n` calls each. */
 export async function bootBreakdown(
   home: string,
-  apiPort: number,
+  env: Record<string, string>,
   target: Target,
   n: number,
 ): Promise<Piece[]> {
-  const deps = await testDeps(home, { RAZOR_API_PORT: String(apiPort) });
+  const deps = await testDeps(home, env);
   const registry = allSlices();
   const ctx = { ...deps, mode: 'web' as const, method: 'GET' as const };
   const hwId = `${target.macs.join('_')}______`;

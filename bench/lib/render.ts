@@ -45,15 +45,19 @@ export interface RenderResult {
   preseed_bytes: number;
 }
 
-/** Renders the bound node's templates `n` times each, from the store in `home`, config as the daemon had. */
-export async function benchRender(home: string, n: number, apiPort: number): Promise<RenderResult> {
+/** Renders the bound node's templates `n` times each, from the store in `home`, with the daemon's `env`. */
+export async function benchRender(
+  home: string,
+  n: number,
+  env: Record<string, string> = {},
+): Promise<RenderResult> {
   const store = JSON.parse(readFileSync(join(home, 'razor.json'), 'utf8')) as StoreFile;
   const all = <T>(c: keyof StoreFile['collections']) => Object.values(store.collections[c] ?? {}) as T[];
   const am = all<ActiveModelDoc>('active_model')[0];
   if (!am) throw new Error('the store has no active model');
   const node = store.collections.node?.[am.node_uuid] as NodeDoc;
   const image = store.collections.image?.[am.model.image_uuid] as ImageDoc | undefined;
-  const config = loadConfig({ env: testEnv(home, { RAZOR_API_PORT: String(apiPort) }) });
+  const config = loadConfig({ env: testEnv(home, env) });
   const catalog = await loadCatalog(join(ROOT, 'templates'));
   const type = catalog.modelTypes.get(am.model.type);
   if (!type) throw new Error(`no model type ${am.model.type}`);

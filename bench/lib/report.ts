@@ -20,7 +20,7 @@ export interface BootReport {
     node: string;
     description: string;
     pinned: boolean;
-    load_average_before: number;
+    cpu_busy_before: number;
   };
   setup: { nodes: number; store_bytes: number; path: string; body_bytes: number; content_type: string };
   load: LoadOptions & { tool: 'wrk'; warmup_seconds: number; rounds: number };

@@ -18,6 +18,8 @@ export interface Server {
   url: string;
   pid: number;
   stop: () => Promise<unknown>;
+  /** razor only: the RAZOR_* ports it was started with, so a render elsewhere says the same. */
+  env?: Record<string, string>;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -52,17 +54,16 @@ export async function expectSame(s: Server, path: string, body: string, type: st
 export async function installerScript(razor: Server, path: string) {
   const first = await get(razor.url + path); // records dhcp_mac and the boot event (store writes)
   const r = await get(razor.url + path); // steady state: no writes
-  const image = `http://10.0.2.2:8027/razor/image/os/${OS_IMAGE}/debian-installer/amd64`;
+  // The image service's port is the daemon's (a free one here, see startRazor).
+  const image = `http://10\\.0\\.2\\.2:\\d+/razor/image/os/${OS_IMAGE}/debian-installer/amd64`;
   const want = [
-    '#!ipxe',
-    `kernel ${image}/linux `,
-    'auto=true priority=critical',
-    '/preseed/file',
-    `initrd ${image}/initrd.gz`,
+    /^#!ipxe\n/,
+    new RegExp(`\\nkernel ${image}/linux .*auto=true priority=critical.*/preseed/file`),
+    new RegExp(`\\ninitrd ${image}/initrd\\.gz`),
   ];
-  const missing = want.filter((w) => !r.body.includes(w));
+  const missing = want.filter((w) => !w.test(r.body));
   if (r.status !== 200 || !r.type.startsWith('text/plain') || missing.length || r.body !== first.body)
-    throw new Error(`razor's boot answer is not the installer script (missing ${missing}):\n${r.body}`);
+    throw new Error(`razor's boot answer is not the installer script (no ${missing.join(', ')}):\n${r.body}`);
   return r;
 }
 
@@ -79,15 +80,21 @@ async function api(base: string, method: 'GET' | 'POST', path: string, body?: ob
 
 /** Starts the razor daemon (`./bin/razor daemon`, `nodeArgs` for node) on the store in `home`. */
 export async function startRazor(home: string, nodeArgs: string[] = []): Promise<Server> {
-  // A real port, not 0: the daemon tells nodes its api_port in the scripts it serves.
-  const port = await freePort();
-  const proc = spawn(
-    process.execPath,
-    [...nodeArgs, RAZOR, 'daemon', '--port', String(port), '--listen', '127.0.0.1'],
-    { env: testEnv(home), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  // Real ports, not 0: the daemon tells nodes its API and image ports in the scripts it serves.
+  const [port, imagePort] = [await freePort(), await freePort()];
+  const args = ['daemon', '--listen', '127.0.0.1', '--port', String(port), '--image-port', String(imagePort)];
+  const proc = spawn(process.execPath, [...nodeArgs, RAZOR, ...args], {
+    env: testEnv(home),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   await childOutput(proc, 'razor daemon', /API\s+http:/);
-  return { name: 'razor', url: `http://127.0.0.1:${port}`, pid: proc.pid as number, stop: stopChild(proc) };
+  return {
+    name: 'razor',
+    url: `http://127.0.0.1:${port}`,
+    pid: proc.pid as number,
+    stop: stopChild(proc),
+    env: { RAZOR_API_PORT: String(port), RAZOR_IMAGE_SVC_PORT: String(imagePort) },
+  };
 }
 
 /**
