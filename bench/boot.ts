@@ -34,9 +34,10 @@ import {
   startRazor,
   type Server,
 } from './lib/servers.js';
-import { errorCount, wrk, type LoadOptions, type LoadResult } from './lib/wrk.js';
+import { errorCount, wrk, type LoadOptions } from './lib/wrk.js';
 import { benchRender } from './lib/render.js';
-import { printReport, writeReport, type BootReport } from './lib/report.js';
+import { printReport, writeReport, type BootReport, type Measured } from './lib/report.js';
+import { clockTicks, cpuSeconds } from './lib/cpu-time.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const NODES = env('BENCH_NODES', 10_000);
@@ -52,6 +53,8 @@ const load: LoadOptions = {
   cpu: PIN ? 1 : undefined,
 };
 
+const TICKS = clockTicks();
+
 const firstLine = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   return `${r.stdout}${r.stderr}`.split('\n')[0]?.trim() ?? '';
@@ -61,13 +64,15 @@ const firstLine = (cmd: string, args: string[]) => {
 const storeRev = (home: string) =>
   (JSON.parse(readFileSync(join(home, 'razor.json'), 'utf8')) as { rev: number }).rev;
 
-async function measure(s: Server, path: string): Promise<LoadResult> {
+async function measure(s: Server, path: string): Promise<Measured> {
   process.stdout.write(`  ${s.name}: ${WARMUP_S} s warm-up, ${load.seconds} s measured… `);
   await wrk(s.url + path, { ...load, seconds: WARMUP_S });
+  const cpu0 = cpuSeconds(s.pid, TICKS);
   const r = await wrk(s.url + path, load);
-  process.stdout.write(`${Math.round(r.rps)} req/s\n`);
+  const cpu_us_per_req = ((cpuSeconds(s.pid, TICKS) - cpu0) * 1e6) / Math.max(1, r.requests);
+  process.stdout.write(`${Math.round(r.rps)} req/s, ${cpu_us_per_req.toFixed(1)} µs CPU per request\n`);
   if (errorCount(r) > 0) throw new Error(`${s.name}: wrk saw errors ${JSON.stringify(r.errors)}`);
-  return r;
+  return { ...r, cpu_us_per_req };
 }
 
 /** How busy all CPUs are (0–1) over `ms`, before anything of ours runs. */
@@ -87,7 +92,7 @@ async function cpuBusy(ms: number): Promise<number> {
 }
 
 /** The run with the median req/s. */
-const median = (runs: LoadResult[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+const median = (runs: Measured[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 
 async function main() {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -131,9 +136,9 @@ async function main() {
 
     const revBefore = storeRev(home);
     // Rounds take turns (razor, Express, nginx, razor, …) so drift on the machine hits all alike.
-    const rounds: Array<Record<string, LoadResult>> = [];
+    const rounds: Array<Record<string, Measured>> = [];
     for (let i = 0; i < ROUNDS; i++) {
-      const round: Record<string, LoadResult> = {};
+      const round: Record<string, Measured> = {};
       for (const s of servers) round[s.name] = await measure(s, path);
       rounds.push(round);
     }

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import pino from 'pino';
 import { allSlices } from '../slices/index.js';
-import { dispatchArgv, toWire } from '../lib/dispatch.js';
-import { restArgv } from '../lib/rest.js';
+import { dispatchRouted, toWire } from '../lib/dispatch.js';
+import { restRoute } from '../lib/rest.js';
 import { asRazorError } from '../lib/errors.js';
 import { createApp, type Invoke } from '../daemon/app.js';
 import { listen } from '../daemon/server.js';
@@ -81,18 +81,17 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const invoke: Invoke =
     v.invoke === 'spawn'
       ? spawnInvoke({ razorBin: join(root, 'bin', 'razor'), env: childEnv, timeoutMs: v.request_timeout_ms })
-      : async (argv, method) =>
-          toWire(await dispatchArgv(deps, registry, argv, { mode: 'web', method, report }));
+      : async (call) =>
+          toWire(await dispatchRouted(deps, call, call.input, { mode: 'web', method: call.method, report }));
   const app = createApp({
     invoke,
-    argvFor: (method, parts) => restArgv(registry, method, parts),
+    routeFor: (method, parts) => restRoute(registry, method, parts),
     log,
     bodyLimitBytes: v.body_limit_bytes,
     requestTimeoutMs: v.request_timeout_ms,
     health: () => ({ version: razorVersion(root), store: deps.store.location, invoke: v.invoke }),
     images: imageService({ root: v.image_svc_path, log }),
     authorize: authorizer({
-      registry,
       store: deps.store,
       listenAddress: v.listen_address,
       allowLocalhost: v.auth_allow_localhost === 'true',

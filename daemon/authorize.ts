@@ -4,14 +4,11 @@
  * loopback only, or the client is on this host and `auth_allow_localhost` is true.
  */
 import { bearer, findToken, isLoopback } from '../lib/auth.js';
-import { routeWords } from '../lib/router.js';
-import type { AuthRequest } from './app.js';
-import type { SliceRegistry } from '../lib/spec.js';
+import type { AuthRequest, Verdict } from './rest-handler.js';
 import type { Store } from '../lib/store/store.js';
 
 /** Settings for the authorizer. */
 export interface AuthOptions {
-  registry: SliceRegistry;
   store: Store;
   listenAddress: string;
   allowLocalhost: boolean;
@@ -20,10 +17,9 @@ export interface AuthOptions {
 /** Builds the daemon's authorize function. */
 export function authorizer(o: AuthOptions) {
   const loopbackOnly = isLoopback(o.listenAddress) || o.listenAddress === 'localhost';
-  return async (req: AuthRequest): Promise<{ ok: true; who: string } | { ok: false; why: string }> => {
-    const [sliceName, ...rest] = req.argv;
-    const slice = sliceName === undefined ? undefined : o.registry.get(sliceName);
-    const verb = slice && routeWords(slice, rest.slice(0, -1))?.verb;
+  // Synchronous unless a token must be looked up: boots and checkins need no promise.
+  return (req: AuthRequest): Verdict | Promise<Verdict> => {
+    const verb = req.verb;
     if (verb?.nodeFacing && verb.http === req.method) return { ok: true, who: 'node' };
     if (loopbackOnly) return { ok: true, who: 'loopback' };
     if (o.allowLocalhost && isLoopback(req.remote)) return { ok: true, who: 'localhost' };
@@ -34,7 +30,10 @@ export function authorizer(o: AuthOptions) {
         why: "this route needs 'Authorization: Bearer <token>'; create one with 'razor token create -n <name>'",
       };
     }
-    const token = await o.store.read((r) => findToken(r, secret));
-    return token ? { ok: true, who: `token:${token.name}` } : { ok: false, why: 'unknown or revoked token' };
+    return o.store
+      .read((r) => findToken(r, secret))
+      .then((token): Verdict =>
+        token ? { ok: true, who: `token:${token.name}` } : { ok: false, why: 'unknown or revoked token' },
+      );
   };
 }

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { RazorError } from '../lib/errors.js';
-import type { Invoke } from './app.js';
+import type { Invoke } from './rest-handler.js';
 
 /** Options for spawning: the razor executable and the environment the child gets. */
 export interface SpawnOptions {
@@ -24,11 +24,12 @@ export function parseFrame(stdout: string): { status: number; contentType: strin
 
 /** An Invoke that runs one child process per request. */
 export function spawnInvoke(o: SpawnOptions): Invoke {
-  return (argv, method) =>
+  return ({ words, method, input }) =>
     new Promise((resolve, reject) => {
+      const json = typeof input === 'string' ? input : JSON.stringify(input);
       execFile(
         process.execPath,
-        [o.razorBin, '-w', ...argv],
+        [o.razorBin, '-w', ...words, json],
         {
           env: { ...o.env, RAZOR_HTTP_METHOD: method, RAZOR_HTTP_FRAME: '1' },
           maxBuffer: 64 * 1024 * 1024,

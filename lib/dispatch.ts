@@ -5,7 +5,7 @@
  */
 import { RazorError, asRazorError } from './errors.js';
 import { errorEnvelope, successEnvelope } from './envelope.js';
-import { routeWords } from './router.js';
+import { routeWords, type Route } from './router.js';
 import { validateInput } from './validate.js';
 import type { Deps } from './context.js';
 import type { ProgressFactory } from './images/progress.js';
@@ -105,6 +105,18 @@ export function stripAt(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/^@/, ''), v]));
 }
 
+/** Checks a parsed input object (depth, shape) and strips the original's `@` from its keys. */
+export function inputObject(v: unknown): Record<string, unknown> {
+  if (v === null || v === undefined) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    throw new RazorError('InputError', 'the JSON argument must be an object of argument names to values');
+  }
+  if (depth(v) > MAX_JSON_DEPTH) {
+    throw new RazorError('InputError', `the JSON argument nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return stripAt(v as Record<string, unknown>);
+}
+
 /** Parses the trailing JSON argument of `-w` mode. */
 export function parseJsonArg(text: string): Record<string, unknown> {
   if (text === 'null' || text === '') return {};
@@ -114,14 +126,7 @@ export function parseJsonArg(text: string): Record<string, unknown> {
   } catch (err) {
     throw new RazorError('InputError', `the JSON argument is not valid JSON: ${(err as Error).message}`);
   }
-  if (v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) {
-    throw new RazorError('InputError', 'the JSON argument must be an object of argument names to values');
-  }
-  if (depth(v) > MAX_JSON_DEPTH) {
-    throw new RazorError('InputError', `the JSON argument nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
-  return stripAt(v as Record<string, unknown>);
+  return inputObject(v);
 }
 
 /** How deeply JSON arguments may nest (tag rules need a few levels; nothing needs 32). */
@@ -136,33 +141,47 @@ function depth(v: unknown): number {
 
 const looksLikeJson = (s: string | undefined) => s !== undefined && (/^\s*[{[]/.test(s) || s === 'null');
 
-/** Runs `razor -w <slice> <words…> [json]`: the `-w` CLI and the daemon both come here. */
-export async function dispatchArgv(
+/** Where `-w` words (slice first, no JSON) lead: the slice, and the verb with what its words carry. */
+export interface Routed {
+  readonly words: readonly string[];
+  readonly slice?: SliceSpec;
+  readonly route?: Route;
+}
+
+/** Routes `-w` words once; over HTTP (`method` given) slices not served over REST lead nowhere. */
+export function routeCall(registry: SliceRegistry, words: readonly string[], method?: HttpMethod): Routed {
+  const [sliceName, ...rest] = words;
+  const slice = sliceName === undefined ? undefined : registry.get(sliceName);
+  if (!slice || (method !== undefined && slice.http === false)) return { words };
+  return { words, slice, route: routeWords(slice, rest) };
+}
+
+/**
+ * Runs routed words with their input — the JSON text of `-w` mode, or an object of fields (a REST
+ * query or form) — and reports the outcome; never throws.
+ */
+export async function dispatchRouted(
   deps: Deps,
-  registry: SliceRegistry,
-  argv: readonly string[],
+  routed: Routed,
+  input: string | Readonly<Record<string, unknown>>,
   opts: CallOptions,
 ): Promise<Outcome> {
-  const [sliceName, ...rest] = argv;
-  const slice = sliceName === undefined ? undefined : registry.get(sliceName);
+  const { slice, route, words } = routed;
   const out: Outcome = { slice };
   try {
-    if (!slice || (opts.method !== undefined && slice.http === false)) {
-      out.slice = undefined;
-      throw new RazorError('InvalidSlice', `no slice named '${sliceName ?? ''}'; try 'razor help'`);
+    if (!slice) {
+      throw new RazorError('InvalidSlice', `no slice named '${words[0] ?? ''}'; try 'razor help'`);
     }
-    const json = looksLikeJson(rest[rest.length - 1]) ? (rest.pop() as string) : '{}';
-    const route = routeWords(slice, rest);
     if (!route) {
       throw new RazorError(
         'SliceCommandParsingFailed',
-        `${slice.name}: no command matches '${rest.join(' ')}'; try 'razor ${slice.name} --help'`,
+        `${slice.name}: no command matches '${words.slice(1).join(' ')}'; try 'razor ${slice.name} --help'`,
       );
     }
     out.verb = route.verb;
     let raw: Record<string, unknown>;
     try {
-      raw = parseJsonArg(json);
+      raw = typeof input === 'string' ? parseJsonArg(input) : inputObject(input);
     } catch (err) {
       // A verb that answers errors as text (iPXE) does so for unreadable input too.
       if (!route.verb.errorText) throw err;
@@ -188,6 +207,18 @@ export async function dispatchArgv(
     out.error = asRazorError(err);
   }
   return out;
+}
+
+/** Runs `razor -w <slice> <words…> [json]`: the `-w` CLI (and tests) come here. */
+export async function dispatchArgv(
+  deps: Deps,
+  registry: SliceRegistry,
+  argv: readonly string[],
+  opts: CallOptions,
+): Promise<Outcome> {
+  const words = [...argv];
+  const json = looksLikeJson(words[words.length - 1]) ? (words.pop() as string) : '{}';
+  return dispatchRouted(deps, routeCall(registry, words, opts.method), json, opts);
 }
 
 /** What goes on the wire for an outcome: status, content type and body. */

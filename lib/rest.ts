@@ -5,6 +5,7 @@
  * declared for that method (`POST /policy/enable/<uuid>`, `POST /node/register`).
  */
 import { routeWords, verbForms } from './router.js';
+import { routeCall, type Routed } from './dispatch.js';
 import type { HttpMethod, SliceRegistry, SliceSpec, VerbSpec } from './spec.js';
 
 /** Longest accepted path element, as in the original. */
@@ -39,6 +40,11 @@ export function restArgv(registry: SliceRegistry, method: HttpMethod, parts: rea
   if (verbWord === undefined) return words.length === 0 ? [slice.name, 'default'] : [...parts];
   if (method === 'POST' || words.length === 0) return [slice.name, ...words, verbWord];
   return [slice.name, ...words.slice(0, -1), verbWord, words[words.length - 1] as string];
+}
+
+/** A REST call's words routed once, for authorization and the dispatcher alike. */
+export function restRoute(registry: SliceRegistry, method: HttpMethod, parts: readonly string[]): Routed {
+  return routeCall(registry, restArgv(registry, method, parts), method);
 }
 
 /**

@@ -13,7 +13,7 @@ import { createApp } from '../../daemon/app.js';
 import { listen } from '../../daemon/server.js';
 import { authorizer } from '../../daemon/authorize.js';
 import { imageService } from '../../daemon/image-service.js';
-import { restArgv } from '../../lib/rest.js';
+import { restRoute } from '../../lib/rest.js';
 import { allSlices } from '../../slices/index.js';
 import type { Store } from '../../lib/store/store.js';
 
@@ -27,14 +27,14 @@ const registry = allSlices();
 const log = pino({ level }, pino.destination({ dest: logFile, sync: false, mkdir: true }));
 const app = createApp({
   invoke: async () => ({ status: 200, contentType: 'text/plain; charset=utf-8', body }),
-  argvFor: (method, parts) => restArgv(registry, method, parts),
+  routeFor: (method, parts) => restRoute(registry, method, parts),
   log,
   bodyLimitBytes: 1048576,
   requestTimeoutMs: 30000,
   health: () => ({}),
   images: imageService({ root: dirname(logFile), log }),
   // Boot is node-facing: the authorizer lets it through before it would ever look at a store.
-  authorize: authorizer({ registry, store: {} as Store, listenAddress: '127.0.0.1', allowLocalhost: false }),
+  authorize: authorizer({ store: {} as Store, listenAddress: '127.0.0.1', allowLocalhost: false }),
 });
 const running = await listen(app, { host: '127.0.0.1', port: 0, requestTimeoutMs: 30000, log });
 process.stdout.write(`listening ${running.port}\n`);

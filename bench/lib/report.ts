@@ -12,6 +12,9 @@ import type { RenderResult } from './render.js';
 /** The issue's targets. */
 export const TARGETS = { razorOverExpress: 0.8, renderMs: 0.2 };
 
+/** One server's load run, with the CPU time it spent per request served. */
+export type Measured = LoadResult & { cpu_us_per_req: number };
+
 /** Everything one run measured. */
 export interface BootReport {
   machine: {
@@ -25,8 +28,8 @@ export interface BootReport {
   setup: { nodes: number; store_bytes: number; path: string; body_bytes: number; content_type: string };
   load: LoadOptions & { tool: 'wrk'; warmup_seconds: number; rounds: number };
   /** By server (razor, express, nginx): its run with the median req/s (latencies from that run). */
-  results: Record<'razor' | 'express' | 'nginx', LoadResult>;
-  rounds: Array<Record<string, LoadResult>>;
+  results: Record<'razor' | 'express' | 'nginx', Measured>;
+  rounds: Array<Record<string, Measured>>;
   render: Omit<RenderResult, 'boot_install_text'>;
 }
 
@@ -40,6 +43,8 @@ function derived(r: BootReport) {
     razor_express: razor.rps / express.rps,
     razor_nginx: razor.rps / nginx.rps,
     express_nginx: express.rps / nginx.rps,
+    /** Express's CPU per request over razor's: the same comparison, robust to competing work. */
+    razor_express_cpu: express.cpu_us_per_req / razor.cpu_us_per_req,
   };
   const targets: Array<[string, string, boolean]> = [
     [
@@ -72,7 +77,18 @@ export function printReport(r: BootReport): void {
   );
   const table = new Table({
     style: plain,
-    head: ['server', 'req/s', 'rounds req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'requests', 'errors'],
+    head: [
+      'server',
+      'req/s',
+      'rounds req/s',
+      'CPU µs/req',
+      'p50 ms',
+      'p90 ms',
+      'p99 ms',
+      'max ms',
+      'requests',
+      'errors',
+    ],
   });
   for (const [name, x] of Object.entries(r.results)) {
     const lat = x.latency_us;
@@ -82,6 +98,7 @@ export function printReport(r: BootReport): void {
       name,
       Math.round(x.rps),
       all,
+      x.cpu_us_per_req.toFixed(1),
       ms(lat.p50),
       ms(lat.p90),
       ms(lat.p99),
@@ -93,7 +110,8 @@ export function printReport(r: BootReport): void {
   console.log(table.toString());
   console.log(
     `ratios (req/s): razor/Express ${ratios.razor_express.toFixed(2)}×, ` +
-      `razor/nginx ${ratios.razor_nginx.toFixed(3)}×, Express/nginx ${ratios.express_nginx.toFixed(2)}×`,
+      `razor/nginx ${ratios.razor_nginx.toFixed(3)}×, Express/nginx ${ratios.express_nginx.toFixed(2)}×; ` +
+      `CPU per request, Express/razor ${ratios.razor_express_cpu.toFixed(2)}×`,
   );
   const p = r.render.boot_install_parts_ms;
   console.log(

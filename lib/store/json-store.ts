@@ -4,13 +4,13 @@
  * across processes by a kernel-released lock; each write re-reads the file if another process
  * changed it, applies the transaction, and replaces the file atomically (ADR 0003).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { RazorError } from '../errors.js';
 import { acquireLock } from './lock.js';
 import { AtomicJsonFile, removeStaleTemps } from './atomic-file.js';
+import { heldFile } from './held-file.js';
 import type { Collection, Doc, Store, StoreReader, StoreWriter } from './store.js';
 
 type Table = Record<string, Doc>;
@@ -89,7 +89,29 @@ function deepFreeze<T>(o: T, seen: WeakSet<object>): T {
   return o;
 }
 
-function reader(data: StoreFile, indexOf: IndexOf, overlay?: Overlay, share: Share = copy): StoreReader {
+/** Per-snapshot memo maps (see StoreReader.memo); like the indexes, they go with their snapshot. */
+type MemoOf = (data: StoreFile, name: string) => Map<string, unknown>;
+
+function memoCache(): MemoOf {
+  const cache = new WeakMap<StoreFile, Map<string, Map<string, unknown>>>();
+  return (data, name) => {
+    let perData = cache.get(data);
+    if (!perData) cache.set(data, (perData = new Map()));
+    let memo = perData.get(name);
+    if (!memo) perData.set(name, (memo = new Map()));
+    return memo;
+  };
+}
+
+const privateMemo: MemoOf = () => new Map();
+
+function reader(
+  data: StoreFile,
+  indexOf: IndexOf,
+  overlay?: Overlay,
+  share: Share = copy,
+  memoOf: MemoOf = privateMemo,
+): StoreReader {
   const base = (c: Collection): Table => data.collections[c] ?? {};
   const pending = (c: Collection) => overlay?.get(c);
   const uuids = (c: Collection): string[] => {
@@ -130,6 +152,9 @@ function reader(data: StoreFile, indexOf: IndexOf, overlay?: Overlay, share: Sha
         else hits.delete(uuid);
       }
       return [...hits].map((u) => share(lookup(c, u)) as T);
+    },
+    memo<V>(name: string) {
+      return memoOf(data, name) as Map<string, V>;
     },
   };
 }
@@ -191,26 +216,6 @@ function storeError(action: string, file: string, err: unknown): RazorError {
   );
 }
 
-/** Reads the revision at the head of the file (`{"rev":N,…`): a few bytes, not the whole store. */
-function readRevision(file: string, buf: Buffer): number | null | 'absent' {
-  // Synchronous on purpose: three tiny local syscalls cost less than three thread-pool round trips,
-  // and this runs before every read of the daemon's hot paths.
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
-    throw storeError('read', file, err);
-  }
-  try {
-    const bytesRead = readSync(fd, buf, 0, buf.length, 0);
-    const m = /^\{"rev":(\d+),/.exec(buf.subarray(0, bytesRead).toString('latin1'));
-    return m ? Number(m[1]) : null;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Opens (creating if needed) the embedded JSON store at `file`. */
 export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): Promise<Store> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
@@ -222,7 +227,8 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
   let epoch = 0;
   let chain: Promise<unknown> = Promise.resolve();
   const indexOf = indexCache();
-  const headBuf = Buffer.alloc(48);
+  const memoOf = memoCache();
+  const onDisk = heldFile(file);
   const frozen = new WeakSet<object>();
   const share: Share = (doc) => deepFreeze(doc, frozen);
 
@@ -233,22 +239,22 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
   };
 
   /**
-   * Re-reads the file when another process replaced it: every write bumps the revision at the head
-   * of the file, so one small read tells whether our copy is current.
+   * Re-reads the file when another process replaced it. Whether it did costs one `fstat` of the
+   * file we hold (ADR 0011); reading it again happens only when it changed.
    */
   const refresh = async () => {
+    if (epoch > 0 && onDisk.fresh()) return;
     const startedAt = epoch;
-    const head = readRevision(file, headBuf);
-    if (head === 'absent') {
-      if (loadedRev !== 0 || epoch === 0) install(emptyFile());
-      return;
-    }
-    if (head !== null && head === loadedRev) return;
     let data: StoreFile | null;
     try {
-      data = await adapter.read();
+      const text = await onDisk.read();
+      data = text === null ? null : (JSON.parse(text) as StoreFile);
     } catch (err) {
       throw storeError('read', file, err);
+    }
+    if (data === null) {
+      if (loadedRev !== 0 || epoch === 0) install(emptyFile());
+      return;
     }
     if (
       data?.format !== 'razor-store/1' ||
@@ -276,8 +282,8 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
   const store: Store = {
     location: file,
     async read(fn) {
-      await refresh();
-      return fn(reader(db.data, indexOf, undefined, share));
+      if (epoch === 0 || !onDisk.fresh()) await refresh();
+      return fn(reader(db.data, indexOf, undefined, share, memoOf));
     },
     write(fn) {
       const run = async () => {
@@ -296,6 +302,8 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
           }
           // We still hold the lock, so the file on disk is the one we just wrote.
           install(next);
+          // Not holding it only costs the next read a re-read; the write itself has landed.
+          await onDisk.hold().catch(() => onDisk.close());
           return result;
         } finally {
           await lock.release();
@@ -307,6 +315,7 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
     },
     async close() {
       await chain;
+      onDisk.close();
     },
   };
   return store;

@@ -43,6 +43,12 @@ export interface StoreReader {
    * index, not a scan (a node by any of its MACs, the active model of a node).
    */
   findBy<T extends Doc = Doc>(collection: Collection, field: string, value: string): Promise<T[]>;
+  /**
+   * A map named `name` that lives exactly as long as the data this transaction sees, for answers
+   * derived only from that data (a boot script): any change to the store starts a new, empty one.
+   * Write transactions get a fresh private map every time.
+   */
+  memo<V>(name: string): Map<string, V>;
 }
 
 /** Write access inside a transaction; changes are visible to later reads of the same transaction. */

@@ -1,15 +1,15 @@
 /** The daemon's Express app for tests, wired like bin/daemon.ts but without listening. */
 import pino from 'pino';
 import { allSlices } from '../../slices/index.js';
-import { dispatchArgv, toWire } from '../../lib/dispatch.js';
-import { restArgv } from '../../lib/rest.js';
+import { dispatchRouted, toWire } from '../../lib/dispatch.js';
+import { restRoute } from '../../lib/rest.js';
 import { createApp, type Invoke } from '../../daemon/app.js';
 import type { Deps } from '../../lib/context.js';
 
 /** The in-process invocation of the dispatcher over `deps`. */
 export function inProcessInvoke(deps: Deps): Invoke {
-  const registry = allSlices();
-  return async (argv, method) => toWire(await dispatchArgv(deps, registry, argv, { mode: 'web', method }));
+  return async (call) =>
+    toWire(await dispatchRouted(deps, call, call.input, { mode: 'web', method: call.method }));
 }
 
 /** An app over `invoke` (in-process over deps by default), silent logs. */
@@ -17,7 +17,7 @@ export function testApp(deps: Deps, invoke: Invoke = inProcessInvoke(deps)) {
   const registry = allSlices();
   return createApp({
     invoke,
-    argvFor: (method, parts) => restArgv(registry, method, parts),
+    routeFor: (method, parts) => restRoute(registry, method, parts),
     log: pino({ level: 'silent' }),
     bodyLimitBytes: 1 << 20,
     requestTimeoutMs: 30_000,

@@ -340,6 +340,7 @@ describe('json store: full disk', () => {
       expect(Object.keys(onDisk.collections.node).sort()).toEqual([...acked].sort());
       expect(readdirSync(dir)).toEqual(['razor.json']); // the failed write's temp file is gone
       expect(await store.read(async (r) => r.count('node'))).toBe(acked.length);
+      await store.close(); // an open store holds its file open, as any database does
     } finally {
       if (mounted) execFileSync('umount', [dir]);
       rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,205 @@
+/**
+ * The REST front of the dispatcher: `/razor/api/<slice>/…` → `-w` words routed once per distinct
+ * path (as the original `api.js` mapped them), the input, authorization, the invoke with a time
+ * limit, the answer written in one go, and one log line. Boots and checkins pass nothing else.
+ */
+import express, { type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { RazorError, asRazorError } from '../lib/errors.js';
+import { errorEnvelope } from '../lib/envelope.js';
+import { decodePathParts } from '../lib/rest.js';
+import { logRequest } from './request-log.js';
+import type { Routed, Wire } from '../lib/dispatch.js';
+import type { HttpMethod, VerbSpec } from '../lib/spec.js';
+
+/** One REST call, routed once: its words, verb, method and input (`json_hash` text or fields). */
+export interface RestCall extends Routed {
+  readonly method: HttpMethod;
+  readonly input: string | Readonly<Record<string, unknown>>;
+}
+
+/** Runs a REST call (as `razor -w <words> <json>` would) and returns what to send. */
+export type Invoke = (call: RestCall) => Promise<Wire>;
+
+/** What authorization looks at. */
+export interface AuthRequest {
+  method: HttpMethod;
+  /** The verb the call leads to, if any. */
+  verb: VerbSpec | undefined;
+  remote: string | undefined;
+  authorization: string | undefined;
+}
+
+/** A verdict: who is calling, or why not. */
+export type Verdict = { ok: true; who: string } | { ok: false; why: string };
+
+/** What the REST handler needs. */
+export interface RestDeps {
+  invoke: Invoke;
+  /** REST path elements (slice first) → `-w` words and the verb they lead to, for this method. */
+  routeFor: (method: HttpMethod, parts: string[]) => Routed;
+  log: Logger;
+  bodyLimitBytes: number;
+  /** How long a call may take before the client gets a 503 (0: no limit). */
+  requestTimeoutMs: number;
+  /** Decides whether a call may run: node-facing verbs are open, admin verbs need a token. */
+  authorize?: (req: AuthRequest) => Verdict | Promise<Verdict>;
+  /** A new request id. */
+  newId: () => string;
+}
+
+const METHODS = new Set<HttpMethod>(['GET', 'POST', 'PUT', 'DELETE']);
+
+/** How many distinct paths keep their routing remembered (callback paths carry UUIDs). */
+const REMEMBERED_ROUTES = 2_000;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+
+/**
+ * The input of a request: the `json_hash` text (form, query or JSON body), else the fields of the
+ * query and the body together.
+ */
+export function requestInput(req: Request): string | Record<string, unknown> {
+  const query = req.query as Record<string, unknown>;
+  const body = req.body as Record<string, unknown> | undefined;
+  const hash = body?.json_hash ?? query.json_hash;
+  if (typeof hash === 'string') return hash;
+  if (hash !== undefined) throw new RazorError('InputError', 'json_hash must be a JSON text');
+  if (body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0) {
+    return { ...query, ...body };
+  }
+  return query;
+}
+
+/** The answer for a failed request: body-parser errors as the original's kinds, the rest enveloped. */
+export function failureWire(err: unknown, bodyLimitBytes: number): Wire {
+  const e = err as { status?: number; type?: string; message?: string };
+  if (e.type === 'entity.too.large') {
+    const tooLarge = new RazorError('InputError', `request body is larger than ${bodyLimitBytes} bytes`);
+    const body = JSON.stringify({ ...errorEnvelope(undefined, undefined, tooLarge), http_err_code: 413 });
+    return { status: 413, contentType: JSON_TYPE, body };
+  }
+  const failure =
+    !(err instanceof RazorError) && typeof e.status === 'number' && e.status >= 400 && e.status < 500
+      ? new RazorError('InputError', `bad request body: ${e.message ?? 'unreadable'}`)
+      : asRazorError(err);
+  return {
+    status: failure.http,
+    contentType: JSON_TYPE,
+    body: JSON.stringify(errorEnvelope(undefined, undefined, failure)),
+  };
+}
+
+/** True for errors that are razor's own fault (a stack to log), not the client's. */
+export function isUnexpected(err: unknown): boolean {
+  const e = err as { status?: number; type?: string };
+  return !(err instanceof RazorError) && !(typeof e.status === 'number' && e.status < 500);
+}
+
+/** Writes a whole answer at once (no body on HEAD: Node leaves it out). */
+function send(res: Response, id: string, wire: Wire): void {
+  if (res.headersSent) return;
+  res.writeHead(wire.status, {
+    'Content-Type': wire.contentType,
+    'Content-Length': Buffer.byteLength(wire.body),
+    'X-Request-Id': id,
+  });
+  res.end(wire.body);
+}
+
+/** `p`, or a StoreUnavailable error when it takes longer than `ms` (0: no limit). */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  if (ms <= 0) return p;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new RazorError('StoreUnavailable', `the request took longer than ${ms} ms`)),
+      ms,
+    );
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err as Error);
+      },
+    );
+  });
+}
+
+/** The handler of every `/razor/api/<slice>…` request; it never rejects. */
+export function restHandler(deps: RestDeps): (req: Request, res: Response) => Promise<void> {
+  // Routing depends only on the method and path: done once per distinct path, not per request.
+  const routes = new Map<string, Routed | { bad: string }>();
+  const routeOf = (method: HttpMethod, path: string): Routed | { bad: string } => {
+    const key = `${method} ${path}`;
+    let routed = routes.get(key);
+    if (routed) return routed;
+    const raw = path.split('/').slice(3);
+    if (raw[raw.length - 1] === '') raw.pop();
+    const decoded = decodePathParts(raw);
+    routed = 'bad' in decoded ? decoded : deps.routeFor(method, decoded.parts);
+    if (routes.size >= REMEMBERED_ROUTES) routes.clear();
+    routes.set(key, routed);
+    return routed;
+  };
+  // Bodies are parsed only where one can matter: boots and checkins (GET) skip the parsers.
+  const form = express.urlencoded({ extended: false, limit: deps.bodyLimitBytes });
+  const json = express.json({ limit: deps.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
+  const parseBody = (req: Request, res: Response) =>
+    new Promise<void>((resolve, reject) =>
+      form(req, res, (err?: unknown) =>
+        err ? reject(err as Error) : json(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve())),
+      ),
+    );
+
+  /** Answers the request; `seen.who` is set once authorization let it through. */
+  const answer = async (req: Request, res: Response, id: string, seen: { who?: string }) => {
+    const method = req.method === 'HEAD' ? 'GET' : (req.method as HttpMethod);
+    if (!METHODS.has(method))
+      throw new RazorError(
+        'MethodNotAllowed',
+        `${req.method} is not supported; use GET, POST, PUT or DELETE`,
+      );
+    const routed = routeOf(method, req.path);
+    if ('bad' in routed) {
+      send(res, id, {
+        status: 404,
+        contentType: TEXT_TYPE,
+        body: `Illegal path component: '${routed.bad.slice(0, 200)}'\n`,
+      });
+      return;
+    }
+    if (method !== 'GET') await parseBody(req, res);
+    const input = requestInput(req);
+    if (deps.authorize) {
+      const pending = deps.authorize({
+        method,
+        verb: routed.route?.verb,
+        remote: req.socket.remoteAddress,
+        authorization: req.headers.authorization,
+      });
+      const verdict = pending instanceof Promise ? await pending : pending;
+      if (!verdict.ok) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="razor"');
+        throw new RazorError('Unauthorized', verdict.why);
+      }
+      seen.who = verdict.who;
+    }
+    send(res, id, await withTimeout(deps.invoke({ ...routed, method, input }), deps.requestTimeoutMs));
+  };
+
+  return async (req, res) => {
+    const start = { id: deps.newId(), started: process.hrtime.bigint() };
+    const seen: { who?: string } = {};
+    try {
+      await answer(req, res, start.id, seen);
+    } catch (err) {
+      if (isUnexpected(err)) deps.log.error({ err, req_id: start.id }, 'unexpected error');
+      send(res, start.id, failureWire(err, deps.bodyLimitBytes));
+    }
+    logRequest(deps.log, req, res, start, seen.who);
+  };
+}

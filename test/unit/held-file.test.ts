@@ -1,0 +1,83 @@
+/**
+ * Freshness of the embedded store (lib/store/held-file.ts, ADR 0011): one fstat of the held file
+ * tells whether another writer replaced it; per-snapshot memo maps start empty after any change,
+ * whoever made it.
+ */
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { heldFile } from '../../lib/store/held-file.js';
+import { openJsonStore } from '../../lib/store/json-store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'razor-held-'));
+  dirs.push(dir);
+  return join(dir, 'f.json');
+}
+
+describe('held file', () => {
+  test('fresh until the file is replaced by a rename, edited in place or removed', async () => {
+    const file = tempFile();
+    writeFileSync(file, 'one');
+    const held = heldFile(file);
+    expect(held.fresh()).toBe(false); // nothing held yet
+    expect(await held.read()).toBe('one');
+    expect(held.fresh()).toBe(true);
+    // Replaced by rename, as every razor writer does: even with the same size.
+    writeFileSync(`${file}.tmp`, 'two');
+    renameSync(`${file}.tmp`, file);
+    expect(held.fresh()).toBe(false);
+    expect(await held.read()).toBe('two');
+    expect(held.fresh()).toBe(true);
+    // Edited in place (not razor's way, but a human's): the size changes.
+    appendFileSync(file, '!');
+    expect(held.fresh()).toBe(false);
+    expect(await held.read()).toBe('two!');
+    rmSync(file);
+    expect(held.fresh()).toBe(false);
+    expect(await held.read()).toBeNull();
+    expect(held.fresh()).toBe(false);
+    held.close();
+  });
+
+  test('hold() after our own write: fresh without reading', async () => {
+    const file = tempFile();
+    writeFileSync(file, 'a');
+    const held = heldFile(file);
+    await held.read();
+    writeFileSync(`${file}.tmp`, 'b');
+    renameSync(`${file}.tmp`, file);
+    await held.hold();
+    expect(held.fresh()).toBe(true);
+    held.close();
+  });
+});
+
+describe('store memo maps', () => {
+  test('kept while nothing changes; empty after a write by this or another store instance', async () => {
+    const file = tempFile();
+    const a = await openJsonStore(file);
+    const b = await openJsonStore(file);
+    await a.write(async (w) => w.put('node', { uuid: 'N1' }));
+    await a.read(async (r) => void r.memo<string>('boot').set('k', 'answer'));
+    expect(await a.read(async (r) => r.memo<string>('boot').get('k'))).toBe('answer');
+    // Another process's write (a second instance stands in for it) is seen through the file.
+    await b.write(async (w) => w.put('node', { uuid: 'N2' }));
+    expect(await a.read(async (r) => r.memo<string>('boot').get('k'))).toBeUndefined();
+    expect(await a.read(async (r) => r.count('node'))).toBe(2);
+    await a.read(async (r) => void r.memo<string>('boot').set('k', 'again'));
+    await a.write(async (w) => w.put('node', { uuid: 'N3' }));
+    expect(await a.read(async (r) => r.memo<string>('boot').get('k'))).toBeUndefined();
+    // A write transaction's memo is private.
+    await a.write(async (w) => void w.memo<string>('boot').set('k', 'x'));
+    expect(await a.read(async (r) => r.memo<string>('boot').get('k'))).toBeUndefined();
+    await a.close();
+    await b.close();
+  });
+});
