@@ -18,6 +18,8 @@ import { spawnInvoke } from '../daemon/spawn.js';
 import { createImageApp, imageService } from '../daemon/image-service.js';
 import { authorizer } from '../daemon/authorize.js';
 import { createToken } from '../lib/auth.js';
+import { tokenBuckets } from '../lib/rate-limit.js';
+import { limitCheckins } from '../daemon/checkin-limit.js';
 import type { Deps } from '../lib/context.js';
 import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
@@ -78,11 +80,20 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const childEnv = { ...env };
   for (const [k, val] of Object.entries(flags))
     if (val !== undefined) childEnv[`RAZOR_${k.toUpperCase()}`] = String(val);
-  const invoke: Invoke =
+  const dispatch: Invoke =
     v.invoke === 'spawn'
       ? spawnInvoke({ razorBin: join(root, 'bin', 'razor'), env: childEnv, timeoutMs: v.request_timeout_ms })
       : async (argv, method) =>
           toWire(await dispatchArgv(deps, registry, argv, { mode: 'web', method, report }));
+  const perMinute = v.checkin_rate_per_minute;
+  const invoke =
+    perMinute > 0
+      ? limitCheckins(dispatch, {
+          registry,
+          perMinute,
+          buckets: tokenBuckets({ perMinute, clock: deps.clock }),
+        })
+      : dispatch;
   const app = createApp({
     invoke,
     argvFor: (method, parts) => restArgv(registry, method, parts),

@@ -39,6 +39,7 @@ export const CONFIG_DEFAULTS = {
   request_timeout_ms: 30000,
   auth_allow_localhost: 'true',
   body_limit_bytes: 1048576,
+  checkin_rate_per_minute: 60,
 };
 
 /** A configuration key. */
