@@ -11,17 +11,21 @@ import { allSlices } from '../slices/index.js';
 import { dispatchRouted, toWire } from '../lib/dispatch.js';
 import { restRoute } from '../lib/rest.js';
 import { asRazorError } from '../lib/errors.js';
-import { createApp, type Invoke } from '../daemon/app.js';
+import { createApp, type AppDeps, type Invoke } from '../daemon/app.js';
 import { listen } from '../daemon/server.js';
 import { sweepTimeouts } from '../lib/engine/sweeper.js';
 import { spawnInvoke } from '../daemon/spawn.js';
 import { createImageApp, imageService } from '../daemon/image-service.js';
 import { authorizer } from '../daemon/authorize.js';
 import { createToken } from '../lib/auth.js';
+import { tokenBuckets } from '../lib/rate-limit.js';
+import { limitCheckins } from '../daemon/checkin-limit.js';
+import { loadTls } from '../daemon/tls.js';
+import { nodeFacingOnly } from '../daemon/node-only.js';
 import type { Deps } from '../lib/context.js';
 import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
-import type { ConfigKey } from '../lib/config.js';
+import { nodeApiPort, type ConfigKey } from '../lib/config.js';
 
 function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | number {
   const cmd = new Command('razor daemon')
@@ -61,8 +65,10 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const flags = parseFlags(args);
   if (typeof flags === 'number') return flags;
   let deps;
+  let tls;
   try {
     deps = await buildDeps(root, env, flags);
+    tls = loadTls(deps.config.values, deps.config.home);
     await deps.store.read(async () => undefined);
   } catch (err) {
     process.stderr.write(`razor daemon: ${asRazorError(err).message}\n`);
@@ -78,25 +84,37 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const childEnv = { ...env };
   for (const [k, val] of Object.entries(flags))
     if (val !== undefined) childEnv[`RAZOR_${k.toUpperCase()}`] = String(val);
-  const invoke: Invoke =
+  const dispatch: Invoke =
     v.invoke === 'spawn'
       ? spawnInvoke({ razorBin: join(root, 'bin', 'razor'), env: childEnv, timeoutMs: v.request_timeout_ms })
       : async (call) =>
           toWire(await dispatchRouted(deps, call, call.input, { mode: 'web', method: call.method, report }));
-  const app = createApp({
-    invoke,
-    routeFor: (method, parts) => restRoute(registry, method, parts),
-    log,
-    bodyLimitBytes: v.body_limit_bytes,
-    requestTimeoutMs: v.request_timeout_ms,
-    health: () => ({ version: razorVersion(root), store: deps.store.location, invoke: v.invoke }),
-    images: imageService({ root: v.image_svc_path, log }),
-    authorize: authorizer({
+  const perMinute = v.checkin_rate_per_minute;
+  const invoke =
+    perMinute > 0
+      ? limitCheckins(dispatch, {
+          perMinute,
+          buckets: tokenBuckets({ perMinute, clock: deps.clock }),
+        })
+      : dispatch;
+  const appWith = (authorize: AppDeps['authorize']) =>
+    createApp({
+      invoke,
+      routeFor: (method, parts) => restRoute(registry, method, parts),
+      log,
+      bodyLimitBytes: v.body_limit_bytes,
+      requestTimeoutMs: v.request_timeout_ms,
+      health: () => ({ version: razorVersion(root), store: deps.store.location, invoke: v.invoke }),
+      images: imageService({ root: v.image_svc_path, log }),
+      authorize,
+    });
+  const app = appWith(
+    authorizer({
       store: deps.store,
       listenAddress: v.listen_address,
       allowLocalhost: v.auth_allow_localhost === 'true',
     }),
-  });
+  );
   const tokenFile = await firstToken(deps, join(deps.config.home, 'admin.token'));
   let running;
   let imagesRunning;
@@ -106,9 +124,16 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       port: v.api_port,
       requestTimeoutMs: v.request_timeout_ms,
       log,
+      tls,
     });
+    // With TLS the image port is the node port: images plus the node-facing verbs over plain HTTP,
+    // for firmware without HTTPS (ADR 0010); admin routes are not there.
+    const adminUrl = `https://${v.image_svc_host}:${running.port}/razor/api`;
+    const imageApp = tls
+      ? appWith(nodeFacingOnly({ adminUrl }))
+      : createImageApp({ root: v.image_svc_path, log });
     // Large downloads may take long: no request timeout on the image port (headers still time out).
-    imagesRunning = await listen(createImageApp({ root: v.image_svc_path, log }), {
+    imagesRunning = await listen(imageApp, {
       host: v.listen_address,
       port: v.image_svc_port,
       requestTimeoutMs: 0,
@@ -120,24 +145,32 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     return 1;
   }
   const shown = v.listen_address === '0.0.0.0' ? 'localhost' : v.listen_address;
+  const nodeUrl = `http://${v.image_svc_host}:${nodeApiPort(v)}`;
+  const apiUrl = `${running.scheme}://${shown}:${running.port}`;
   process.stdout.write(
     [
       `razor ${razorVersion(root)} daemon (pid ${process.pid})`,
-      `  API      http://${shown}:${running.port}/razor/api   (nodes are told http://${v.image_svc_host}:${v.api_port})`,
+      tls
+        ? `  API      ${apiUrl}/razor/api   (TLS, certificate ${tls.certPath})\n` +
+          `  nodes    http://${shown}:${imagesRunning.port}/razor/api   (node-facing routes only, plain HTTP for iPXE; nodes are told ${nodeUrl})`
+        : `  API      ${apiUrl}/razor/api   (nodes are told ${nodeUrl})`,
       `  images   http://${shown}:${imagesRunning.port}/razor/image   (also on the API port; files in ${v.image_svc_path})`,
       `  store    ${deps.store.location} (embedded JSON)`,
       `  log      ${logFile}   (razor log -t 20)`,
       `  invoke   ${v.invoke === 'spawn' ? 'a razor -w child process per request' : 'in-process'}`,
       `  auth     admin routes need a bearer token${v.auth_allow_localhost === 'true' ? ' except from this host' : ''}; node routes are open${tokenFile ? `\n           first token written to ${tokenFile} (mode 0600)` : ''}`,
       'Next:',
-      `  curl http://${shown}:${running.port}/razor/api/policy      list policies (empty on a new store)`,
+      `  curl ${tls ? `--cacert ${tls.certPath} ` : ''}${apiUrl}/razor/api/policy      list policies (empty on a new store)`,
       '  razor config ipxe > /srv/tftp/razor.ipxe             the chain script for your TFTP server',
       '  razor help                                           every command, with examples',
       'Stop with Ctrl-C (SIGINT) or SIGTERM; requests in flight finish first.',
       '',
     ].join('\n'),
   );
-  log.info({ port: running.port, host: v.listen_address, invoke: v.invoke }, 'razor daemon listening');
+  log.info(
+    { port: running.port, scheme: running.scheme, host: v.listen_address, invoke: v.invoke },
+    'razor daemon listening',
+  );
   const sweep = setInterval(() => {
     sweepTimeouts(deps)
       .then((moved) => moved.length && log.warn({ active_models: moved }, 'installs timed out'))

@@ -1,10 +1,14 @@
 /**
- * Listening and shutting down: the HTTP server with slow-client timeouts, and a graceful stop on
- * SIGTERM/SIGINT — no new connections, in-flight requests finish, then the store is closed.
+ * Listening and shutting down: the HTTP (or, with a certificate, HTTPS) server with slow-client
+ * timeouts and a URL length limit, and a graceful stop on SIGTERM/SIGINT — no new connections,
+ * in-flight requests finish, then the store is closed.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { limitUrlLength } from './url-limit.js';
+import type { TlsFiles } from './tls.js';
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -12,19 +16,28 @@ export interface ListenOptions {
   port: number;
   requestTimeoutMs: number;
   log: Logger;
+  /** Serve HTTPS with this certificate and key (see tls.ts); plain HTTP without. */
+  tls?: TlsFiles;
+  /** Longest request target in bytes (default 8 KiB); longer ones get 414. */
+  maxUrlBytes?: number;
 }
 
 /** A running server. */
 export interface RunningServer {
-  readonly server: http.Server;
+  readonly server: http.Server | https.Server;
   readonly port: number;
+  /** `http` or `https`. */
+  readonly scheme: 'http' | 'https';
   /** Stops accepting, waits for in-flight requests (up to `graceMs`), then resolves. */
   stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts listening; rejects with a clear message when the port is taken. */
 export function listen(app: Express, o: ListenOptions): Promise<RunningServer> {
-  const server = http.createServer(app);
+  const handler = limitUrlLength(app, o.maxUrlBytes);
+  const server = o.tls
+    ? https.createServer({ cert: o.tls.cert, key: o.tls.key }, handler)
+    : http.createServer(handler);
   server.requestTimeout = o.requestTimeoutMs;
   // Slow clients must send their headers within 10 s, whatever the request timeout (0 = none).
   server.headersTimeout = o.requestTimeoutMs > 0 ? Math.min(10_000, o.requestTimeoutMs) : 10_000;
@@ -45,6 +58,7 @@ export function listen(app: Express, o: ListenOptions): Promise<RunningServer> {
       resolve({
         server,
         port,
+        scheme: o.tls ? 'https' : 'http',
         stop: (graceMs = 30_000) =>
           new Promise<void>((done) => {
             const force = setTimeout(() => {

@@ -39,6 +39,9 @@ export const CONFIG_DEFAULTS = {
   request_timeout_ms: 30000,
   auth_allow_localhost: 'true',
   body_limit_bytes: 1048576,
+  checkin_rate_per_minute: 60,
+  tls_cert: '',
+  tls_key: '',
 };
 
 /** A configuration key. */
@@ -169,8 +172,23 @@ export function loadConfig(opts: LoadConfigOptions): Config {
   derive('image_svc_host', firstLocalIpv4);
   derive('image_svc_path', () => join(home, 'image'));
   derive('persist_path', () => join(home, 'razor.json'));
-  derive('mk_uri', () => `http://${values.image_svc_host}:${values.api_port}`);
+  derive('mk_uri', () => `http://${values.image_svc_host}:${nodeApiPort(values as ConfigValues)}`);
   return { home, file, values: values as ConfigValues, sources };
+}
+
+/** Whether the admin API is served over HTTPS (`tls_cert`/`tls_key` set; the daemon checks both are). */
+export function tlsEnabled(v: Pick<ConfigValues, 'tls_cert' | 'tls_key'>): boolean {
+  return v.tls_cert !== '' || v.tls_key !== '';
+}
+
+/**
+ * The port nodes reach the node-facing API on, always over plain HTTP (iPXE has no HTTPS):
+ * `api_port`, or `image_svc_port` when the API port serves HTTPS (ADR 0010).
+ */
+export function nodeApiPort(
+  v: Pick<ConfigValues, 'tls_cert' | 'tls_key' | 'api_port' | 'image_svc_port'>,
+): number {
+  return tlsEnabled(v) ? v.image_svc_port : v.api_port;
 }
 
 /** The `mk_*` settings sent to Microkernels as `client_config`. */

@@ -49,6 +49,8 @@ export const ERRORS = {
   InvalidBrokerMetadata: { code: 163, http: 400 },
   InvalidSlice: { code: 164, http: 404 },
   Unauthorized: { code: 165, http: 401 },
+  TooManyRequests: { code: 166, http: 429 },
+  UriTooLong: { code: 167, http: 414 },
 } as const satisfies Record<string, ErrorKindInfo>;
 
 /** The name of an error kind, e.g. `NotFound`. */

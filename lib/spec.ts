@@ -52,6 +52,11 @@ export interface VerbSpec {
    * without authentication. Their secrets are guarded by the active model's unguessable UUID.
    */
   readonly nodeFacing?: boolean;
+  /**
+   * The input field naming the calling node (`hw_id`): the daemon refuses calls beyond
+   * `checkin_rate_per_minute` per node with 429, before anything is read or written.
+   */
+  readonly rateLimitKey?: string;
   /** List verbs: extra keys are filters on the slice's `filterable` fields. */
   readonly filter?: boolean;
   /** The envelope's `command` word; defaults to `<verb>_<slice>`. */

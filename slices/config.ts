@@ -1,6 +1,7 @@
 /** The `config` slice (hidden, not served over REST): the effective configuration and the iPXE chain script. */
 import { defineSlice, defineVerb } from '../lib/spec.js';
 import { REDACTED } from '../lib/metadata.js';
+import { nodeApiPort } from '../lib/config.js';
 
 const SECRET_KEYS = new Set(['default_ipmi_password']);
 
@@ -47,8 +48,9 @@ export const configSlice = defineSlice({
       view: 'text',
       sample: {},
       handler: async (_input, ctx) => {
-        const { image_svc_host: host, api_port: port, mk_checkin_interval: wait } = ctx.config.values;
+        const { image_svc_host: host, mk_checkin_interval: wait } = ctx.config.values;
         const render = await ctx.template('ipxe/razor.ipxe.hbs');
+        const port = nodeApiPort(ctx.config.values);
         return render({ api_url: `http://${host}:${port}`, retry_seconds: Math.min(wait, 15) });
       },
     }),

@@ -68,6 +68,7 @@ export const nodeSlice = defineSlice({
       http: 'GET',
       human: false,
       nodeFacing: true,
+      rateLimitKey: 'hw_id',
       sample: { hw_id: '525400123456', last_state: 'idle', first_checkin: 'false' },
       handler: async (input, ctx) => {
         const command = await checkin(ctx, {
@@ -94,6 +95,7 @@ export const nodeSlice = defineSlice({
       http: 'POST',
       human: false,
       nodeFacing: true,
+      rateLimitKey: 'hw_id',
       sample: {
         hw_id: '525400123456_525400123457',
         attributes_hash: { mk_hw_cpu_count: '2', mk_hw_mem_size: '2GiB', mk_hw_nic_count: '2' },

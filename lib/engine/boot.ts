@@ -66,7 +66,7 @@ export async function mkScript(ctx: VerbContext): Promise<string> {
     initrd_name: basename(mk.initrd ?? ''),
     debug_level: v.rz_mk_boot_debug_level,
     server_ip: v.image_svc_host,
-    api_port: v.api_port,
+    api_port: serverUrls(ctx.config).api_port,
     kernel_args: v.rz_mk_boot_kernel_args,
     retry_seconds: v.mk_checkin_interval,
   });

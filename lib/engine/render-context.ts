@@ -5,7 +5,7 @@
  */
 import { basename, join } from 'node:path';
 import { RazorError } from '../errors.js';
-import type { Config } from '../config.js';
+import { nodeApiPort, type Config } from '../config.js';
 import type { ModelType } from '../model-type.js';
 import type { MetadataSpec } from '../catalog.js';
 import type { TemplateLoader } from '../render.js';
@@ -33,11 +33,12 @@ const withDeclared = (
   ...values,
 });
 
-/** Base URLs of this server as nodes reach it. */
+/** Base URLs of this server as nodes reach it (plain HTTP), and the port of its node-facing API. */
 export function serverUrls(config: Config) {
   const v = config.values;
   return {
-    api_url: `http://${v.image_svc_host}:${v.api_port}`,
+    api_port: nodeApiPort(v),
+    api_url: `http://${v.image_svc_host}:${nodeApiPort(v)}`,
     image_root_url: `http://${v.image_svc_host}:${v.image_svc_port}/razor/image`,
   };
 }

@@ -7,6 +7,7 @@ import { ROOT, testEnv } from './deps.js';
 export interface DaemonProcess {
   proc: ChildProcess;
   port: number;
+  /** `http://127.0.0.1:<port>`, or `https://…` when the daemon serves TLS. */
   url: string;
   output: () => string;
   /** SIGTERM, then wait for exit; resolves with the exit code. */
@@ -33,15 +34,15 @@ export function startDaemon(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`daemon did not start:\n${out}`)), 20_000);
     const check = () => {
-      const m = /API\s+http:\/\/[^:]+:(\d+)\//.exec(out);
+      const m = /API\s+(https?):\/\/[^:]+:(\d+)\//.exec(out);
       if (!m) return;
       clearTimeout(timer);
       proc.stdout?.off('data', check);
-      const port = Number(m[1]);
+      const port = Number(m[2]);
       resolve({
         proc,
         port,
-        url: `http://127.0.0.1:${port}`,
+        url: `${m[1]}://127.0.0.1:${port}`,
         output: () => out,
         stop: async () => {
           if (proc.exitCode === null) proc.kill('SIGTERM');

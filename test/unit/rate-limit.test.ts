@@ -1,0 +1,43 @@
+/** Token buckets: a burst up to the rate, then refused until time refills the bucket; keys are independent. */
+import { expect, test } from '@jest/globals';
+import { tokenBuckets } from '../../lib/rate-limit.js';
+
+const clockAt = (start = 1_700_000_000_000) => {
+  let now = start;
+  return { clock: () => new Date(now), advance: (ms: number) => (now += ms) };
+};
+
+test('a key bursts to perMinute calls, then waits for a token', () => {
+  const t = clockAt();
+  const b = tokenBuckets({ perMinute: 6, clock: t.clock });
+  const verdicts = Array.from({ length: 8 }, () => b.take('a').ok);
+  expect(verdicts).toEqual([true, true, true, true, true, true, false, false]);
+  expect(b.take('a')).toEqual({ ok: false, retryAfterSeconds: 10 });
+  t.advance(9_999);
+  expect(b.take('a').ok).toBe(false);
+  t.advance(1);
+  expect(b.take('a').ok).toBe(true);
+  expect(b.take('a').ok).toBe(false);
+  t.advance(60_000);
+  expect(Array.from({ length: 7 }, () => b.take('a').ok).filter(Boolean)).toHaveLength(6);
+});
+
+test('keys are independent; 0 turns limiting off', () => {
+  const t = clockAt();
+  const b = tokenBuckets({ perMinute: 1, clock: t.clock });
+  expect(b.take('a').ok).toBe(true);
+  expect(b.take('a').ok).toBe(false);
+  expect(b.take('b').ok).toBe(true);
+  const off = tokenBuckets({ perMinute: 0, clock: t.clock });
+  expect(Array.from({ length: 1000 }, () => off.take('a').ok).every(Boolean)).toBe(true);
+});
+
+test('a clock going backwards refills nothing; memory stays bounded', () => {
+  const t = clockAt();
+  const b = tokenBuckets({ perMinute: 1, clock: t.clock, maxKeys: 100 });
+  expect(b.take('a').ok).toBe(true);
+  t.advance(-3_600_000);
+  expect(b.take('a').ok).toBe(false);
+  for (let i = 0; i < 1000; i++) b.take(`k${i}`);
+  expect(b.size).toBe(100);
+});
