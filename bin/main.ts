@@ -51,7 +51,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       const report = sw.debug
         ? (err: unknown) => process.stderr.write(`${(err as Error).stack}\n`)
         : undefined;
-      const outcome = await dispatchArgv(deps, registry, sw.rest, { mode: 'web', method, report });
+      const remote = env.RAZOR_HTTP_REMOTE || undefined;
+      const outcome = await dispatchArgv(deps, registry, sw.rest, { mode: 'web', method, remote, report });
       const wire = toWire(outcome);
       const framed = env.RAZOR_HTTP_FRAME
         ? `${wire.status} ${wire.contentType}\n${wire.body}`

@@ -16,6 +16,8 @@ import type { HttpMethod, VerbSpec } from '../lib/spec.js';
 export interface RestCall extends Routed {
   readonly method: HttpMethod;
   readonly input: string | Readonly<Record<string, unknown>>;
+  /** The client's IP address (`::ffff:` prefix removed). */
+  readonly remote: string | undefined;
 }
 
 /** Runs a REST call (as `razor -w <words> <json>` would) and returns what to send. */
@@ -108,6 +110,11 @@ function send(res: Response, id: string, wire: Wire): void {
   res.end(wire.body);
 }
 
+/** An IPv4 client's address as nodes know it (`::ffff:10.0.0.5` → `10.0.0.5`). */
+export function clientAddress(remote: string | undefined): string | undefined {
+  return remote?.startsWith('::ffff:') ? remote.slice(7) : remote;
+}
+
 /** `p`, or a StoreUnavailable error when it takes longer than `ms` (0: no limit). */
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   if (ms <= 0) return p;
@@ -188,7 +195,8 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
       }
       seen.who = verdict.who;
     }
-    send(res, id, await withTimeout(deps.invoke({ ...routed, method, input }), deps.requestTimeoutMs));
+    const remote = clientAddress(req.socket.remoteAddress);
+    send(res, id, await withTimeout(deps.invoke({ ...routed, method, input, remote }), deps.requestTimeoutMs));
   };
 
   return async (req, res) => {

@@ -24,14 +24,14 @@ export function parseFrame(stdout: string): { status: number; contentType: strin
 
 /** An Invoke that runs one child process per request. */
 export function spawnInvoke(o: SpawnOptions): Invoke {
-  return ({ words, method, input }) =>
+  return ({ words, method, input, remote }) =>
     new Promise((resolve, reject) => {
       const json = typeof input === 'string' ? input : JSON.stringify(input);
       execFile(
         process.execPath,
         [o.razorBin, '-w', ...words, json],
         {
-          env: { ...o.env, RAZOR_HTTP_METHOD: method, RAZOR_HTTP_FRAME: '1' },
+          env: { ...o.env, RAZOR_HTTP_METHOD: method, RAZOR_HTTP_FRAME: '1', RAZOR_HTTP_REMOTE: remote ?? '' },
           maxBuffer: 64 * 1024 * 1024,
           timeout: o.timeoutMs,
         },

@@ -40,6 +40,7 @@ export const CONFIG_DEFAULTS = {
   auth_allow_localhost: 'true',
   body_limit_bytes: 1048576,
   checkin_rate_per_minute: 60,
+  secrets_to_boot_address: 'false',
   tls_cert: '',
   tls_key: '',
 };
@@ -67,6 +68,7 @@ const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
   log_level: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
   rz_mk_boot_debug_level: ['', 'quiet', 'debug'],
   auth_allow_localhost: ['true', 'false'],
+  secrets_to_boot_address: ['true', 'false'],
 };
 
 /** `$RAZOR_HOME`, defaulting to `~/.razor`. */

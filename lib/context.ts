@@ -30,4 +30,6 @@ export interface VerbContext extends Deps {
   readonly progress?: ProgressFactory;
   /** Aborted when the person presses Ctrl-C. */
   readonly signal?: AbortSignal;
+  /** The client's IP address when the call came over HTTP (`::ffff:` prefix removed). */
+  readonly remote?: string;
 }

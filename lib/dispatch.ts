@@ -22,6 +22,8 @@ export interface CallOptions {
   progress?: ProgressFactory;
   /** Aborts long verbs (Ctrl-C). */
   signal?: AbortSignal;
+  /** The client's IP address, for calls over HTTP. */
+  remote?: string;
 }
 
 /** The envelope `command` of a verb. */
@@ -80,7 +82,14 @@ export async function execute(
       `${slice.name} ${verb.name} is called by nodes, not people; use 'razor -w ${slice.name} ${verb.name} <json>'`,
     );
   }
-  const ctx = { ...deps, mode: opts.mode, method: opts.method, progress: opts.progress, signal: opts.signal };
+  const ctx = {
+    ...deps,
+    mode: opts.mode,
+    method: opts.method,
+    progress: opts.progress,
+    signal: opts.signal,
+    remote: opts.remote,
+  };
   try {
     const input = validateInput(slice, verb, raw);
     await resolveRefs(deps, verb, input);

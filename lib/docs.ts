@@ -73,6 +73,8 @@ export interface NodeDoc extends Doc {
   attributes: Record<string, unknown>;
   last_state: string;
   dhcp_mac: string | null;
+  /** The IP address its last boot request came from (over HTTP; absent before its first boot). */
+  boot_ip?: string;
   checked_in_at: string;
   created_at: string;
 }

@@ -51,6 +51,7 @@ export const ERRORS = {
   Unauthorized: { code: 165, http: 401 },
   TooManyRequests: { code: 166, http: 429 },
   UriTooLong: { code: 167, http: 414 },
+  Forbidden: { code: 168, http: 403 },
 } as const satisfies Record<string, ErrorKindInfo>;
 
 /** The name of an error kind, e.g. `NotFound`. */

@@ -114,7 +114,15 @@ async function bootBound(
 /** How many distinct boot answers are remembered per store snapshot. */
 const MAX_REMEMBERED_BOOTS = 50_000;
 
-/** The answer for a known or unknown node; records the NIC it got DHCP on. */
+/** What a boot tells about a node: the NIC it got DHCP on and the address it asked from. */
+function bootFacts(node: NodeDoc, dhcp: string | undefined, ip: string | undefined): Partial<NodeDoc> {
+  const facts: Partial<NodeDoc> = {};
+  if (dhcp && node.dhcp_mac !== dhcp && normaliseMac(dhcp.slice(3))) facts.dhcp_mac = dhcp;
+  if (ip && node.boot_ip !== ip) facts.boot_ip = ip;
+  return facts;
+}
+
+/** The answer for a known or unknown node; records the NIC it got DHCP on and its address. */
 async function bootFor(
   ctx: VerbContext,
   found: NodeDoc | undefined,
@@ -123,13 +131,14 @@ async function bootFor(
   image: ImageDoc | undefined,
 ): Promise<string> {
   if (!found) return mkScript(ctx);
-  if (dhcp && found.dhcp_mac !== dhcp && normaliseMac(dhcp.slice(3))) {
+  const facts = bootFacts(found, dhcp, ctx.remote);
+  if (Object.keys(facts).length > 0) {
     await ctx.store.write(async (w) => {
       const n = await w.get<NodeDoc>('node', found.uuid);
-      if (n && n.dhcp_mac !== dhcp) await w.put('node', { ...n, dhcp_mac: dhcp });
+      if (n) await w.put('node', { ...n, ...bootFacts(n, dhcp, ctx.remote) });
     });
   }
-  const node = dhcp && found.dhcp_mac !== dhcp ? { ...found, dhcp_mac: dhcp } : found;
+  const node = { ...found, ...facts };
   return am ? bootBound(ctx, node, am, image) : mkScript(ctx);
 }
 
@@ -146,8 +155,9 @@ export async function bootScript(ctx: VerbContext, req: BootRequest): Promise<st
     }
     const dhcp = req.dhcpMac?.toLowerCase();
     // One read for everything a boot needs: the node, its active model and that model's image —
-    // or, when the store has not changed since this node last booted, the answer it got then.
-    const key = `${macs.join('_')} ${dhcp ?? ''}`;
+    // or, when the store has not changed since this node last booted from the same NIC and
+    // address, the answer it got then.
+    const key = `${macs.join('_')} ${dhcp ?? ''} ${ctx.remote ?? ''}`;
     const found = await ctx.store.read(async (r) => {
       const answers = r.memo<string>('boot');
       const answered = answers.get(key);

@@ -49,6 +49,20 @@ async function brokerScript(
   return t(context);
 }
 
+/**
+ * With `secrets_to_boot_address` on, rendered files (password hashes, broker keys) go only to the
+ * address the node booted from; calls not made over HTTP (`razor -w` at a shell) are the admin's.
+ */
+function checkBootAddress(ctx: VerbContext, node: NodeDoc, am: ActiveModelDoc): void {
+  if (ctx.config.values.secrets_to_boot_address !== 'true' || ctx.remote === undefined) return;
+  if (node.boot_ip === ctx.remote) return;
+  throw new RazorError(
+    'Forbidden',
+    `active model ${am.uuid} serves its files only to the address node ${node.uuid} booted from ` +
+      `(${node.boot_ip ?? 'none recorded yet'}), not to ${ctx.remote} (config secrets_to_boot_address)`,
+  );
+}
+
 /** Runs one callback and returns its text reply. */
 export async function callback(
   ctx: VerbContext,
@@ -89,6 +103,7 @@ export async function callback(
           'ActiveModelInvalid',
           `active model ${am.uuid} names node ${am.node_uuid}, which is gone`,
         );
+      checkBootAddress(ctx, node, am);
       const image = await w.get<ImageDoc>('image', am.model.image_uuid);
       const brokerSpecs = am.broker ? ctx.catalog.brokerPlugins.get(am.broker.plugin)?.metadata : undefined;
       const inputs = {
