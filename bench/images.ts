@@ -8,17 +8,21 @@
  *    netboot fixture plus `disk.img`, 256 MiB of random bytes) imported with
  *    `razor image add -t os -p <dir>`, which copies it into <home>/image/os/<uuid>/ and records it
  *    in the store.
- * 2. The real daemon (./bin/razor daemon, a child process) serves it on its image port; nginx (a
- *    child process, generated config in the temp dir, sendfile on) serves razor's image folder
- *    itself at the same URL, so both send the same inode from the same page cache (read once, and
- *    hashed, before any load). Both are checked to give the file's size, a strong ETag, the whole
- *    file's SHA-256, 206s with the right bytes for sample ranges and a 304 for their own ETag.
+ * 2. The real daemon (./bin/razor daemon, a child process) serves it on its image port; nginx (two
+ *    child processes, generated configs in the temp dir) serves razor's image folder itself at the
+ *    same URL: once with sendfile (its usual setup) and once reading and writing through 2 × 256 KiB
+ *    buffers (sendfile off), which on loopback is often the faster of the two. The target counts
+ *    against the faster nginx of each load. All send the same inode from the same page cache (read
+ *    once, and hashed, before any load), and each is checked to give the file's size, a strong
+ *    ETag, the whole file's SHA-256, 206s with the right bytes for sample ranges and a 304 for its
+ *    own ETag.
  * 3. wrk (a separate process) loads each in turn with 50 keep-alive connections: (a) every
  *    connection downloads the whole file again and again; (b) the Range mix of bench/lib/range-mix.ts
  *    (single ranges of 64 KiB–4 MiB: 60 % `a-b`, 20 % `-n`, 20 % `a-`). Throughput is the bytes wrk
  *    read per second of the run (downloads cut off at its end count for what arrived). A full 200
  *    where a 206 was asked shows up as ≫ 4 MiB per request and fails the run. On a machine with
- *    2+ CPUs the server under test is pinned to CPU 0 and wrk to CPU 1.
+ *    2+ CPUs the server under test is pinned to CPU 0 and wrk to CPU 1 (where wrk, reading 8 KiB at
+ *    a time, can itself be the limit: CPU s/GiB shows what each server spent).
  * 4. The daemon's VmRSS is sampled every 200 ms through every run and warm-up, and each server's
  *    CPU time per run gives CPU seconds per GiB sent.
  * Prints a table, the ratios and the issue's targets (PASS/MISS), and writes the results as JSON
@@ -111,27 +115,30 @@ async function main() {
     const razor = await startRazor(home);
     servers.push(razor);
     const razorImages: Server = { ...razor, url: `http://127.0.0.1:${razor.env?.RAZOR_IMAGE_SVC_PORT}` };
-    const nginx = await startNginxImages(join(tmp, 'nginx'), image.root, image.urlPath);
+    const nginx = await startNginxImages(join(tmp, 'nginx'), image.root, image.urlPath, true);
     servers.push(nginx);
+    const nginxRw = await startNginxImages(join(tmp, 'nginx-rw'), image.root, image.urlPath, false);
+    servers.push(nginxRw);
+    const targets: Array<[ServerName, Server]> = [
+      ['razor', razorImages],
+      ['nginx', nginx],
+      ['nginx_rw', nginxRw],
+    ];
     const etags = {} as Record<ServerName, string>;
-    for (const s of [razorImages, nginx]) {
+    for (const [, s] of targets) {
       etags[s.name as ServerName] = (
         await expectSameFile(s, image.urlPath, image.file, image.size, sha256)
       ).etag;
     }
     for (const s of servers) pin(s.pid, SERVER_CPU);
     console.log(
-      `  checked on razor (image port) and nginx: size, strong ETag, whole-file SHA-256, 5 sample ranges, 304`,
+      `  checked on razor (image port) and both nginx: size, strong ETag, whole-file SHA-256, 5 sample ranges, 304`,
     );
     console.log(
       `  load: wrk 1 thread, ${CONNECTIONS} connections, keep-alive` +
         (PIN ? '; server pinned to CPU 0, wrk to CPU 1' : '; no CPU pinning'),
     );
 
-    const targets: Array<[ServerName, Server]> = [
-      ['razor', razorImages],
-      ['nginx', nginx],
-    ];
     const idle = rssBytes(razor.pid);
     rssWatch = watchProcess(razor.pid, 200, TICKS);
     // Rounds take turns (razor, nginx, razor, …) so drift on the machine hits both alike.
@@ -144,10 +151,11 @@ async function main() {
     }
     const rss = rssWatch.stop();
     rssWatch = undefined;
-    const pick = (kind: LoadKind) => ({
-      razor: median(rounds.map((r) => r[kind].razor)),
-      nginx: median(rounds.map((r) => r[kind].nginx)),
-    });
+    const pick = (kind: LoadKind) =>
+      Object.fromEntries(targets.map(([name]) => [name, median(rounds.map((r) => r[kind][name]))])) as Record<
+        ServerName,
+        ImageRun
+      >;
     const report: ImagesReport = {
       machine: { ...machine, pinned: PIN, cpu_busy_before: busyBefore },
       setup: { image_uuid: image.uuid, url_path: image.urlPath, file_bytes: image.size, sha256, etags },

@@ -20,8 +20,14 @@ export interface ImageRun extends LoadResult {
 
 /** The two loads. */
 export type LoadKind = 'full' | 'range';
-/** The two servers. */
-export type ServerName = 'razor' | 'nginx';
+/** The servers: razor's image port, nginx with sendfile (its usual setup) and without (read/write). */
+export type ServerName = 'razor' | 'nginx' | 'nginx_rw';
+const SERVERS: readonly ServerName[] = ['razor', 'nginx', 'nginx_rw'];
+const SHOWN: Record<ServerName, string> = {
+  razor: 'razor',
+  nginx: 'nginx sendfile',
+  nginx_rw: 'nginx read/write',
+};
 
 /** Everything one run of bench/images measured. */
 export interface ImagesReport {
@@ -53,19 +59,24 @@ const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const LABEL: Record<LoadKind, string> = { full: 'full 256 MiB downloads', range: 'Range mix' };
 
+/** The faster nginx of a load: the target is met against the better of the two setups. */
+const bestNginx = (x: Record<ServerName, ImageRun>): ServerName =>
+  x.nginx.mib_s >= x.nginx_rw.mib_s ? 'nginx' : 'nginx_rw';
+
 function derived(r: ImagesReport) {
-  const ratio = (k: LoadKind) => r.results[k].razor.mib_s / r.results[k].nginx.mib_s;
+  const ratio = (k: LoadKind) => r.results[k].razor.mib_s / r.results[k][bestNginx(r.results[k])].mib_s;
   const ratios = { full: ratio('full'), range: ratio('range') };
+  const best = { full: bestNginx(r.results.full), range: bestNginx(r.results.range) };
   const t = IMAGE_TARGETS;
   const targets: Array<[string, string, boolean]> = [
     [
-      `full downloads: razor ≥ ${t.razorOverNginx}× nginx (MiB/s)`,
-      `${ratios.full.toFixed(2)}×`,
+      `full downloads: razor ≥ ${t.razorOverNginx}× the faster nginx (MiB/s)`,
+      `${ratios.full.toFixed(2)}× ${SHOWN[best.full]}`,
       ratios.full >= t.razorOverNginx,
     ],
     [
-      `Range mix: razor ≥ ${t.razorOverNginx}× nginx (MiB/s)`,
-      `${ratios.range.toFixed(2)}×`,
+      `Range mix: razor ≥ ${t.razorOverNginx}× the faster nginx (MiB/s)`,
+      `${ratios.range.toFixed(2)}× ${SHOWN[best.range]}`,
       ratios.range >= t.razorOverNginx,
     ],
     [
@@ -74,13 +85,16 @@ function derived(r: ImagesReport) {
       r.razor_rss.max_bytes < t.rssBytes,
     ],
   ];
-  return { ratios, targets };
+  return { ratios, best, targets };
 }
 
 /** Prints the report. */
 export function printImagesReport(r: ImagesReport): void {
   const { ratios, targets } = derived(r);
   const l = r.load;
+  const each = (k: LoadKind) =>
+    `razor/nginx sendfile ${(r.results[k].razor.mib_s / r.results[k].nginx.mib_s).toFixed(3)}×, ` +
+    `razor/nginx read/write ${(r.results[k].razor.mib_s / r.results[k].nginx_rw.mib_s).toFixed(3)}×`;
   console.log(
     `\nimage service vs nginx, ${(r.setup.file_bytes / 2 ** 20).toFixed(0)} MiB file — wrk ${l.threads} thread, ` +
       `${l.connections} connections, ${l.seconds.full} s (full) / ${l.seconds.range} s (ranges) after ` +
@@ -103,13 +117,13 @@ export function printImagesReport(r: ImagesReport): void {
     ],
   });
   for (const kind of ['full', 'range'] as const) {
-    for (const name of ['razor', 'nginx'] as const) {
+    for (const name of SERVERS) {
       const x = r.results[kind][name];
       const all = r.rounds.map((round) => Math.round(round[kind][name].mib_s)).join(' / ');
       const gib = x.bytes / 2 ** 30;
       table.push([
         LABEL[kind],
-        name,
+        SHOWN[name],
         Math.round(x.mib_s),
         all,
         x.rps.toFixed(kind === 'full' ? 2 : 0),
@@ -123,7 +137,8 @@ export function printImagesReport(r: ImagesReport): void {
   }
   console.log(table.toString());
   console.log(
-    `ratios (MiB/s razor/nginx): full downloads ${ratios.full.toFixed(3)}×, Range mix ${ratios.range.toFixed(3)}×; ` +
+    `ratios (MiB/s): full downloads ${each('full')}; Range mix ${each('range')}\n` +
+      `razor against the faster nginx: full ${ratios.full.toFixed(3)}×, Range mix ${ratios.range.toFixed(3)}×; ` +
       `razor RSS ${mb(r.razor_rss.idle_bytes)} MB idle, ${mb(r.razor_rss.max_bytes)} MB max ` +
       `(${r.razor_rss.samples} samples, every run and warm-up)`,
   );
@@ -134,10 +149,11 @@ export function printImagesReport(r: ImagesReport): void {
 
 /** Writes the report as JSON to bench/results/images-<date>.json; returns the file. */
 export function writeImagesReport(r: ImagesReport): string {
-  const { ratios, targets } = derived(r);
+  const { ratios, best, targets } = derived(r);
   return writeResults('images', {
     ...r,
-    ratios,
+    ratios_to_faster_nginx: ratios,
+    faster_nginx: best,
     targets: Object.fromEntries(targets.map(([what, measured, pass]) => [what, { measured, pass }])),
   });
 }

@@ -209,15 +209,29 @@ export async function startNginx(dir: string, urlPath: string, body: string): Pr
 /**
  * Starts nginx as startNginx does, serving the files below `imageRoot` at `/razor/image/` (the
  * image service's URL layout, `<type>/<uuid>/<path>`) straight from razor's own image folder, as
- * application/octet-stream; `probePath` is a URL path that must answer 200 once it is up.
+ * application/octet-stream; `probePath` is a URL path that must answer 200 once it is up. With
+ * `sendfile` false it reads and writes through two 256 KiB buffers, as razor does.
  */
-export async function startNginxImages(dir: string, imageRoot: string, probePath: string): Promise<Server> {
+export async function startNginxImages(
+  dir: string,
+  imageRoot: string,
+  probePath: string,
+  sendfile: boolean,
+): Promise<Server> {
   mkdirSync(dir, { recursive: true });
   const location = `location /razor/image/ {\n      alias ${imageRoot}/;\n    }`;
-  return runNginx(dir, probePath, '  default_type application/octet-stream;', location);
+  const http = '  default_type application/octet-stream;' + (sendfile ? '' : '\n  output_buffers 2 256k;');
+  const s = await runNginx(dir, probePath, http, location, sendfile);
+  return { ...s, name: sendfile ? 'nginx' : 'nginx_rw' };
 }
 
-async function runNginx(dir: string, probePath: string, http: string, server: string): Promise<Server> {
+async function runNginx(
+  dir: string,
+  probePath: string,
+  http: string,
+  server: string,
+  sendfile = true,
+): Promise<Server> {
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
   const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
@@ -234,7 +248,7 @@ events { worker_connections 1024; }
 http {
   access_log off;
 ${temps}
-  sendfile on;
+  sendfile ${sendfile ? 'on' : 'off'};
   tcp_nopush on;
   keepalive_requests 1000000;
   open_file_cache max=16;
