@@ -61,8 +61,10 @@ export function sendFileRange(
       if (settled) return;
       settled = true;
       res.off('close', onClose);
-      if (err) return reject(err); // a write may still refer to the buffer: leave it to the collector
-      pool.give(buffer); // the socket has taken every write: nothing refers to it any more
+      // Nothing refers to the buffer any more: no read is under way, and every write has been
+      // taken by the socket, failed, or was dropped when the socket closed ('close' comes after).
+      pool.give(buffer);
+      if (err) return reject(err);
       res.end();
       resolve();
     };
