@@ -15,13 +15,13 @@ export interface ImageServiceOptions {
   /** The image root (config `image_svc_path`); files are served from `<root>/<type>/<uuid>/`. */
   root: string;
   log?: Logger;
-  /** Read chunk size in bytes (default 256 KiB); each download holds one chunk. */
+  /** Read chunk size in bytes (default 512 KiB); each download holds one chunk. */
   highWaterMark?: number;
 }
 
-const CHUNK = 256 << 10;
-/** Idle chunks kept for the next downloads (16 × 256 KiB = 4 MiB at most). */
-const POOL_KEEP = 16;
+const CHUNK = 512 << 10;
+/** Idle chunks kept for the next downloads (8 × 512 KiB = 4 MiB at most). */
+const POOL_KEEP = 8;
 
 function plain(res: Response, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) return void res.destroy();
