@@ -18,7 +18,6 @@
  * BENCH_WARMUP, BENCH_RENDERS, BENCH_ROUNDS (default 3: the servers take turns, the median run of
  * each counts, the spread is shown), BENCH_PIN=0 (no CPU pinning).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +35,7 @@ import {
 } from './lib/servers.js';
 import { errorCount, wrk, type LoadOptions } from './lib/wrk.js';
 import { benchRender } from './lib/render.js';
+import { cpuBusy, describeMachine } from './lib/machine.js';
 import { printReport, writeReport, type BootReport, type Measured } from './lib/report.js';
 import { clockTicks, cpuSeconds } from './lib/cpu-time.js';
 
@@ -55,11 +55,6 @@ const load: LoadOptions = {
 
 const TICKS = clockTicks();
 
-const firstLine = (cmd: string, args: string[]) => {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  return `${r.stdout}${r.stderr}`.split('\n')[0]?.trim() ?? '';
-};
-
 /** The store's revision (the file's first key): it must not move while razor is loaded. */
 const storeRev = (home: string) =>
   (JSON.parse(readFileSync(join(home, 'razor.json'), 'utf8')) as { rev: number }).rev;
@@ -75,30 +70,11 @@ async function measure(s: Server, path: string): Promise<Measured> {
   return { ...r, cpu_us_per_req };
 }
 
-/** How busy all CPUs are (0–1) over `ms`, before anything of ours runs. */
-async function cpuBusy(ms: number): Promise<number> {
-  const total = () =>
-    cpus().reduce(
-      (a, c) => {
-        const all = Object.values(c.times).reduce((x, y) => x + y, 0);
-        return { all: a.all + all, idle: a.idle + c.times.idle };
-      },
-      { all: 0, idle: 0 },
-    );
-  const t0 = total();
-  await new Promise((r) => setTimeout(r, ms));
-  const t1 = total();
-  return 1 - (t1.idle - t0.idle) / Math.max(1, t1.all - t0.all);
-}
-
 /** The run with the median req/s. */
 const median = (runs: Measured[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
 
 async function main() {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const nginx = firstLine('nginx', ['-v']).replace('nginx version: ', '');
-  const wrkVersion = firstLine('wrk', ['-v']).replace(/ \[.*$/, '');
-  const machine = `${cpus().length} cores (${cpu}), Node ${process.version}, ${nginx}, ${wrkVersion}`;
+  const { cpu, description: machine } = describeMachine();
   console.log(`Boot benchmark — ${machine}`);
   const busyBefore = await cpuBusy(1000);
   if (busyBefore > 0.1)

@@ -4,22 +4,24 @@
  * Anything that is not plainly a regular file inside that image's own folder — traversal in any
  * encoding, odd characters, directories, symlinks leading out — is a 404 with a short text body.
  */
-import { pipeline } from 'node:stream';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import { openImageFile, parseImagePath, type ImageFile } from './image-path.js';
 import { contentTypeFor, etagOf, ifRangeHolds, notModified, parseRange } from './image-http.js';
+import { BufferPool, sendFileRange } from './image-stream.js';
 
 /** What the image service needs. */
 export interface ImageServiceOptions {
   /** The image root (config `image_svc_path`); files are served from `<root>/<type>/<uuid>/`. */
   root: string;
   log?: Logger;
-  /** Read chunk size in bytes (default 1 MiB). */
+  /** Read chunk size in bytes (default 512 KiB); each download holds one chunk. */
   highWaterMark?: number;
 }
 
-const CHUNK = 1 << 20;
+const CHUNK = 512 << 10;
+/** Idle chunks kept for the next downloads (8 × 512 KiB = 4 MiB at most). */
+const POOL_KEEP = 8;
 
 function plain(res: Response, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) return void res.destroy();
@@ -34,19 +36,14 @@ function plain(res: Response, status: number, text: string, headers: Record<stri
 
 const release = (file: ImageFile): void => void file.handle.close().catch(() => undefined);
 
-/** Yields the chunks unchanged, failing if the file ended before `length` bytes (truncated meanwhile). */
-function exactly(length: number) {
-  return async function* (chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    let sent = 0;
-    for await (const chunk of chunks) {
-      sent += chunk.length;
-      yield chunk;
-    }
-    if (sent !== length) throw new Error(`file changed while being sent (${sent} of ${length} bytes)`);
-  };
-}
-
-function send(req: Request, res: Response, file: ImageFile, name: string, o: ImageServiceOptions): void {
+function send(
+  req: Request,
+  res: Response,
+  file: ImageFile,
+  name: string,
+  o: ImageServiceOptions,
+  pool: BufferPool,
+): void {
   const size = Number(file.stat.size);
   const mtimeMs = Number(file.stat.mtimeMs);
   const etag = etagOf(file.stat);
@@ -78,13 +75,16 @@ function send(req: Request, res: Response, file: ImageFile, name: string, o: Ima
     res.end();
     return;
   }
-  const stream = file.handle.createReadStream({ start, end, highWaterMark: o.highWaterMark ?? CHUNK });
-  pipeline(stream, exactly(length), res, (err) => {
-    if (!err) return;
-    const gone = (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
-    if (gone) o.log?.debug({ url: req.originalUrl }, 'image client went away');
-    else o.log?.warn({ url: req.originalUrl, err: err.message }, 'image stream failed');
-  });
+  sendFileRange(file.handle, res, start, length, pool).then(
+    () => release(file),
+    (err: NodeJS.ErrnoException) => {
+      release(file);
+      res.destroy(); // never let a short body pass for a whole one
+      if (err.code === 'ERR_STREAM_PREMATURE_CLOSE')
+        o.log?.debug({ url: req.originalUrl }, 'image client went away');
+      else o.log?.warn({ url: req.originalUrl, err: err.message }, 'image stream failed');
+    },
+  );
 }
 
 /**
@@ -92,6 +92,7 @@ function send(req: Request, res: Response, file: ImageFile, name: string, o: Ima
  * the raw `req.url` below the mount point, answers every request itself and never calls `next`.
  */
 export function imageService(o: ImageServiceOptions): RequestHandler {
+  const pool = new BufferPool(o.highWaterMark ?? CHUNK, POOL_KEEP);
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       plain(res, 405, 'Method not allowed; use GET or HEAD\n', { Allow: 'GET, HEAD' });
@@ -109,7 +110,7 @@ export function imageService(o: ImageServiceOptions): RequestHandler {
     }
     if (!p || !file) return plain(res, 404, 'Not found\n');
     try {
-      send(req, res, file, p.rel[p.rel.length - 1] ?? '', o);
+      send(req, res, file, p.rel[p.rel.length - 1] ?? '', o, pool);
     } catch (err) {
       release(file);
       o.log?.error({ url: req.originalUrl, err: (err as Error).message }, 'image file could not be sent');

@@ -128,20 +128,23 @@ export function printReport(r: BootReport): void {
 /** Writes the report as JSON to bench/results/boot-<date>.json; returns the file. */
 export function writeReport(r: BootReport): string {
   const { ratios, targets } = derived(r);
+  return writeResults('boot', {
+    ...r,
+    ratios,
+    targets: Object.fromEntries(targets.map(([what, measured, pass]) => [what, { measured, pass }])),
+  });
+}
+
+/** Writes `json` with the date first to bench/results/<prefix>-<date>.json; returns the file. */
+export function writeResults(prefix: string, json: object): string {
   const now = new Date();
   const out = join(
     dirname(fileURLToPath(import.meta.url)),
     '..',
     'results',
-    `boot-${now.toISOString().replace(/[:.]/g, '-')}.json`,
+    `${prefix}-${now.toISOString().replace(/[:.]/g, '-')}.json`,
   );
   mkdirSync(dirname(out), { recursive: true });
-  const json = {
-    date: now.toISOString(),
-    ...r,
-    ratios,
-    targets: Object.fromEntries(targets.map(([what, measured, pass]) => [what, { measured, pass }])),
-  };
-  writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ date: now.toISOString(), ...json }, null, 2)}\n`);
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * The three servers of the boot benchmark, each a child process: the real razor daemon (bound to
  * one node of the fleet through its own REST API, as an operator and a Microkernel would), a bare
- * Express 5 handler, and nginx serving a static file from a generated config in a temp dir.
+ * Express 5 handler, and nginx serving a static file from a generated config in a temp dir; for
+ * the image benchmark, nginx serving razor's image folder itself.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -202,6 +203,35 @@ export async function startNginx(dir: string, urlPath: string, body: string): Pr
   const www = join(dir, 'www');
   mkdirSync(join(www, dirname(urlPath)), { recursive: true });
   writeFileSync(join(www, urlPath), body);
+  return runNginx(dir, urlPath, '  default_type text/plain;\n  charset utf-8;', `root ${www};`);
+}
+
+/**
+ * Starts nginx as startNginx does, serving the files below `imageRoot` at `/razor/image/` (the
+ * image service's URL layout, `<type>/<uuid>/<path>`) straight from razor's own image folder, as
+ * application/octet-stream; `probePath` is a URL path that must answer 200 once it is up. With
+ * `sendfile` false it reads and writes through two 256 KiB buffers, as razor does.
+ */
+export async function startNginxImages(
+  dir: string,
+  imageRoot: string,
+  probePath: string,
+  sendfile: boolean,
+): Promise<Server> {
+  mkdirSync(dir, { recursive: true });
+  const location = `location /razor/image/ {\n      alias ${imageRoot}/;\n    }`;
+  const http = '  default_type application/octet-stream;' + (sendfile ? '' : '\n  output_buffers 2 256k;');
+  const s = await runNginx(dir, probePath, http, location, sendfile);
+  return { ...s, name: sendfile ? 'nginx' : 'nginx_rw' };
+}
+
+async function runNginx(
+  dir: string,
+  probePath: string,
+  http: string,
+  server: string,
+  sendfile = true,
+): Promise<Server> {
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
   const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
@@ -218,16 +248,15 @@ events { worker_connections 1024; }
 http {
   access_log off;
 ${temps}
-  sendfile on;
+  sendfile ${sendfile ? 'on' : 'off'};
   tcp_nopush on;
   keepalive_requests 1000000;
   open_file_cache max=16;
   types { }
-  default_type text/plain;
-  charset utf-8;
+${http}
   server {
     listen 127.0.0.1:${port};
-    root ${www};
+    ${server}
   }
 }
 `,
@@ -240,7 +269,7 @@ ${temps}
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (proc.exitCode !== null) throw new Error(`nginx exited with ${proc.exitCode}: ${err}`);
-    const ok = await fetch(url + urlPath).then(
+    const ok = await fetch(url + probePath, { method: 'HEAD' }).then(
       (r) => r.ok,
       () => false,
     );

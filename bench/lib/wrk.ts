@@ -3,6 +3,8 @@
  * the JSON line bench/lib/wrk-report.lua prints.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,13 +27,39 @@ export interface LoadOptions {
   threads: number;
   /** The CPU wrk is pinned to, if any. */
   cpu?: number;
+  /** Seconds after which wrk counts a request as timed out (default 5). */
+  timeout?: number;
+  /** Lua source run before the report script (e.g. a `request` function; not `done`). */
+  lua?: string;
 }
 
 const LUA = join(dirname(fileURLToPath(import.meta.url)), 'wrk-report.lua');
 
 /** Loads `url` for `o.seconds` with `o.connections` keep-alive connections. */
-export function wrk(url: string, o: LoadOptions): Promise<LoadResult> {
-  const args = [`-t${o.threads}`, `-c${o.connections}`, `-d${o.seconds}s`, '--timeout', '5s', '-s', LUA, url];
+export async function wrk(url: string, o: LoadOptions): Promise<LoadResult> {
+  if (o.lua === undefined) return run(url, o, LUA);
+  const dir = mkdtempSync(join(tmpdir(), 'razor-wrk-'));
+  try {
+    const script = join(dir, 'script.lua');
+    writeFileSync(script, `${o.lua}\n${readFileSync(LUA, 'utf8')}`);
+    return await run(url, o, script);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function run(url: string, o: LoadOptions, script: string): Promise<LoadResult> {
+  const timeout = `${o.timeout ?? 5}s`;
+  const args = [
+    `-t${o.threads}`,
+    `-c${o.connections}`,
+    `-d${o.seconds}s`,
+    '--timeout',
+    timeout,
+    '-s',
+    script,
+    url,
+  ];
   const [cmd, argv] =
     o.cpu === undefined ? ['wrk', args] : ['taskset', ['-c', String(o.cpu), 'wrk', ...args]];
   const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
