@@ -88,7 +88,14 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     v.invoke === 'spawn'
       ? spawnInvoke({ razorBin: join(root, 'bin', 'razor'), env: childEnv, timeoutMs: v.request_timeout_ms })
       : async (call) =>
-          toWire(await dispatchRouted(deps, call, call.input, { mode: 'web', method: call.method, remote: call.remote, report }));
+          toWire(
+            await dispatchRouted(deps, call, call.input, {
+              mode: 'web',
+              method: call.method,
+              remote: call.remote,
+              report,
+            }),
+          );
   const perMinute = v.checkin_rate_per_minute;
   const invoke =
     perMinute > 0

@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   // Everything else: an id and a log line per request.
   app.use((req, res, next) => {
-    const start = { id: newId(), started: process.hrtime.bigint() };
+    const start = { id: newId(), started: performance.now() };
     res.locals.reqId = start.id;
     res.setHeader('X-Request-Id', start.id);
     res.once('finish', () => logRequest(deps.log, req, res, start, undefined));

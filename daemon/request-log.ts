@@ -14,7 +14,8 @@ export function requestIds(): () => string {
 /** What one request's log line needs, known when it starts. */
 export interface RequestStart {
   id: string;
-  started: bigint;
+  /** performance.now() when it arrived. */
+  started: number;
 }
 
 /** Writes the line for a request that has been answered; `who` is set when authorization ran. */
@@ -25,7 +26,7 @@ export function logRequest(
   start: RequestStart,
   who: string | undefined,
 ): void {
-  const ms = Number(process.hrtime.bigint() - start.started) / 1e6;
+  const ms = Math.round((performance.now() - start.started) * 1000) / 1000;
   // Admin changes are the audit trail: who (which token), what, when (`razor log --audit`).
   const audit = who !== undefined && who !== 'node' && req.method !== 'GET' && req.method !== 'HEAD';
   const line = {

@@ -9,6 +9,7 @@ import { RazorError, asRazorError } from '../lib/errors.js';
 import { errorEnvelope } from '../lib/envelope.js';
 import { decodePathParts } from '../lib/rest.js';
 import { logRequest } from './request-log.js';
+import { deadlines } from './deadlines.js';
 import type { Routed, Wire } from '../lib/dispatch.js';
 import type { HttpMethod, VerbSpec } from '../lib/spec.js';
 
@@ -115,29 +116,9 @@ export function clientAddress(remote: string | undefined): string | undefined {
   return remote?.startsWith('::ffff:') ? remote.slice(7) : remote;
 }
 
-/** `p`, or a StoreUnavailable error when it takes longer than `ms` (0: no limit). */
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  if (ms <= 0) return p;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new RazorError('StoreUnavailable', `the request took longer than ${ms} ms`)),
-      ms,
-    );
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err as Error);
-      },
-    );
-  });
-}
-
 /** The handler of every `/razor/api/<slice>…` request; it never rejects. */
 export function restHandler(deps: RestDeps): (req: Request, res: Response) => Promise<void> {
+  const limits = deadlines(deps.requestTimeoutMs);
   // Routing depends only on the method and path: done once per distinct path, not per request.
   const routes = new Map<string, Routed | { bad: string }>();
   const routeOf = (method: HttpMethod, path: string): Routed | { bad: string } => {
@@ -196,18 +177,27 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
       seen.who = verdict.who;
     }
     const remote = clientAddress(req.socket.remoteAddress);
-    send(res, id, await withTimeout(deps.invoke({ ...routed, method, input, remote }), deps.requestTimeoutMs));
+    send(res, id, await deps.invoke({ ...routed, method, input, remote }));
   };
 
   return async (req, res) => {
-    const start = { id: deps.newId(), started: process.hrtime.bigint() };
+    const start = { id: deps.newId(), started: performance.now() };
     const seen: { who?: string } = {};
+    const answered = limits.track(() => {
+      deps.log.warn({ req_id: start.id, url: req.originalUrl }, 'request over its time limit');
+      const late = new RazorError(
+        'StoreUnavailable',
+        `the request took longer than ${deps.requestTimeoutMs} ms`,
+      );
+      send(res, start.id, failureWire(late, deps.bodyLimitBytes));
+    });
     try {
       await answer(req, res, start.id, seen);
     } catch (err) {
       if (isUnexpected(err)) deps.log.error({ err, req_id: start.id }, 'unexpected error');
       send(res, start.id, failureWire(err, deps.bodyLimitBytes));
     }
+    answered();
     logRequest(deps.log, req, res, start, seen.who);
   };
 }

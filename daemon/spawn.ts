@@ -31,7 +31,12 @@ export function spawnInvoke(o: SpawnOptions): Invoke {
         process.execPath,
         [o.razorBin, '-w', ...words, json],
         {
-          env: { ...o.env, RAZOR_HTTP_METHOD: method, RAZOR_HTTP_FRAME: '1', RAZOR_HTTP_REMOTE: remote ?? '' },
+          env: {
+            ...o.env,
+            RAZOR_HTTP_METHOD: method,
+            RAZOR_HTTP_FRAME: '1',
+            RAZOR_HTTP_REMOTE: remote ?? '',
+          },
           maxBuffer: 64 * 1024 * 1024,
           timeout: o.timeoutMs,
         },

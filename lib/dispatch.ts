@@ -111,7 +111,16 @@ export interface Outcome {
 
 /** Strips the original's `@` from keys (`@hw_id` → `hw_id`). */
 export function stripAt(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/^@/, ''), v]));
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    if (!Object.hasOwn(o, k)) continue;
+    const key = k.charCodeAt(0) === 64 ? k.slice(1) : k;
+    // An own `__proto__` key stays a plain key (as JSON.parse makes it), never a prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: o[k], enumerable: true, writable: true, configurable: true });
+    else out[key] = o[k];
+  }
+  return out;
 }
 
 /** Checks a parsed input object (depth, shape) and strips the original's `@` from its keys. */
@@ -144,7 +153,10 @@ export const MAX_JSON_DEPTH = 32;
 function depth(v: unknown): number {
   if (v === null || typeof v !== 'object') return 0;
   let max = 0;
-  for (const x of Object.values(v)) max = Math.max(max, depth(x));
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== null && typeof x === 'object') max = Math.max(max, depth(x));
+  }
   return max + 1;
 }
 

@@ -25,17 +25,18 @@ function resolveAliases(
   verb: VerbSpec,
   raw: Readonly<Record<string, unknown>>,
 ): Readonly<Record<string, unknown>> {
-  const out = { ...raw };
+  let out: Record<string, unknown> | undefined;
   for (const [name, f] of Object.entries(verb.fields)) {
     for (const alias of f.aliases ?? []) {
-      if (out[alias] === undefined) continue;
+      if (raw[alias] === undefined) continue;
+      out ??= { ...raw };
       if (out[name] !== undefined)
         throw new RazorError('InputError', `give '${name}' or its alias '${alias}', not both`);
       out[name] = out[alias];
       delete out[alias];
     }
   }
-  return out;
+  return out ?? raw;
 }
 
 /** Checks `raw` (keys without `@`) against the verb and returns the input its handler receives. */

@@ -9,7 +9,9 @@ import type { Deps } from '../../lib/context.js';
 /** The in-process invocation of the dispatcher over `deps`. */
 export function inProcessInvoke(deps: Deps): Invoke {
   return async (call) =>
-    toWire(await dispatchRouted(deps, call, call.input, { mode: 'web', method: call.method, remote: call.remote }));
+    toWire(
+      await dispatchRouted(deps, call, call.input, { mode: 'web', method: call.method, remote: call.remote }),
+    );
 }
 
 /** An app over `invoke` (in-process over deps by default), silent logs. */
