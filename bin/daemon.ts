@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import pino from 'pino';
+import { fileLogger } from '../daemon/log-file.js';
 import { allSlices } from '../slices/index.js';
 import { dispatchRouted, toWire } from '../lib/dispatch.js';
 import { restRoute } from '../lib/rest.js';
@@ -78,7 +78,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const logDir = join(deps.config.home, 'log');
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const logFile = join(logDir, 'razor.log');
-  const log = pino({ level: v.log_level }, pino.destination({ dest: logFile, sync: false, mkdir: true }));
+  const log = fileLogger(logFile, v.log_level);
   const registry = allSlices();
   const report = (err: unknown) => log.error({ err }, 'internal error');
   const childEnv = { ...env };

@@ -37,5 +37,8 @@ export function logRequest(
     ms,
     who,
   };
-  log.info(audit ? { ...line, audit } : line, 'request');
+  if (!audit) return void log.info(line, 'request');
+  log.info({ ...line, audit }, 'request');
+  // The audit trail is not left in the log file's buffer (log-file.ts).
+  log.flush();
 }
