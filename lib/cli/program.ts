@@ -60,7 +60,13 @@ export function exampleCommand(slice: SliceSpec, verb: VerbSpec): string | undef
   for (const [k, v] of Object.entries(sample)) {
     const f = verb.fields[k];
     if (!f || verb.positional?.includes(k)) continue;
-    parts.push(f.short ? `-${f.short}` : `--${k.replace(/_/g, '-')}`, show(v));
+    const option = f.short ? `-${f.short}` : `--${k.replace(/_/g, '-')}`;
+    // A flag takes no value: it is there (true) or not.
+    if (f.flag) {
+      if (v === true || v === 'true') parts.push(option);
+      continue;
+    }
+    parts.push(option, show(v));
   }
   return parts.join(' ');
 }

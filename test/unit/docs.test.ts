@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allSlices } from '../../slices/index.js';
 import { cliMarkdown } from '../../lib/cli/docs.js';
+import { buildProgram, exampleCommand } from '../../lib/cli/program.js';
 import { ROOT } from '../helpers/deps.js';
 
 test('docs/cli.md matches the verb declarations', () => {
@@ -19,4 +20,33 @@ test('docs/cli.md documents every verb and every short flag', () => {
       for (const f of Object.values(verb.fields)) if (f.short) expect(md).toContain(`\`-${f.short}, --`);
     }
   }
+});
+
+/** Splits an example command line into words (single quotes as the shell reads them). */
+const shellWords = (line: string) =>
+  [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => (m[1] ?? m[2]) as string);
+
+test("every verb's example in --help parses as that verb with the sample's fields", async () => {
+  const registry = allSlices();
+  let checked = 0;
+  for (const slice of registry.values()) {
+    for (const verb of slice.verbs) {
+      const example = exampleCommand(slice, verb);
+      if (!example) continue;
+      const calls: Array<{ slice: string; verb: string; raw: Record<string, unknown> }> = [];
+      const program = buildProgram(
+        registry,
+        async (s, v, raw) => void calls.push({ slice: s.name, verb: v.name, raw }),
+        'test',
+      );
+      program.exitOverride();
+      for (const c of program.commands) c.exitOverride();
+      const words = shellWords(example).map((w) => w.replace(/^<[\w-]+-uuid>$/, 'SomeUuid'));
+      await program.parseAsync(words.slice(1), { from: 'user' });
+      expect(calls).toEqual([expect.objectContaining({ slice: slice.name, verb: verb.name })]);
+      for (const key of Object.keys(verb.sample ?? {})) expect(calls[0]?.raw).toHaveProperty(key);
+      checked++;
+    }
+  }
+  expect(checked).toBeGreaterThan(40);
 });
