@@ -16,7 +16,9 @@ import { listen } from '../daemon/server.js';
 import { sweepTimeouts } from '../lib/engine/sweeper.js';
 import { spawnInvoke } from '../daemon/spawn.js';
 import { createImageApp, imageService } from '../daemon/image-service.js';
-import { authorizer } from '../daemon/authorize.js';
+import { ImageFileCache } from '../daemon/image-files.js';
+import { authorizer, type LocalTrust } from '../daemon/authorize.js';
+import { localPeerUid } from '../daemon/peer-uid.js';
 import { createToken } from '../lib/auth.js';
 import { tokenBuckets } from '../lib/rate-limit.js';
 import { limitCheckins } from '../daemon/checkin-limit.js';
@@ -26,6 +28,13 @@ import type { Deps } from '../lib/context.js';
 import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
 import { nodeApiPort, type ConfigKey } from '../lib/config.js';
+
+/** How the start-up banner says who needs no token. */
+const LOCAL_EXCEPTION: Record<LocalTrust, string> = {
+  owner: " except from this host's root and the daemon's own user",
+  true: ' except from this host',
+  false: '',
+};
 
 function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | number {
   const cmd = new Command('razor daemon')
@@ -80,6 +89,8 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const logFile = join(logDir, 'razor.log');
   const log = fileLogger(logFile, v.log_level);
   const registry = allSlices();
+  // One set of open image files for both ports.
+  const imageFiles = new ImageFileCache(v.image_svc_path);
   const report = (err: unknown) => log.error({ err }, 'internal error');
   const childEnv = { ...env };
   for (const [k, val] of Object.entries(flags))
@@ -112,14 +123,15 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       bodyLimitBytes: v.body_limit_bytes,
       requestTimeoutMs: v.request_timeout_ms,
       health: () => ({ version: razorVersion(root), store: deps.store.location, invoke: v.invoke }),
-      images: imageService({ root: v.image_svc_path, log }),
+      images: imageService({ root: v.image_svc_path, log, files: imageFiles }),
       authorize,
     });
   const app = appWith(
     authorizer({
       store: deps.store,
-      listenAddress: v.listen_address,
-      allowLocalhost: v.auth_allow_localhost === 'true',
+      allowLocalhost: v.auth_allow_localhost as LocalTrust,
+      peerUid: (ends) => localPeerUid(ends),
+      ownUid: process.getuid?.() ?? 0,
     }),
   );
   const tokenFile = await firstToken(deps, join(deps.config.home, 'admin.token'));
@@ -138,7 +150,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     const adminUrl = `https://${v.image_svc_host}:${running.port}/razor/api`;
     const imageApp = tls
       ? appWith(nodeFacingOnly({ adminUrl }))
-      : createImageApp({ root: v.image_svc_path, log });
+      : createImageApp({ root: v.image_svc_path, log, files: imageFiles });
     // Large downloads may take long: no request timeout on the image port (headers still time out).
     imagesRunning = await listen(imageApp, {
       host: v.listen_address,
@@ -165,7 +177,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       `  store    ${deps.store.location} (embedded JSON)`,
       `  log      ${logFile}   (razor log -t 20)`,
       `  invoke   ${v.invoke === 'spawn' ? 'a razor -w child process per request' : 'in-process'}`,
-      `  auth     admin routes need a bearer token${v.auth_allow_localhost === 'true' ? ' except from this host' : ''}; node routes are open${tokenFile ? `\n           first token written to ${tokenFile} (mode 0600)` : ''}`,
+      `  auth     admin routes need a bearer token${LOCAL_EXCEPTION[v.auth_allow_localhost as LocalTrust]}; node routes are open${tokenFile ? `\n           first token written to ${tokenFile} (mode 0600)` : ''}`,
       'Next:',
       `  curl ${tls ? `--cacert ${tls.certPath} ` : ''}${apiUrl}/razor/api/policy      list policies (empty on a new store)`,
       '  razor config ipxe > /srv/tftp/razor.ipxe             the chain script for your TFTP server',

@@ -37,7 +37,7 @@ export const CONFIG_DEFAULTS = {
   default_ipmi_password: 'ipmi_password',
   log_level: 'info',
   request_timeout_ms: 30000,
-  auth_allow_localhost: 'true',
+  auth_allow_localhost: 'owner',
   body_limit_bytes: 1048576,
   checkin_rate_per_minute: 60,
   secrets_to_boot_address: 'false',
@@ -67,7 +67,7 @@ const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
   invoke: ['inprocess', 'spawn'],
   log_level: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
   rz_mk_boot_debug_level: ['', 'quiet', 'debug'],
-  auth_allow_localhost: ['true', 'false'],
+  auth_allow_localhost: ['owner', 'true', 'false'],
   secrets_to_boot_address: ['true', 'false'],
 };
 

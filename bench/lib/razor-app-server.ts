@@ -34,7 +34,12 @@ const app = createApp({
   health: () => ({}),
   images: imageService({ root: dirname(logFile), log }),
   // Boot is node-facing: the authorizer lets it through before it would ever look at a store.
-  authorize: authorizer({ store: {} as Store, listenAddress: '127.0.0.1', allowLocalhost: false }),
+  authorize: authorizer({
+    store: {} as Store,
+    allowLocalhost: 'true',
+    peerUid: async () => undefined,
+    ownUid: 0,
+  }),
 });
 const running = await listen(app, { host: '127.0.0.1', port: 0, requestTimeoutMs: 30000, log });
 process.stdout.write(`listening ${running.port}\n`);
