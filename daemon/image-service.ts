@@ -6,7 +6,8 @@
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
-import { openImageFile, parseImagePath, type ImageFile } from './image-path.js';
+import { parseImagePath } from './image-path.js';
+import { ImageFileCache, type ImageFileUse } from './image-files.js';
 import { contentTypeFor, etagOf, ifRangeHolds, notModified, parseRange } from './image-http.js';
 import { BufferPool, sendFileRange } from './image-stream.js';
 
@@ -17,11 +18,13 @@ export interface ImageServiceOptions {
   log?: Logger;
   /** Read chunk size in bytes (default 512 KiB); each download holds one chunk. */
   highWaterMark?: number;
+  /** Open files kept for the next requests (default: a cache of its own under `root`). */
+  files?: ImageFileCache;
 }
 
 const CHUNK = 512 << 10;
-/** Idle chunks kept for the next downloads (8 × 512 KiB = 4 MiB at most). */
-const POOL_KEEP = 8;
+/** Idle chunks kept for the next downloads (32 × 512 KiB = 16 MiB at most). */
+const POOL_KEEP = 32;
 
 function plain(res: Response, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) return void res.destroy();
@@ -34,12 +37,12 @@ function plain(res: Response, status: number, text: string, headers: Record<stri
   res.end(text);
 }
 
-const release = (file: ImageFile): void => void file.handle.close().catch(() => undefined);
+const release = (file: ImageFileUse): void => file.release();
 
 function send(
   req: Request,
   res: Response,
-  file: ImageFile,
+  file: ImageFileUse,
   name: string,
   o: ImageServiceOptions,
   pool: BufferPool,
@@ -93,6 +96,7 @@ function send(
  */
 export function imageService(o: ImageServiceOptions): RequestHandler {
   const pool = new BufferPool(o.highWaterMark ?? CHUNK, POOL_KEEP);
+  const files = o.files ?? new ImageFileCache(o.root);
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       plain(res, 405, 'Method not allowed; use GET or HEAD\n', { Allow: 'GET, HEAD' });
@@ -100,9 +104,9 @@ export function imageService(o: ImageServiceOptions): RequestHandler {
     }
     const q = req.url.indexOf('?');
     const p = parseImagePath(q === -1 ? req.url : req.url.slice(0, q));
-    let file: ImageFile | undefined;
+    let file: ImageFileUse | undefined;
     try {
-      file = p && (await openImageFile(o.root, p));
+      file = p && (await files.open(p));
     } catch (err) {
       o.log?.error({ url: req.originalUrl, err: (err as Error).message }, 'image file could not be opened');
       plain(res, 500, 'Internal error\n');
