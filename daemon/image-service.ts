@@ -4,7 +4,8 @@
  * Anything that is not plainly a regular file inside that image's own folder — traversal in any
  * encoding, odd characters, directories, symlinks leading out — is a 404 with a short text body.
  */
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { parseImagePath } from './image-path.js';
 import { ImageFileCache, type ImageFileUse } from './image-files.js';
@@ -16,17 +17,22 @@ export interface ImageServiceOptions {
   /** The image root (config `image_svc_path`); files are served from `<root>/<type>/<uuid>/`. */
   root: string;
   log?: Logger;
-  /** Read chunk size in bytes (default 512 KiB); each download holds one chunk. */
+  /** Read chunk size in bytes (default 512 KiB). */
   highWaterMark?: number;
   /** Open files kept for the next requests (default: a cache of its own under `root`). */
   files?: ImageFileCache;
 }
 
 const CHUNK = 512 << 10;
-/** Idle chunks kept for the next downloads (32 × 512 KiB = 16 MiB at most). */
-const POOL_KEEP = 32;
+/** Chunks shared by all downloads (16 × 512 KiB = 8 MiB at most, whatever the number of clients). */
+const POOL_MAX = 16;
 
-function plain(res: Response, status: number, text: string, headers: Record<string, string> = {}): void {
+function plain(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return void res.destroy();
   res.writeHead(status, {
     ...headers,
@@ -39,9 +45,11 @@ function plain(res: Response, status: number, text: string, headers: Record<stri
 
 const release = (file: ImageFileUse): void => file.release();
 
+const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
 function send(
-  req: Request,
-  res: Response,
+  req: IncomingMessage,
+  res: ServerResponse,
   file: ImageFileUse,
   name: string,
   o: ImageServiceOptions,
@@ -59,8 +67,8 @@ function send(
     res.writeHead(304).end();
     return;
   }
-  const holds = ifRangeHolds(req.get('if-range'), etag, mtimeMs);
-  const range = holds ? parseRange(req.get('range'), size) : parseRange(undefined, size);
+  const holds = ifRangeHolds(header(req.headers['if-range']), etag, mtimeMs);
+  const range = holds ? parseRange(header(req.headers.range), size) : parseRange(undefined, size);
   if (range.kind === 'unsatisfiable') {
     release(file);
     plain(res, 416, 'Range not satisfiable\n', { 'Content-Range': `bytes */${size}` });
@@ -83,32 +91,30 @@ function send(
     (err: NodeJS.ErrnoException) => {
       release(file);
       res.destroy(); // never let a short body pass for a whole one
-      if (err.code === 'ERR_STREAM_PREMATURE_CLOSE')
-        o.log?.debug({ url: req.originalUrl }, 'image client went away');
-      else o.log?.warn({ url: req.originalUrl, err: err.message }, 'image stream failed');
+      if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') o.log?.debug({ url: req.url }, 'image client went away');
+      else o.log?.warn({ url: req.url, err: err.message }, 'image stream failed');
     },
   );
 }
 
-/**
- * The request handler; mount it with `app.use('/razor/image', imageService({ root, log }))`. It reads
- * the raw `req.url` below the mount point, answers every request itself and never calls `next`.
- */
-export function imageService(o: ImageServiceOptions): RequestHandler {
-  const pool = new BufferPool(o.highWaterMark ?? CHUNK, POOL_KEEP);
+/** Answers one image request; `below` is its URL below `/razor/image`. Never throws. */
+type ServeImage = (req: IncomingMessage, res: ServerResponse, below: string) => Promise<void>;
+
+function imageServer(o: ImageServiceOptions): ServeImage {
+  const pool = new BufferPool(o.highWaterMark ?? CHUNK, POOL_MAX);
   const files = o.files ?? new ImageFileCache(o.root);
-  return async (req, res) => {
+  return async (req, res, below) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       plain(res, 405, 'Method not allowed; use GET or HEAD\n', { Allow: 'GET, HEAD' });
       return;
     }
-    const q = req.url.indexOf('?');
-    const p = parseImagePath(q === -1 ? req.url : req.url.slice(0, q));
+    const q = below.indexOf('?');
+    const p = parseImagePath(q === -1 ? below : below.slice(0, q));
     let file: ImageFileUse | undefined;
     try {
       file = p && (await files.open(p));
     } catch (err) {
-      o.log?.error({ url: req.originalUrl, err: (err as Error).message }, 'image file could not be opened');
+      o.log?.error({ url: req.url, err: (err as Error).message }, 'image file could not be opened');
       plain(res, 500, 'Internal error\n');
       return;
     }
@@ -117,37 +123,43 @@ export function imageService(o: ImageServiceOptions): RequestHandler {
       send(req, res, file, p.rel[p.rel.length - 1] ?? '', o, pool);
     } catch (err) {
       release(file);
-      o.log?.error({ url: req.originalUrl, err: (err as Error).message }, 'image file could not be sent');
+      o.log?.error({ url: req.url, err: (err as Error).message }, 'image file could not be sent');
       plain(res, 500, 'Internal error\n');
     }
   };
 }
 
 /**
- * A bare app for the `image_svc_port` listener: the image service at `/razor/image`, a log line per
- * request, a text 404 elsewhere and no stack trace ever. Listen on it with `listen()` (server.ts).
+ * The request handler for an Express app; mount it with
+ * `app.use('/razor/image', imageService({ root, log }))`. It reads the raw `req.url` below the
+ * mount point, answers every request itself and never calls `next`.
  */
-export function createImageApp(o: ImageServiceOptions): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
+export function imageService(o: ImageServiceOptions): RequestHandler {
+  const serve = imageServer(o);
+  return (req, res) => serve(req, res, req.url);
+}
+
+const PREFIX = '/razor/image/';
+
+/**
+ * The `image_svc_port` listener, without a framework (the image port serves nothing else): the
+ * image service at `/razor/image/` (any case, as an Express mount matches), a log line per
+ * request, a text 404 elsewhere. Listen on it with `listen()` (server.ts).
+ */
+export function createImageApp(o: ImageServiceOptions): RequestListener {
+  const serve = imageServer(o);
   const log = o.log;
-  if (log) {
-    app.use((req, res, next) => {
-      const started = process.hrtime.bigint();
-      res.on('close', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const status = res.statusCode;
-        log.info({ method: req.method, url: req.originalUrl, status, ms }, 'image request');
+  return (req, res) => {
+    const url = req.url ?? '/';
+    if (log) {
+      const started = performance.now();
+      res.once('close', () => {
+        const ms = Math.round((performance.now() - started) * 1000) / 1000;
+        log.info({ method: req.method, url, status: res.statusCode, ms }, 'image request');
       });
-      next();
-    });
-  }
-  app.use('/razor/image', imageService(o));
-  app.use((_req, res) => plain(res, 404, 'Not found\n'));
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    log?.error({ err }, 'unexpected error in image app');
-    plain(res, 500, 'Internal error\n');
-  });
-  return app;
+    }
+    if (url.length > PREFIX.length && url.slice(0, PREFIX.length).toLowerCase() === PREFIX)
+      void serve(req, res, url.slice(PREFIX.length - 1));
+    else plain(res, 404, 'Not found\n');
+  };
 }

@@ -3,9 +3,8 @@
  * timeouts and a URL length limit, and a graceful stop on SIGTERM/SIGINT — no new connections,
  * in-flight requests finish, then the store is closed.
  */
-import http from 'node:http';
+import http, { type RequestListener } from 'node:http';
 import https from 'node:https';
-import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { limitUrlLength } from './url-limit.js';
 import type { TlsFiles } from './tls.js';
@@ -33,7 +32,7 @@ export interface RunningServer {
 }
 
 /** Starts listening; rejects with a clear message when the port is taken. */
-export function listen(app: Express, o: ListenOptions): Promise<RunningServer> {
+export function listen(app: RequestListener, o: ListenOptions): Promise<RunningServer> {
   const handler = limitUrlLength(app, o.maxUrlBytes);
   const server = o.tls
     ? https.createServer({ cert: o.tls.cert, key: o.tls.key }, handler)
