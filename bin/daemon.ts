@@ -17,6 +17,7 @@ import { sweepTimeouts } from '../lib/engine/sweeper.js';
 import { spawnInvoke } from '../daemon/spawn.js';
 import { createImageApp, imageService } from '../daemon/image-service.js';
 import { ImageFileCache } from '../daemon/image-files.js';
+import { HeapWhileSending } from '../daemon/heap.js';
 import { authorizer, type LocalTrust } from '../daemon/authorize.js';
 import { localPeerUid } from '../daemon/peer-uid.js';
 import { createToken } from '../lib/auth.js';
@@ -91,6 +92,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const registry = allSlices();
   // One set of open image files for both ports.
   const imageFiles = new ImageFileCache(v.image_svc_path);
+  const heap = new HeapWhileSending();
   const report = (err: unknown) => log.error({ err }, 'internal error');
   const childEnv = { ...env };
   for (const [k, val] of Object.entries(flags))
@@ -123,7 +125,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       bodyLimitBytes: v.body_limit_bytes,
       requestTimeoutMs: v.request_timeout_ms,
       health: () => ({ version: razorVersion(root), store: deps.store.location, invoke: v.invoke }),
-      images: imageService({ root: v.image_svc_path, log, files: imageFiles }),
+      images: imageService({ root: v.image_svc_path, log, files: imageFiles, heap }),
       authorize,
     });
   const app = appWith(
@@ -150,7 +152,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     const adminUrl = `https://${v.image_svc_host}:${running.port}/razor/api`;
     const imageApp = tls
       ? appWith(nodeFacingOnly({ adminUrl }))
-      : createImageApp({ root: v.image_svc_path, log, files: imageFiles });
+      : createImageApp({ root: v.image_svc_path, log, files: imageFiles, heap });
     // Large downloads may take long: no request timeout on the image port (headers still time out).
     imagesRunning = await listen(imageApp, {
       host: v.listen_address,

@@ -9,6 +9,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { parseImagePath } from './image-path.js';
 import { ImageFileCache, type ImageFileUse } from './image-files.js';
+import type { HeapWhileSending } from './heap.js';
 import { contentTypeFor, etagOf, ifRangeHolds, notModified, parseRange } from './image-http.js';
 import { BufferPool, sendFileRange } from './image-stream.js';
 
@@ -21,6 +22,8 @@ export interface ImageServiceOptions {
   highWaterMark?: number;
   /** Open files kept for the next requests (default: a cache of its own under `root`). */
   files?: ImageFileCache;
+  /** Told when downloads start and end (the daemon bounds heap growth meanwhile). */
+  heap?: HeapWhileSending;
 }
 
 const CHUNK = 512 << 10;
@@ -86,9 +89,14 @@ function send(
     res.end();
     return;
   }
+  o.heap?.started();
   sendFileRange(file.handle, res, start, length, pool).then(
-    () => release(file),
+    () => {
+      o.heap?.ended();
+      release(file);
+    },
     (err: NodeJS.ErrnoException) => {
+      o.heap?.ended();
       release(file);
       res.destroy(); // never let a short body pass for a whole one
       if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') o.log?.debug({ url: req.url }, 'image client went away');

@@ -10,6 +10,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferPool, sendFileRange } from '../../daemon/image-stream.js';
+import { HeapWhileSending } from '../../daemon/heap.js';
 
 test('the pool lends at most max buffers; the longest waiting borrower gets the next one back', () => {
   const pool = new BufferPool(16, 2);
@@ -107,4 +108,15 @@ test('clients going away mid-download leave no buffer lent out: the next downloa
   expect(pool.buffers).toBeLessThanOrEqual(2);
   const body = await download(5, SIZE - 5);
   expect(body.equals(content.subarray(5))).toBe(true);
+});
+
+test('heap growth is bounded while at least one download is under way, and only then', () => {
+  const flags: string[] = [];
+  const heap = new HeapWhileSending((f) => flags.push(f));
+  heap.started();
+  heap.started();
+  heap.ended();
+  expect(flags).toEqual(['--heap-growing-percent=50']);
+  heap.ended();
+  expect(flags).toEqual(['--heap-growing-percent=50', '--heap-growing-percent=0']);
 });
