@@ -103,7 +103,7 @@ vmSuite('VM discovery')('discovery: iPXE → Microkernel → registered', () => 
         if (want.disks) expect(node?.attributes.mk_hw_disk0_size).toBe('64MiB');
       }
       // Every VM was served the Microkernel by the boot endpoint and checks in periodically.
-      const urls = lab.requests().map((r) => r.url);
+      const urls = (await lab.loggedRequests()).map((r) => r.url);
       expect(urls.filter((u) => u.startsWith('/razor/api/boot?')).length).toBeGreaterThanOrEqual(3);
       for (const vm of lab.vms) await vm.waitForSerial(/checkin \S+ -> acknowledge/, 30_000);
     });

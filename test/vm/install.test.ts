@@ -87,7 +87,7 @@ const installer = systemAvailable('VM install: debian-installer-12-netboot-amd64
           expect.arrayContaining(['bind', 'boot_call', 'preseed_file', 'preseed_start']),
         );
         // The installer got its kernel and initrd from the image service and the preseed via the callback.
-        const urls = lab.requests().map((r) => r.url);
+        const urls = (await lab.loggedRequests()).map((r) => r.url);
         expect(urls).toEqual(
           expect.arrayContaining([
             `/razor/api/policy/callback/${am.uuid}/preseed/file`,

@@ -43,7 +43,7 @@ vmSuite('VM seed razor.ipxe')("the seed's razor.ipxe boots the Microkernel", () 
     await lab.check(async () => {
       const node = await lab.until('the machine registered', () => lab.node(vm.hwId), 180_000);
       expect(node.attributes).toMatchObject({ macaddress_eth0: '52:54:00:f0:00:01', mk_hw_nic_count: '1' });
-      const boot = lab.requests().find((r) => r.url.startsWith('/razor/api/boot?'));
+      const boot = (await lab.loggedRequests()).find((r) => r.url.startsWith('/razor/api/boot?'));
       expect(boot?.url).toBe('/razor/api/boot?hw_id=52%3A54%3A00%3Af0%3A00%3A01_______');
       expect(vm.serial()).toContain('seed.ipxe : ');
       expect(vm.serial()).toMatch(/registered 525400F00001: \d+ facts/);

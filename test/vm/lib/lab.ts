@@ -132,7 +132,16 @@ export class Lab {
     }
   }
 
-  /** The requests the daemon has logged so far (razor.log). */
+  /**
+   * Every request the daemon had logged by now, read once its log's batch of lines has surely
+   * been written (daemon/log-file.ts flushes at least every 250 ms).
+   */
+  async loggedRequests(): Promise<DaemonRequest[]> {
+    await new Promise((r) => setTimeout(r, 400));
+    return this.requests();
+  }
+
+  /** The requests in razor.log so far (lines still in the daemon's buffer not yet among them). */
   requests(): DaemonRequest[] {
     const file = join(this.home, 'log', 'razor.log');
     if (!existsSync(file)) return [];
