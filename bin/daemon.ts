@@ -15,7 +15,7 @@ import { createApp, type AppDeps, type Invoke } from '../daemon/app.js';
 import { listen } from '../daemon/server.js';
 import { sweepTimeouts } from '../lib/engine/sweeper.js';
 import { spawnInvoke } from '../daemon/spawn.js';
-import { createImageApp, imageService } from '../daemon/image-service.js';
+import { createImageApp, imageBuffers, imageService } from '../daemon/image-service.js';
 import { ImageFileCache } from '../daemon/image-files.js';
 import { HeapWhileSending } from '../daemon/heap.js';
 import { authorizer, type LocalTrust } from '../daemon/authorize.js';
@@ -90,8 +90,9 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const logFile = join(logDir, 'razor.log');
   const log = fileLogger(logFile, v.log_level);
   const registry = allSlices();
-  // One set of open image files for both ports.
+  // One set of open image files and of buffers for both ports.
   const imageFiles = new ImageFileCache(v.image_svc_path);
+  const buffers = imageBuffers();
   const heap = new HeapWhileSending();
   const report = (err: unknown) => log.error({ err }, 'internal error');
   const childEnv = { ...env };
@@ -125,7 +126,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       bodyLimitBytes: v.body_limit_bytes,
       requestTimeoutMs: v.request_timeout_ms,
       health: () => ({ version: razorVersion(root), store: deps.store.location, invoke: v.invoke }),
-      images: imageService({ root: v.image_svc_path, log, files: imageFiles, heap }),
+      images: imageService({ root: v.image_svc_path, log, files: imageFiles, buffers, heap }),
       authorize,
     });
   const app = appWith(
@@ -152,7 +153,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     const adminUrl = `https://${v.image_svc_host}:${running.port}/razor/api`;
     const imageApp = tls
       ? appWith(nodeFacingOnly({ adminUrl }))
-      : createImageApp({ root: v.image_svc_path, log, files: imageFiles, heap });
+      : createImageApp({ root: v.image_svc_path, log, files: imageFiles, buffers, heap });
     // Large downloads may take long: no request timeout on the image port (headers still time out).
     imagesRunning = await listen(imageApp, {
       host: v.listen_address,

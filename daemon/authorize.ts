@@ -40,8 +40,7 @@ export function authorizer(o: AuthOptions) {
     const uid = await o.peerUid(req.connection);
     if (uid !== undefined && (uid === o.ownUid || uid === 0))
       return { ok: true, who: `localhost:uid=${uid}` };
-    const verdict = await byToken(req);
-    if (verdict.ok || bearer(req.authorization)) return verdict;
+    if (bearer(req.authorization)) return byToken(req);
     const user = uid === undefined ? 'an unknown local user' : `local uid ${uid}`;
     return { ok: false, why: `${NEEDS_TOKEN} (${user} is not the daemon's user, uid ${o.ownUid})` };
   };

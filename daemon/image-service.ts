@@ -22,6 +22,8 @@ export interface ImageServiceOptions {
   highWaterMark?: number;
   /** Open files kept for the next requests (default: a cache of its own under `root`). */
   files?: ImageFileCache;
+  /** Buffers shared by all downloads (default: a set of its own, see imageBuffers). */
+  buffers?: BufferPool;
   /** Told when downloads start and end (the daemon bounds heap growth meanwhile). */
   heap?: HeapWhileSending;
 }
@@ -29,6 +31,9 @@ export interface ImageServiceOptions {
 const CHUNK = 512 << 10;
 /** Chunks shared by all downloads (16 × 512 KiB = 8 MiB at most, whatever the number of clients). */
 const POOL_MAX = 16;
+
+/** The buffers downloads share (pass one set to every image handler of a daemon). */
+export const imageBuffers = (chunk = CHUNK): BufferPool => new BufferPool(chunk, POOL_MAX);
 
 function plain(
   res: ServerResponse,
@@ -45,8 +50,6 @@ function plain(
   });
   res.end(text);
 }
-
-const release = (file: ImageFileUse): void => file.release();
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -66,14 +69,14 @@ function send(
   res.setHeader('Last-Modified', new Date(mtimeMs).toUTCString());
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (notModified(req.headers, etag, mtimeMs)) {
-    release(file);
+    file.release();
     res.writeHead(304).end();
     return;
   }
   const holds = ifRangeHolds(header(req.headers['if-range']), etag, mtimeMs);
   const range = holds ? parseRange(header(req.headers.range), size) : parseRange(undefined, size);
   if (range.kind === 'unsatisfiable') {
-    release(file);
+    file.release();
     plain(res, 416, 'Range not satisfiable\n', { 'Content-Range': `bytes */${size}` });
     return;
   }
@@ -85,7 +88,7 @@ function send(
     'Content-Length': length,
   });
   if (req.method === 'HEAD' || length === 0) {
-    release(file);
+    file.release();
     res.end();
     return;
   }
@@ -93,11 +96,11 @@ function send(
   sendFileRange(file.handle, res, start, length, pool).then(
     () => {
       o.heap?.ended();
-      release(file);
+      file.release();
     },
     (err: NodeJS.ErrnoException) => {
       o.heap?.ended();
-      release(file);
+      file.release();
       res.destroy(); // never let a short body pass for a whole one
       if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') o.log?.debug({ url: req.url }, 'image client went away');
       else o.log?.warn({ url: req.url, err: err.message }, 'image stream failed');
@@ -109,7 +112,7 @@ function send(
 type ServeImage = (req: IncomingMessage, res: ServerResponse, below: string) => Promise<void>;
 
 function imageServer(o: ImageServiceOptions): ServeImage {
-  const pool = new BufferPool(o.highWaterMark ?? CHUNK, POOL_MAX);
+  const pool = o.buffers ?? imageBuffers(o.highWaterMark);
   const files = o.files ?? new ImageFileCache(o.root);
   return async (req, res, below) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -130,7 +133,7 @@ function imageServer(o: ImageServiceOptions): ServeImage {
     try {
       send(req, res, file, p.rel[p.rel.length - 1] ?? '', o, pool);
     } catch (err) {
-      release(file);
+      file.release();
       o.log?.error({ url: req.url, err: (err as Error).message }, 'image file could not be sent');
       plain(res, 500, 'Internal error\n');
     }
