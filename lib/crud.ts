@@ -71,6 +71,8 @@ export interface CrudOptions {
   usedBy?: readonly { collection: Collection; field: string }[];
   /** Extra changes in the same transaction as a removal (e.g. the policy table). */
   onRemove?: (doc: Doc, w: import('./store/store.js').StoreWriter) => Promise<void>;
+  /** Work outside the store once a removal has committed (e.g. deleting an image's files). */
+  afterRemove?: (doc: Doc, ctx: VerbContext) => Promise<void>;
 }
 
 /** Refuses to remove `doc` while objects named in `usedBy` still refer to it. */
@@ -149,14 +151,17 @@ export function removeVerb(o: CrudOptions): VerbSpec {
     http: 'DELETE',
     view: 'text',
     sample: { uuid: `{${o.collection}}` },
-    handler: async (input, ctx) =>
-      ctx.store.write(async (w) => {
-        const doc = await mustGet(w, o.collection, input.uuid as string);
-        await refuseIfUsed(o, doc, w);
-        await w.remove(o.collection, doc.uuid);
-        await o.onRemove?.(doc, w);
-        return `${o.noun} ${doc.uuid} removed`;
-      }),
+    handler: async (input, ctx) => {
+      const doc = await ctx.store.write(async (w) => {
+        const found = await mustGet(w, o.collection, input.uuid as string);
+        await refuseIfUsed(o, found, w);
+        await w.remove(o.collection, found.uuid);
+        await o.onRemove?.(found, w);
+        return found;
+      });
+      await o.afterRemove?.(doc, ctx);
+      return `${o.noun} ${doc.uuid} removed`;
+    },
   });
 }
 
@@ -171,16 +176,19 @@ export function removeAllVerb(o: CrudOptions): VerbSpec {
     http: null,
     view: 'text',
     sample: {},
-    handler: async (_input, ctx) =>
-      ctx.store.write(async (w) => {
-        const docs = await w.all(o.collection);
-        for (const d of docs) await refuseIfUsed(o, d, w);
-        for (const d of docs) {
+    handler: async (_input, ctx) => {
+      const docs = await ctx.store.write(async (w) => {
+        const all = await w.all(o.collection);
+        for (const d of all) await refuseIfUsed(o, d, w);
+        for (const d of all) {
           await w.remove(o.collection, d.uuid);
           await o.onRemove?.(d, w);
         }
-        return `${docs.length} ${o.noun} objects removed`;
-      }),
+        return all;
+      });
+      for (const d of docs) await o.afterRemove?.(d, ctx);
+      return `${docs.length} ${o.noun} objects removed`;
+    },
   });
 }
 

@@ -2,12 +2,12 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { field } from '../lib/fields.js';
-import { crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
+import { crudVerbs, type Presenter } from '../lib/crud.js';
 import { defineSlice, defineVerb } from '../lib/spec.js';
 import { importImage } from '../lib/images/import.js';
 import { silentProgress } from '../lib/images/progress.js';
 import type { ImageType } from '../lib/images/detect.js';
-import type { ImageDoc, ModelDoc } from '../lib/docs.js';
+import type { ModelDoc } from '../lib/docs.js';
 
 const IMAGE_TYPES = ['mk', 'os', 'esxi', 'xenserver'] as const;
 
@@ -113,24 +113,14 @@ export const imageSlice = defineSlice({
       noun: 'image',
       present,
       usedBy: [{ collection: 'model', field: 'image_uuid' }],
-    }).map((v) =>
-      v.name === 'remove'
-        ? {
-            ...v,
-            handler: async (input: Record<string, unknown>, ctx: Parameters<typeof v.handler>[1]) => {
-              const doc = await ctx.store.read((r) => mustGet<ImageDoc>(r, 'image', input.uuid as string));
-              const message = await v.handler(input, ctx);
-              // The store entry is gone first, so no node is sent to files that are being deleted.
-              if (IMAGE_TYPES.includes(doc.type)) {
-                await rm(join(ctx.config.values.image_svc_path, doc.type, doc.uuid), {
-                  recursive: true,
-                  force: true,
-                });
-              }
-              return message;
-            },
-          }
-        : v,
-    ),
+      // The store entry is gone first, so no node is sent to files that are being deleted.
+      afterRemove: async (doc, ctx) => {
+        if (!IMAGE_TYPES.includes(doc.type as ImageType)) return;
+        await rm(join(ctx.config.values.image_svc_path, String(doc.type), doc.uuid), {
+          recursive: true,
+          force: true,
+        });
+      },
+    }),
   ],
 });
