@@ -40,7 +40,8 @@ export const CONFIG_DEFAULTS = {
   auth_allow_localhost: 'owner',
   body_limit_bytes: 1048576,
   checkin_rate_per_minute: 60,
-  secrets_to_boot_address: 'false',
+  secrets_to_boot_address: 'true',
+  secrets_serve_limit: 3,
   tls_cert: '',
   tls_key: '',
 };

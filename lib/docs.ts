@@ -42,7 +42,20 @@ export interface ActiveModelDoc extends Doc {
   broker: BrokerDoc | null;
   /** `<state>:<answer>` of the last boot served, so repeated boots are not logged again. */
   last_boot?: string;
+  /** Set at the install's first boot; cleared by reinstall and rebind-address (ADR 0016). */
+  pin?: InstallPin;
   log: ActiveModelLogEntry[];
+}
+
+/** What binds an install's secrets to the node that installs (ADR 0016). */
+export interface InstallPin {
+  /** The address of the install's first boot: its public secret file goes only there. */
+  address: string;
+  /** The install key: in the callback URL of every file a secret callback serves, needed by the rest. */
+  key: string;
+  pinned_at: string;
+  /** How many times each secret callback (`<namespace>/<action>`) has been served this install. */
+  served: Record<string, number>;
 }
 
 /** A broker as stored. */
@@ -73,8 +86,10 @@ export interface NodeDoc extends Doc {
   attributes: Record<string, unknown>;
   last_state: string;
   dhcp_mac: string | null;
-  /** The IP address its last boot request came from (over HTTP; absent before its first boot). */
+  /** The IP address its last recorded boot request came from (over HTTP; absent before its first boot). */
   boot_ip?: string;
+  /** The token bucket limiting what its boots record (lib/engine/boot-record.ts). */
+  boot_records?: { tokens: number; at: number };
   checked_in_at: string;
   created_at: string;
 }

@@ -7,6 +7,7 @@
  * each base's folder.
  */
 import { z } from 'zod';
+import { checkModelType } from './model-type-check.js';
 
 /** A metadata key's spec (see catalog.ts). */
 export const metadataSpec = z
@@ -31,6 +32,18 @@ const callbackSpec = z
     reply: z.string().optional(),
     /** Store the callback's argument on the active model under this name (validated as IPv4). */
     store: z.string().optional(),
+    /**
+     * Reachable through the public callback URL (the one in the boot script and the kernel command
+     * line); every other callback needs the install key (ADR 0016). A public callback never moves
+     * the install to another state.
+     */
+    public: z.boolean().optional(),
+    /**
+     * Its reply carries secrets (a password hash, broker keys, the install key): served at most
+     * `secrets_serve_limit` times per install; a public one only to the address the install first
+     * booted from, and only while `/boot` answers `install`.
+     */
+    secret: z.boolean().optional(),
   })
   .strict();
 
@@ -54,6 +67,8 @@ export const modelTypeFile = z
     templates: z.record(z.string(), z.string()).optional(),
     metadata: z.record(z.string(), metadataSpec).optional(),
     final_state: z.string().optional(),
+    /** The states in which the OS is installed (the final state, the hand-off): no edge leaves them. */
+    installed: z.array(z.string()).optional(),
     states: z.record(z.string(), z.record(z.string(), z.string())).optional(),
     boot: z.record(z.string(), z.enum(BOOT_ANSWERS)).optional(),
     mk_call: z.record(z.string(), z.enum(MK_ANSWERS)).optional(),
@@ -80,6 +95,8 @@ export interface ModelType {
   templates: Record<string, string>;
   metadata: Record<string, z.infer<typeof metadataSpec>>;
   final_state: string;
+  /** The states in which the OS is installed: the final state and every state after it. */
+  installed: string[];
   states: Record<string, Record<string, string>>;
   boot: Record<string, (typeof BOOT_ANSWERS)[number]>;
   mk_call: Record<string, (typeof MK_ANSWERS)[number]>;
@@ -147,28 +164,15 @@ export function resolveModelTypes(
       templates: m.templates ?? {},
       metadata: m.metadata ?? {},
       final_state: m.final_state ?? 'os_complete',
+      installed: m.installed ?? [],
       states: m.states ?? {},
       boot: m.boot ?? {},
       mk_call: m.mk_call ?? {},
       callbacks: m.callbacks ?? {},
       dirs,
     };
-    if (!type.hidden) checkStates(type);
+    if (!type.hidden) checkModelType(type);
     out.set(name, type);
   }
   return out;
-}
-
-/** Every state a transition leads to must itself be declared; the final state must exist. */
-function checkStates(t: ModelType): void {
-  const states = new Set(Object.keys(t.states));
-  if (!states.has('init')) throw new Error(`model type ${t.name}: no 'init' state`);
-  if (!states.has(t.final_state))
-    throw new Error(`model type ${t.name}: final state '${t.final_state}' is not declared`);
-  for (const [from, edges] of Object.entries(t.states)) {
-    for (const [action, to] of Object.entries(edges)) {
-      if (!states.has(to))
-        throw new Error(`model type ${t.name}: ${from} --${action}--> '${to}' is not a declared state`);
-    }
-  }
 }

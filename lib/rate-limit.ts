@@ -25,15 +25,34 @@ export interface TokenBuckets {
   readonly size: number;
 }
 
-interface Bucket {
+/** One bucket: its tokens, counted at `at` (ms since the epoch). */
+export interface Bucket {
   tokens: number;
   at: number;
 }
 
+/**
+ * Takes a token from one bucket (a full one when `old` is undefined) at `now`: the verdict and the
+ * bucket as it is afterwards, for callers that keep buckets elsewhere (in the store).
+ */
+export function takeFrom(
+  old: Bucket | undefined,
+  now: number,
+  perMinute: number,
+): { verdict: TakeResult; bucket: Bucket } {
+  const perMs = perMinute / 60_000;
+  // A clock that went backwards refills nothing and takes nothing away.
+  const tokens = old ? Math.min(perMinute, old.tokens + Math.max(0, now - old.at) * perMs) : perMinute;
+  const at = Math.max(now, old?.at ?? now);
+  if (tokens < 1) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
+    return { verdict: { ok: false, retryAfterSeconds }, bucket: { tokens, at } };
+  }
+  return { verdict: { ok: true }, bucket: { tokens: tokens - 1, at } };
+}
+
 /** Creates an empty set of token buckets. */
 export function tokenBuckets(o: TokenBucketOptions): TokenBuckets {
-  const capacity = o.perMinute;
-  const perMs = o.perMinute / 60_000;
   const maxKeys = o.maxKeys ?? 100_000;
   const buckets = new Map<string, Bucket>();
   return {
@@ -41,20 +60,13 @@ export function tokenBuckets(o: TokenBucketOptions): TokenBuckets {
       return buckets.size;
     },
     take(key) {
-      if (capacity <= 0) return { ok: true };
-      const now = o.clock().getTime();
-      const old = buckets.get(key);
-      // A clock that went backwards refills nothing and takes nothing away.
-      const tokens = old ? Math.min(capacity, old.tokens + Math.max(0, now - old.at) * perMs) : capacity;
+      if (o.perMinute <= 0) return { ok: true };
+      const { verdict, bucket } = takeFrom(buckets.get(key), o.clock().getTime(), o.perMinute);
       // Re-inserting keeps the Map in least-recently-used order for eviction.
       buckets.delete(key);
-      if (tokens < 1) {
-        buckets.set(key, { tokens, at: Math.max(now, old?.at ?? now) });
-        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) };
-      }
-      buckets.set(key, { tokens: tokens - 1, at: Math.max(now, old?.at ?? now) });
+      buckets.set(key, bucket);
       while (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value as string);
-      return { ok: true };
+      return verdict;
     },
   };
 }

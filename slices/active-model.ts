@@ -3,8 +3,10 @@ import { field } from '../lib/fields.js';
 import { defineSlice, defineVerb } from '../lib/spec.js';
 import { crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
 import { redactMetadata } from '../lib/metadata.js';
+import { rebindAddress, reinstall } from '../lib/engine/reinstall.js';
 
 import type { ActiveModelDoc } from '../lib/docs.js';
+import type { VerbContext } from '../lib/context.js';
 
 /** Active models carry copies of their model and broker: their secrets are redacted too. */
 const present: Presenter = async (doc, ctx) => {
@@ -13,10 +15,17 @@ const present: Presenter = async (doc, ctx) => {
   const brokerSpecs = am.broker ? ctx.catalog.brokerPlugins.get(am.broker.plugin)?.metadata : undefined;
   return {
     ...am,
+    // The install key is the node's alone (ADR 0016).
+    ...(am.pin ? { pin: { ...am.pin, key: '<redacted>' } } : {}),
     model: { ...am.model, metadata: redactMetadata(modelSpecs, am.model.metadata) },
     broker: am.broker ? { ...am.broker, metadata: redactMetadata(brokerSpecs, am.broker.metadata) } : null,
   };
 };
+
+/** An active model as clients see it, in a list (as `get` answers). */
+const shown = async (ctx: VerbContext, am: ActiveModelDoc) => [
+  await ctx.store.read((r) => present(am, ctx, r)),
+];
 
 const logRows = (am: ActiveModelDoc) =>
   am.log.map((e) => ({
@@ -53,6 +62,10 @@ export const activeModelSlice = defineSlice({
     { header: 'Broker Target', value: (o) => (o.broker as { name?: string } | null)?.name ?? 'none' },
     { header: 'Bound Number', value: (o) => o.counter },
     { header: 'Bind Time', value: (o) => o.bound_at },
+    {
+      header: 'Pinned To',
+      value: (o) => (o.pin as { address?: string } | undefined)?.address ?? 'not booted yet',
+    },
   ],
   verbs: [
     ...crudVerbs({ slice: 'active_model', collection: 'active_model', noun: 'active model', present }).map(
@@ -61,6 +74,42 @@ export const activeModelSlice = defineSlice({
           ? { ...v, summary: 'Unbind a node: it is rediscovered and may be bound again on its next boot' }
           : v,
     ),
+    defineVerb({
+      name: 'reinstall',
+      summary: "Install again: the node's next PXE boot reinstalls its OS (its disk is overwritten)",
+      description:
+        'Moves the active model back to init and clears its pin; nodes cannot ask for this themselves.',
+      fields: { uuid: field.uuid('active_model', { help: 'UUID of the active model', required: true }) },
+      positional: ['uuid'],
+      forms: [':uuid reinstall'],
+      success: 'updated',
+      http: 'POST',
+      view: 'item',
+      sample: { uuid: '{active_model}' },
+      handler: async (input, ctx) => shown(ctx, await reinstall(ctx, input.uuid as string)),
+    }),
+    defineVerb({
+      name: 'rebind-address',
+      summary: "Move an install's pin: its installer file goes to --address, or to the node's next boot",
+      description:
+        "An install's secret files go only to the address of its first boot (config " +
+        'secrets_to_boot_address); this moves that binding, with a new install key and the serve counts reset.',
+      fields: {
+        uuid: field.uuid('active_model', { help: 'UUID of the active model', required: true }),
+        address: field.string({
+          help: 'The IP address to pin to; without it the next boot pins',
+          short: 'a',
+        }),
+      },
+      positional: ['uuid'],
+      forms: [':uuid rebind-address'],
+      success: 'updated',
+      http: 'POST',
+      view: 'item',
+      sample: { uuid: '{active_model}', address: '192.0.2.20' },
+      handler: async (input, ctx) =>
+        shown(ctx, await rebindAddress(ctx, input.uuid as string, input.address as string | undefined)),
+    }),
     defineVerb({
       name: 'logs',
       summary: "Show an active model's log: every state change and callback",

@@ -268,12 +268,13 @@ export const policySlice = defineSlice({
       name: 'callback',
       summary: "An installer's callback: fires a state-machine event and returns a file or 'ok'",
       description:
-        'Installers reach it as GET /razor/api/policy/callback/<active_model>/<namespace>/<action>[/<arg>].',
+        'Installers reach it as GET /razor/api/policy/callback/<active_model>/<namespace>/<action>[/<arg>]. ' +
+        "The boot script's URL reaches only public callbacks; the others need <uuid>.<install key>, " +
+        'found only in the files served to the installing node (ADR 0016).',
       fields: {
-        active_model: field.uuid('active_model', {
-          help: 'The whole UUID of the active model (no fragments: it guards the node’s secrets)',
+        active_model: field.string({
+          help: 'The whole UUID of the active model (no fragments: it guards the node’s secrets), or <uuid>.<install key>',
           required: true,
-          exact: true,
         }),
         namespace: field.string({
           help: 'Callback namespace, e.g. preseed, kickstart, postinstall, broker',
@@ -293,7 +294,7 @@ export const policySlice = defineSlice({
       contentType: 'text/plain',
       view: 'text',
       sample: { active_model: '{active_model}', namespace: 'status', args: ['now'] },
-      moreSamples: [{ active_model: '{active_model}', namespace: 'preseed', args: ['start'] }],
+      moreSamples: [{ active_model: '{active_model}', namespace: 'status' }],
       handler: async (input, ctx) =>
         callback(ctx, {
           activeModel: input.active_model as string,

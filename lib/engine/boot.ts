@@ -4,9 +4,11 @@
  * is an iPXE script that says what is wrong, waits and reboots — never JSON, never a 500.
  */
 import { basename } from 'node:path';
-import { parseHwId, normaliseMac } from '../hwid.js';
+import { parseHwId } from '../hwid.js';
 import { asRazorError } from '../errors.js';
-import { bootAnswer, logEvent } from './fsm.js';
+import { bootAnswer } from './fsm.js';
+import { bootFacts, pinInstall, recordBoot, recordForeignBoot } from './boot-record.js';
+import { pinsAddress } from './pin.js';
 import { nodeByMacs } from './nodes.js';
 import { renderModelTemplate } from './render-context.js';
 import { serverUrls } from './render-context.js';
@@ -72,9 +74,15 @@ export async function mkScript(ctx: VerbContext): Promise<string> {
   });
 }
 
+/** What a boot from another address than the pinned one gets instead of the installer (no UUID in it). */
+const PINNED_ELSEWHERE =
+  "this node's install is pinned to the address of its first boot, not this one; an admin moves it " +
+  'with razor active_model <uuid> rebind-address (config secrets_to_boot_address)';
+
 async function bootBound(
   ctx: VerbContext,
-  node: NodeDoc,
+  found: NodeDoc,
+  dhcp: string | undefined,
   am: ActiveModelDoc,
   image: ImageDoc | undefined,
 ): Promise<string> {
@@ -84,45 +92,48 @@ async function bootBound(
       ctx,
       `active model ${am.uuid} uses model type '${am.model.type}' which razor no longer has`,
     );
+  const remote = ctx.remote;
+  const pin = remote === undefined ? am.pin : await pinInstall(ctx, { node: found, am, dhcp, remote });
   const answer = bootAnswer(type, am.state);
-  if (answer === 'mk') return mkScript(ctx);
+  // A boot from elsewhere records nothing about the node and never moves the pin (ADR 0016).
+  if (pin && remote !== undefined && pinsAddress(ctx.config) && pin.address !== remote) {
+    const refused = answer === 'install';
+    await recordForeignBoot(ctx, {
+      node: found,
+      am,
+      served: refused ? 'refused the installer' : `served ${answer}`,
+    });
+    if (refused) return errorScript(ctx, PINNED_ELSEWHERE);
+    return answer === 'mk'
+      ? mkScript(ctx)
+      : renderModelTemplate(ctx.template, { config: ctx.config, type, node: found, am, image }, 'boot_local');
+  }
   if (answer === 'install' && !image)
     return errorScript(ctx, `image ${am.model.image_uuid} of model '${am.model.label}' is gone`);
-  const script = await renderModelTemplate(
-    ctx.template,
-    { config: ctx.config, type, node, am, image },
-    `boot_${answer}`,
-  );
+  const node = { ...found, ...bootFacts(found, dhcp, remote) };
+  const script =
+    answer === 'mk'
+      ? await mkScript(ctx)
+      : await renderModelTemplate(
+          ctx.template,
+          { config: ctx.config, type, node, am, image },
+          `boot_${answer}`,
+        );
   // Repeated boots in one state are not news: only a change of what is served is logged.
-  const mark = `${am.state}:${answer}`;
-  if (am.last_boot !== mark) {
-    await ctx.store.write(async (w) => {
-      const fresh = await w.get<ActiveModelDoc>('active_model', am.uuid);
-      if (!fresh || fresh.last_boot === mark) return;
-      fresh.last_boot = mark;
-      logEvent(
-        fresh,
-        { old_state: fresh.state, action: 'boot_call', result: `served boot_${answer}` },
-        ctx.clock(),
-      );
-      await w.put('active_model', fresh);
-    });
-  }
+  await recordBoot(ctx, {
+    node: found,
+    am,
+    dhcp,
+    mark: `${am.state}:${answer}`,
+    result: `served boot_${answer}`,
+  });
   return script;
 }
 
 /** How many distinct boot answers are remembered per store snapshot. */
 const MAX_REMEMBERED_BOOTS = 50_000;
 
-/** What a boot tells about a node: the NIC it got DHCP on and the address it asked from. */
-function bootFacts(node: NodeDoc, dhcp: string | undefined, ip: string | undefined): Partial<NodeDoc> {
-  const facts: Partial<NodeDoc> = {};
-  if (dhcp && node.dhcp_mac !== dhcp && normaliseMac(dhcp.slice(3))) facts.dhcp_mac = dhcp;
-  if (ip && node.boot_ip !== ip) facts.boot_ip = ip;
-  return facts;
-}
-
-/** The answer for a known or unknown node; records the NIC it got DHCP on and its address. */
+/** The answer for a known or unknown node; records what a boot may record (boot-record.ts). */
 async function bootFor(
   ctx: VerbContext,
   found: NodeDoc | undefined,
@@ -131,15 +142,10 @@ async function bootFor(
   image: ImageDoc | undefined,
 ): Promise<string> {
   if (!found) return mkScript(ctx);
-  const facts = bootFacts(found, dhcp, ctx.remote);
-  if (Object.keys(facts).length > 0) {
-    await ctx.store.write(async (w) => {
-      const n = await w.get<NodeDoc>('node', found.uuid);
-      if (n) await w.put('node', { ...n, ...bootFacts(n, dhcp, ctx.remote) });
-    });
-  }
-  const node = { ...found, ...facts };
-  return am ? bootBound(ctx, node, am, image) : mkScript(ctx);
+  if (am) return bootBound(ctx, found, dhcp, am, image);
+  const script = await mkScript(ctx);
+  await recordBoot(ctx, { node: found, dhcp });
+  return script;
 }
 
 /** The boot script for a request. Never throws: any failure becomes an error script. */

@@ -1,19 +1,26 @@
 /**
  * Installer callbacks: `GET /razor/api/policy/callback/<active_model>/<namespace>/<action>[/<arg>]`.
- * The model type's data says what each callback fires and returns; the event, any stored value
- * and the rendered reply come from one transaction, so a failed render records nothing.
+ * The model type's data says what each callback fires and returns, and who may call it (pin.ts);
+ * the event, any stored value and the rendered reply come from one transaction, so a failed render
+ * or a refusal records nothing.
  */
 import { RazorError } from '../errors.js';
 import { fire } from './fsm.js';
 import { renderModelTemplate, renderContext } from './render-context.js';
 import { tagsOf } from './nodes.js';
+import { checkCallbackAccess, countServed, parseCallbackId } from './pin.js';
 import type { VerbContext } from '../context.js';
 import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../docs.js';
 import type { CallbackSpec, ModelType } from '../model-type.js';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
-function findSpec(type: ModelType, namespace: string, action: string): CallbackSpec {
+/** The callback declared for `namespace/action` and the action key it is declared under. */
+function findSpec(
+  type: ModelType,
+  namespace: string,
+  action: string,
+): { spec: CallbackSpec; declared: string } {
   const ns = type.callbacks[namespace];
   if (!ns) {
     const known = Object.keys(type.callbacks).join(', ');
@@ -22,7 +29,8 @@ function findSpec(type: ModelType, namespace: string, action: string): CallbackS
       `model type ${type.name} has no callback namespace '${namespace}' (it has: ${known})`,
     );
   }
-  const spec = ns[action] ?? ns['*'];
+  const declared = ns[action] ? action : '*';
+  const spec = ns[declared];
   if (!spec) {
     const known = Object.keys(ns)
       .map((a) => (a === '_' ? '(none)' : a))
@@ -32,7 +40,7 @@ function findSpec(type: ModelType, namespace: string, action: string): CallbackS
       `callback ${namespace} has no action '${action}' (it has: ${known})`,
     );
   }
-  return spec;
+  return { spec, declared };
 }
 
 /** The broker plugin's hand-off script for this active model ('' without a broker). */
@@ -49,20 +57,6 @@ async function brokerScript(
   return t(context);
 }
 
-/**
- * With `secrets_to_boot_address` on, rendered files (password hashes, broker keys) go only to the
- * address the node booted from; calls not made over HTTP (`razor -w` at a shell) are the admin's.
- */
-function checkBootAddress(ctx: VerbContext, node: NodeDoc, am: ActiveModelDoc): void {
-  if (ctx.config.values.secrets_to_boot_address !== 'true' || ctx.remote === undefined) return;
-  if (node.boot_ip === ctx.remote) return;
-  throw new RazorError(
-    'Forbidden',
-    `active model ${am.uuid} serves its files only to the address node ${node.uuid} booted from ` +
-      `(${node.boot_ip ?? 'none recorded yet'}), not to ${ctx.remote} (config secrets_to_boot_address)`,
-  );
-}
-
 /** Runs one callback and returns its text reply. */
 export async function callback(
   ctx: VerbContext,
@@ -71,15 +65,22 @@ export async function callback(
   const action = req.args[0] ?? '_';
   const arg = req.args[1];
   return ctx.store.write(async (w) => {
-    const am = await w.get<ActiveModelDoc>('active_model', req.activeModel);
-    if (!am) throw new RazorError('NotFound', `Not found: no active model ${req.activeModel}`);
+    const id = parseCallbackId(req.activeModel);
+    const am = id && (await w.get<ActiveModelDoc>('active_model', id.uuid));
+    if (!id || !am)
+      throw new RazorError('NotFound', `Not found: no active model ${id?.uuid ?? req.activeModel}`);
     const type = ctx.catalog.modelTypes.get(am.model.type);
     if (!type)
       throw new RazorError(
         'ActiveModelInvalid',
         `active model ${am.uuid} uses unknown model type '${am.model.type}'`,
       );
-    const spec = findSpec(type, req.namespace, action);
+    const { spec, declared } = findSpec(type, req.namespace, action);
+    const name = `${req.namespace}/${declared}`;
+    // Calls not made over HTTP (`razor -w` at a shell) are the admin's: not checked, not counted.
+    const remote = ctx.remote;
+    if (remote !== undefined)
+      checkCallbackAccess({ config: ctx.config, type, am, spec, name, key: id.key, remote });
     const now = ctx.clock();
     if (spec.store) {
       if (arg === undefined || !IPV4.test(arg)) {
@@ -103,7 +104,6 @@ export async function callback(
           'ActiveModelInvalid',
           `active model ${am.uuid} names node ${am.node_uuid}, which is gone`,
         );
-      checkBootAddress(ctx, node, am);
       const image = await w.get<ImageDoc>('image', am.model.image_uuid);
       const brokerSpecs = am.broker ? ctx.catalog.brokerPlugins.get(am.broker.plugin)?.metadata : undefined;
       const inputs = {
@@ -114,13 +114,17 @@ export async function callback(
         image,
         tags: await tagsOf(w, node.attributes),
         brokerSpecs,
+        // Only files served to the installing node carry the install key.
+        installKey: spec.secret ? am.pin?.key : undefined,
       };
       reply =
         spec.template === 'broker'
           ? await brokerScript(ctx, renderContext(inputs), am)
           : await renderModelTemplate(ctx.template, inputs, spec.template);
     }
-    if (spec.store || spec.event) await w.put('active_model', am);
+    const counted = spec.secret === true && remote !== undefined;
+    if (counted) countServed(am, name);
+    if (spec.store || spec.event || counted) await w.put('active_model', am);
     return reply;
   });
 }

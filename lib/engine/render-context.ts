@@ -22,6 +22,8 @@ export interface RenderInputs {
   tags?: readonly string[];
   /** The broker plugin's metadata specs, so optional keys left out render as ''. */
   brokerSpecs?: Readonly<Record<string, MetadataSpec>>;
+  /** The install key, for files only the installing node gets: their callback URL carries it. */
+  installKey?: string;
 }
 
 /** `values` with every key of `specs` defined ('' when left out), so strict templates can name them. */
@@ -53,7 +55,8 @@ export function renderContext(i: RenderInputs): Record<string, unknown> {
   const metadata = am.model.metadata;
   return {
     api_url,
-    callback_url: `${api_url}/razor/api/policy/callback/${am.uuid}`,
+    // `<uuid>.<install key>` in files served to the installing node only (ADR 0016).
+    callback_url: `${api_url}/razor/api/policy/callback/${am.uuid}${i.installKey ? `.${i.installKey}` : ''}`,
     // A remote mirror (image add --url) is served by itself; local images by razor's image service.
     image_url: i.image?.url ?? `${image_root_url}/${type.image_prefix}/${am.model.image_uuid}`,
     image: {
@@ -129,8 +132,12 @@ export async function renderModelTemplate(
   file: string,
 ): Promise<string> {
   const context = renderContext(i);
+  // The kernel command line is in the boot script, which any machine may ask for: no install key.
   const args = i.type.kernel_args
-    ? loader.inline(i.type.kernel_args, `${i.type.name} kernel_args`)(context)
+    ? loader.inline(
+        i.type.kernel_args,
+        `${i.type.name} kernel_args`,
+      )(renderContext({ ...i, installKey: undefined }))
     : '';
   const template = await typeTemplate(loader, i.type, i.type.templates[file] ?? file);
   return template({ ...context, kernel_args: args.replace(/\s+/g, ' ').trim() });

@@ -180,34 +180,39 @@ function fixture(catalog: Catalog, type: ModelType, full: boolean): Fixture {
   return { inputs, plaintexts, hash };
 }
 
-/** Every file a type serves: rendered name → how to render it. */
-function servedFiles(type: ModelType): Map<string, string> {
-  const out = new Map<string, string>();
+/** The install key of the golden active model: the callback URL of secret files carries it. */
+const INSTALL_KEY = 'GoldenInstallKey000001';
+
+/** Every file a type serves: rendered name → how to render it, and whether a secret callback serves it. */
+function servedFiles(type: ModelType): Map<string, { source: string; secret: boolean }> {
+  const out = new Map<string, { source: string; secret: boolean }>();
   for (const role of ['boot_install', 'boot_local']) {
-    out.set((type.templates[role] ?? role).replace(/\.hbs$/, ''), role);
+    out.set((type.templates[role] ?? role).replace(/\.hbs$/, ''), { source: role, secret: false });
   }
   for (const actions of Object.values(type.callbacks)) {
     for (const spec of Object.values(actions)) {
-      if (spec.template === 'broker') out.set('broker.sh', 'broker');
-      else if (spec.template) out.set(spec.template.replace(/\.hbs$/, ''), spec.template);
+      const secret = spec.secret === true;
+      if (spec.template === 'broker') out.set('broker.sh', { source: 'broker', secret });
+      else if (spec.template) out.set(spec.template.replace(/\.hbs$/, ''), { source: spec.template, secret });
     }
   }
   return out;
 }
 
-/** Renders every served file, as /boot and the callbacks do. */
+/** Renders every served file, as /boot and the callbacks do (secret ones with the install key). */
 async function renderAll(catalog: Catalog, f: Fixture, type: ModelType): Promise<Map<string, string>> {
   const loader = templateLoader(TEMPLATES);
   const out = new Map<string, string>();
-  for (const [name, source] of servedFiles(type)) {
+  for (const [name, { source, secret }] of servedFiles(type)) {
+    const inputs = { ...f.inputs, installKey: secret ? INSTALL_KEY : undefined };
     if (source === 'broker') {
       const broker = f.inputs.am.broker;
       if (!broker) continue; // without a broker, broker/script serves ''
       const plugin = catalog.brokerPlugins.get(broker.plugin);
       if (!plugin) throw new Error(`no broker plugin ${broker.plugin}`);
-      out.set(name, (await loader(`${plugin.dir}/script.sh.hbs`))(renderContext(f.inputs)));
+      out.set(name, (await loader(`${plugin.dir}/script.sh.hbs`))(renderContext(inputs)));
     } else {
-      out.set(name, await renderModelTemplate(loader, f.inputs, source));
+      out.set(name, await renderModelTemplate(loader, inputs, source));
     }
   }
   return out;
@@ -377,6 +382,27 @@ describe.each(TYPES.map((t) => [t.name, t] as const))('model type %s', (name, ty
       const withHash = [...rendered].filter(([, text]) => text.includes(f.hash)).map(([file]) => file);
       expect(setters.length).toBeGreaterThan(0);
       expect(withHash.sort()).toEqual(setters);
+    });
+
+    test('secrets are only in files secret callbacks serve; the install key is in none of the others', () => {
+      const served = servedFiles(type);
+      const secretFiles = [...rendered.keys()].filter((file) => served.get(file)?.secret).sort();
+      const withSecrets = [...rendered]
+        .filter(([, text]) => text.includes(f.hash) || text.includes(INSTALL_KEY))
+        .map(([file]) => file);
+      expect(withSecrets.sort()).toEqual(
+        expect.arrayContaining([...rendered.keys()].filter((x) => PASSWORD_FILES.has(x))),
+      );
+      expect({ type: name, outside: withSecrets.filter((file) => !served.get(file)?.secret) }).toEqual({
+        type: name,
+        outside: [],
+      });
+      // Every secret file that calls back uses the keyed URL, so later callbacks work.
+      for (const file of secretFiles) {
+        const text = rendered.get(file) ?? '';
+        const plain = text.match(new RegExp(`callback/${UUID.active_model}(?!\\.${INSTALL_KEY})`, 'g'));
+        expect({ file, unkeyed: plain?.length ?? 0 }).toEqual({ file, unkeyed: 0 });
+      }
     });
 
     test('every file parses as its language (sh -n, YAML, well-formed XML, iPXE)', () => {

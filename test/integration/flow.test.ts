@@ -153,9 +153,9 @@ describe('the provisioning flow', () => {
     expect(boot.text).toContain('BOOTIF=01-52-54-00-aa-bb-cc');
     expect(boot.text).toContain(`initrd ${image}/debian-installer/amd64/initrd.gz`);
 
-    // 7. The installer fetches its preseed: hostname, domain, the password only as a hash.
-    const cb = (path: string) => get(`policy/callback/${am}/${path}`);
-    const preseed = await cb('preseed/file');
+    // 7. The installer fetches its preseed (the boot script's URL): hostname, domain, the password
+    // only as a hash, and the callback URL with the install key that every later callback needs.
+    const preseed = await get(`policy/callback/${am}/preseed/file`);
     expect(preseed.status).toBe(200);
     expect(preseed.type).toBe('text/plain');
     expect(preseed.text).toContain('d-i netcfg/get_hostname string web1');
@@ -164,9 +164,12 @@ describe('the provisioning flow', () => {
       /d-i passwd\/root-password-crypted password \$6\$[./0-9A-Za-z]{1,16}\$[./0-9A-Za-z]{86}\n/,
     );
     expect(preseed.text).not.toContain('correct-horse');
-    expect(preseed.text).toContain(
-      `wget -q -O /dev/null http://10.0.2.2:8026/razor/api/policy/callback/${am}/preseed/start`,
-    );
+    const keyed = new RegExp(
+      `wget -q -O /dev/null http://10\\.0\\.2\\.2:8026/razor/api/policy/callback/(${am}\\.[0-9A-Za-z]{22})/preseed/start`,
+    ).exec(preseed.text);
+    expect(keyed).not.toBeNull();
+    const cb = (path: string) => get(`policy/callback/${keyed?.[1]}/${path}`);
+    expect((await get(`policy/callback/${am}/preseed/start`)).status).toBe(403); // not with the boot script's URL
 
     // 8. Through every state.
     expect((await cb('preseed/start')).text).toBe('ok');
@@ -247,10 +250,14 @@ describe('the provisioning flow', () => {
       .send({ template: 'linux_deploy', label: 'p', model_uuid: model, tags: 'nics_2', enabled: 'true' });
     await r(`node/checkin?hw_id=${MK_HWID}&last_state=idle`);
     const am = (await r('active_model')).body.response[0].uuid;
+    await r(`boot?${bootQuery}`);
+    const url = /callback\/([^/]+)\/preseed\/start/.exec(
+      (await r(`policy/callback/${am}/preseed/file`)).text,
+    )?.[1];
     for (const step of ['preseed/start', 'preseed/end', 'postinstall/final'])
-      await r(`policy/callback/${am}/${step}`);
+      expect((await r(`policy/callback/${url}/${step}`)).status).toBe(200);
     expect((await r(`active_model/${am}`)).body.response[0].state).toBe('complete_no_broker');
-    expect((await r(`policy/callback/${am}/postinstall/boot`)).text).not.toContain('broker/script');
+    expect((await r(`policy/callback/${url}/postinstall/boot`)).text).not.toContain('broker/script');
     h.cleanup();
   });
 });

@@ -18,18 +18,17 @@ type States = Record<string, Edges>;
 
 /** The broker hand-off and error states every type shares (`_base`). */
 const BASE: States = {
-  os_complete: { broker_fetch: 'broker_wait', reset: 'init' },
+  os_complete: { broker_fetch: 'broker_wait' },
   broker_wait: {
     broker_fetch: 'broker_wait',
     broker_success: 'broker_success',
     broker_fail: 'broker_fail',
-    reset: 'init',
   },
-  broker_success: { reset: 'init' },
-  broker_fail: { retry: 'broker_wait', broker_fetch: 'broker_wait', reset: 'init' },
-  complete_no_broker: { reset: 'init' },
-  timeout_error: { reset: 'init' },
-  error_catch: { reset: 'init' },
+  broker_success: {},
+  broker_fail: { retry: 'broker_wait', broker_fetch: 'broker_wait' },
+  complete_no_broker: {},
+  timeout_error: {},
+  error_catch: {},
 };
 
 /** init and preinstall of every family, named after its installer's callbacks (`<p>_start` …). */
@@ -318,12 +317,11 @@ describe.each(TYPES.map((t) => [t.name, t] as const))('model type %s', (name, ty
         result: 'no broker attached',
       }),
     ]);
-    // Done: further reports change nothing but reset starts over.
+    // Done: further reports change nothing, a reset included (only an admin re-installs).
     fire(am, type, 'os_final', 'again', AT);
     fire(am, type, 'postinstall_end', 'again', AT);
-    expect(am.state).toBe('complete_no_broker');
     fire(am, type, 'reset', 'test', AT);
-    expect(am.state).toBe('init');
+    expect(am.state).toBe('complete_no_broker');
   });
 
   test('a whole install with a broker stays in os_complete until the node pulls its hand-off', () => {
@@ -348,12 +346,11 @@ describe.each(TYPES.map((t) => [t.name, t] as const))('model type %s', (name, ty
     expect(am.state).toBe('broker_success');
   });
 
-  test('os_complete reached again (after a reset) without a broker moves on again', () => {
+  test('os_complete reached again (after a reinstall) without a broker moves on again', () => {
     const am = activeModel(type, 'postinstall', false);
     const last = spec.install.at(-1)?.[0] as string;
     fire(am, type, last, 'test', AT);
     expect(am.state).toBe('complete_no_broker');
-    fire(am, type, 'reset', 'test', AT);
     am.state = 'postinstall';
     fire(am, type, last, 'test', AT);
     expect(am.state).toBe('complete_no_broker');

@@ -3,8 +3,9 @@
  * reboot; iPXE loads the real Debian 12 netboot installer (debian-installer-12-netboot-amd64,
  * imported as an os image) from razor's image service with kernel arguments pointing at razor's
  * preseed; the installer fetches the preseed through its callback and runs its early_command,
- * which moves the active model to preinstall. (A finished d-i install cannot run here: most
- * installer udebs are not served by this machine's package mirror — boot-lab-notes.md.)
+ * which moves the active model to preinstall through the keyed callback URL only the preseed holds
+ * (ADR 0016). (A finished d-i install cannot run here: most installer udebs are not served by this
+ * machine's package mirror — boot-lab-notes.md.)
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
@@ -86,13 +87,14 @@ const installer = systemAvailable('VM install: debian-installer-12-netboot-amd64
         expect(actions).toEqual(
           expect.arrayContaining(['bind', 'boot_call', 'preseed_file', 'preseed_start']),
         );
-        // The installer got its kernel and initrd from the image service and the preseed via the callback.
+        // The installer got its kernel and initrd from the image service, the preseed through the
+        // boot script's callback URL, and called preseed/start with the install key from the preseed.
         const urls = (await lab.loggedRequests()).map((r) => r.url);
-        expect(urls).toEqual(
-          expect.arrayContaining([
-            `/razor/api/policy/callback/${am.uuid}/preseed/file`,
-            `/razor/api/policy/callback/${am.uuid}/preseed/start`,
-          ]),
+        expect(urls).toContain(`/razor/api/policy/callback/${am.uuid}/preseed/file`);
+        expect(urls).toContainEqual(
+          expect.stringMatching(
+            new RegExp(`^/razor/api/policy/callback/${am.uuid}\\.[0-9A-Za-z]{22}/preseed/start$`),
+          ),
         );
       });
     }, 420_000);

@@ -3,7 +3,7 @@
 # Installed by the installer's last step; `--install` makes it run at boot until the completion
 # script (postinstall/boot) removes it: a systemd unit, or /etc/rc.local where there is no systemd.
 set -u
-CALLBACK='http://192.0.2.1:8026/razor/api/policy/callback/GoldenActive0000000001'
+CALLBACK='http://192.0.2.1:8026/razor/api/policy/callback/GoldenActive0000000001.GoldenInstallKey000001'
 call() { curl -fsS -o /dev/null "$CALLBACK/$1" || wget -q -O /dev/null "$CALLBACK/$1" || true; }
 
 if [ "${1:-}" = "--install" ]; then

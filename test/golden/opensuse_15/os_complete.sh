@@ -1,7 +1,7 @@
 #!/bin/sh
 # razor: node3.example.com is installed. Remove the first-boot hook, report, and hand off.
 set -u
-CALLBACK='http://192.0.2.1:8026/razor/api/policy/callback/GoldenActive0000000001'
+CALLBACK='http://192.0.2.1:8026/razor/api/policy/callback/GoldenActive0000000001.GoldenInstallKey000001'
 call() { curl -fsS -o /dev/null "$CALLBACK/$1" || wget -q -O /dev/null "$CALLBACK/$1" || true; }
 systemctl disable razor-postinstall.service >/dev/null 2>&1
 [ -e /etc/rc.local ] && sed -i '\|^/usr/local/sbin/razor-postinstall$|d' "$(readlink -f /etc/rc.local)"

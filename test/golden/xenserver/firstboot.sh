@@ -3,7 +3,7 @@
 # /etc/firstboot.d scripts once with `start`. Report the host's address and postinstall/end
 # (os_complete), then pull the broker hand-off if there is a broker.
 [ "${1:-start}" = "start" ] || exit 0
-CALLBACK='http://192.0.2.1:8026/razor/api/policy/callback/GoldenActive0000000001'
+CALLBACK='http://192.0.2.1:8026/razor/api/policy/callback/GoldenActive0000000001.GoldenInstallKey000001'
 call() { curl -fsS -o /dev/null "$CALLBACK/$1" || wget -q -O /dev/null "$CALLBACK/$1" || true; }
 server=$(echo "$CALLBACK" | sed 's|^[a-z]*://\([^:/]*\).*|\1|')
 ip=$(ip -4 -o route get "$server" 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p')
