@@ -115,5 +115,14 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
     await handle.close();
     throw err;
   }
-  return { release: () => handle.close() };
+  return {
+    // Unlocked at once, without waiting for the thread pool to close the descriptor.
+    release: async () => {
+      try {
+        flockSync(handle.fd, 'un');
+      } finally {
+        await handle.close();
+      }
+    },
+  };
 }
