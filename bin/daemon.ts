@@ -18,8 +18,9 @@ import { spawnInvoke } from '../daemon/spawn.js';
 import { createImageApp, imageBuffers, imageService } from '../daemon/image-service.js';
 import { ImageFileCache } from '../daemon/image-files.js';
 import { HeapWhileSending } from '../daemon/heap.js';
-import { authorizer, type LocalTrust } from '../daemon/authorize.js';
-import { localPeerUid } from '../daemon/peer-uid.js';
+import { authorizer, LOCAL_EXCEPTION, type LocalTrust } from '../daemon/authorize.js';
+import { listenLocal } from '../daemon/local-socket.js';
+import { localBanner } from '../daemon/local-banner.js';
 import { createToken } from '../lib/auth.js';
 import { tokenBuckets } from '../lib/rate-limit.js';
 import { limitCheckins } from '../daemon/checkin-limit.js';
@@ -29,13 +30,6 @@ import type { Deps } from '../lib/context.js';
 import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
 import { nodeApiPort, type ConfigKey } from '../lib/config.js';
-
-/** How the start-up banner says who needs no token. */
-const LOCAL_EXCEPTION: Record<LocalTrust, string> = {
-  owner: " except from this host's root and the daemon's own user",
-  true: ' except from this host',
-  false: '',
-};
 
 function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | number {
   const cmd = new Command('razor daemon')
@@ -125,22 +119,25 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       log,
       bodyLimitBytes: v.body_limit_bytes,
       requestTimeoutMs: v.request_timeout_ms,
-      health: () => ({ version: razorVersion(root), store: deps.store.location, invoke: v.invoke }),
+      // Open to all: nothing about the host (store path, invoke mode) beyond the version.
+      health: () => ({ version: razorVersion(root) }),
       images: imageService({ root: v.image_svc_path, log, files: imageFiles, buffers, heap }),
       authorize,
     });
-  const app = appWith(
-    authorizer({
-      store: deps.store,
-      allowLocalhost: v.auth_allow_localhost as LocalTrust,
-      peerUid: (ends) => localPeerUid(ends),
-      ownUid: process.getuid?.() ?? 0,
-    }),
-  );
+  const trust = v.auth_allow_localhost as LocalTrust;
+  const auth = { store: deps.store, allowLocalhost: trust };
+  const app = appWith(authorizer({ ...auth, channel: 'tcp' }));
   const tokenFile = await firstToken(deps, join(deps.config.home, 'admin.token'));
+  let local;
   let running;
   let imagesRunning;
   try {
+    // The owner's Unix socket (ADR 0014): first, so a second daemon on this home stops here.
+    local = await listenLocal(appWith(authorizer({ ...auth, channel: 'socket' })), {
+      path: join(deps.config.home, 'razor.sock'),
+      requestTimeoutMs: v.request_timeout_ms,
+      log,
+    });
     running = await listen(app, {
       host: v.listen_address,
       port: v.api_port,
@@ -162,13 +159,15 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       log,
     });
   } catch (err) {
-    await running?.stop(0);
+    await Promise.all([running?.stop(0), local?.stop(0)]);
     process.stderr.write(`razor daemon: ${(err as Error).message}\n`);
     return 1;
   }
   const shown = v.listen_address === '0.0.0.0' ? 'localhost' : v.listen_address;
   const nodeUrl = `http://${v.image_svc_host}:${nodeApiPort(v)}`;
   const apiUrl = `${running.scheme}://${shown}:${running.port}`;
+  const tokenPath = join(deps.config.home, 'admin.token');
+  const banner = localBanner({ ...local, trust, apiUrl, certPath: tls?.certPath, tokenFile: tokenPath });
   process.stdout.write(
     [
       `razor ${razorVersion(root)} daemon (pid ${process.pid})`,
@@ -180,9 +179,10 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       `  store    ${deps.store.location} (embedded JSON)`,
       `  log      ${logFile}   (razor log -t 20)`,
       `  invoke   ${v.invoke === 'spawn' ? 'a razor -w child process per request' : 'in-process'}`,
-      `  auth     admin routes need a bearer token${LOCAL_EXCEPTION[v.auth_allow_localhost as LocalTrust]}; node routes are open${tokenFile ? `\n           first token written to ${tokenFile} (mode 0600)` : ''}`,
+      banner.socket,
+      `  auth     admin routes need a bearer token${LOCAL_EXCEPTION[trust]}; node routes are open${tokenFile ? `\n           first token written to ${tokenFile} (mode 0600)` : ''}`,
       'Next:',
-      `  curl ${tls ? `--cacert ${tls.certPath} ` : ''}${apiUrl}/razor/api/policy      list policies (empty on a new store)`,
+      ...banner.next,
       '  razor config ipxe > /srv/tftp/razor.ipxe             the chain script for your TFTP server',
       '  razor help                                           every command, with examples',
       'Stop with Ctrl-C (SIGINT) or SIGTERM; requests in flight finish first.',
@@ -207,7 +207,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       clearInterval(sweep);
       process.stdout.write(`razor daemon: ${signal}, finishing requests in flight…\n`);
       log.info({ signal }, 'shutting down');
-      await Promise.all([running.stop(), imagesRunning.stop()]);
+      await Promise.all([running.stop(), imagesRunning.stop(), local.stop()]);
       await deps.store.close();
       log.flush();
       process.stdout.write('razor daemon: stopped\n');

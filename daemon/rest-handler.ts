@@ -11,7 +11,6 @@ import { decodePathParts } from '../lib/rest.js';
 import { logRequest } from './request-log.js';
 import { deadlines } from './deadlines.js';
 import type { Routed, Wire } from '../lib/dispatch.js';
-import type { ConnectionEnds } from './peer-uid.js';
 import type { HttpMethod, VerbSpec } from '../lib/spec.js';
 
 /** One REST call, routed once: its words, verb, method and input (`json_hash` text or fields). */
@@ -31,8 +30,6 @@ export interface AuthRequest {
   /** The verb the call leads to, if any. */
   verb: VerbSpec | undefined;
   remote: string | undefined;
-  /** Both ends of the connection (to learn which local user a loopback client is). */
-  connection: ConnectionEnds;
   authorization: string | undefined;
 }
 
@@ -170,7 +167,6 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
         method,
         verb: routed.route?.verb,
         remote: req.socket.remoteAddress,
-        connection: req.socket,
         authorization: req.headers.authorization,
       });
       const verdict = pending instanceof Promise ? await pending : pending;

@@ -1,7 +1,7 @@
 /**
  * Admin API tokens (ADR 0009). A token is shown once when created; the store keeps only its
  * SHA-256, a name and times. The daemon accepts `Authorization: Bearer <token>` on admin routes;
- * node-facing routes stay open, and loopback clients may be trusted (`auth_allow_localhost`).
+ * node-facing routes stay open; the daemon's Unix socket needs none (`auth_allow_localhost`, ADR 0014).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';

@@ -34,12 +34,7 @@ const app = createApp({
   health: () => ({}),
   images: imageService({ root: dirname(logFile), log }),
   // Boot is node-facing: the authorizer lets it through before it would ever look at a store.
-  authorize: authorizer({
-    store: {} as Store,
-    allowLocalhost: 'true',
-    peerUid: async () => undefined,
-    ownUid: 0,
-  }),
+  authorize: authorizer({ store: {} as Store, allowLocalhost: 'true', channel: 'tcp' }),
 });
 const running = await listen(app, { host: '127.0.0.1', port: 0, requestTimeoutMs: 30000, log });
 process.stdout.write(`listening ${running.port}\n`);

@@ -5,7 +5,7 @@
  * the image benchmark, nginx serving razor's image folder itself.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,8 @@ export interface Server {
   stop: () => Promise<unknown>;
   /** razor only: the RAZOR_* ports it was started with, so a render elsewhere says the same. */
   env?: Record<string, string>;
+  /** razor only: the admin token its first start wrote, for admin routes over TCP. */
+  token?: string;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -68,10 +70,13 @@ export async function installerScript(razor: Server, path: string) {
   return r;
 }
 
-async function api(base: string, method: 'GET' | 'POST', path: string, body?: object) {
-  const res = await fetch(`${base}/razor/api/${path}`, {
+async function api(razor: Server, method: 'GET' | 'POST', path: string, body?: object) {
+  const res = await fetch(`${razor.url}/razor/api/${path}`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: {
+      ...(razor.token ? { authorization: `Bearer ${razor.token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = (await res.json()) as { response: unknown };
@@ -89,12 +94,14 @@ export async function startRazor(home: string, nodeArgs: string[] = []): Promise
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await childOutput(proc, 'razor daemon', /API\s+http:/);
+  const tokenFile = join(home, 'admin.token');
   return {
     name: 'razor',
     url: `http://127.0.0.1:${port}`,
     pid: proc.pid as number,
     stop: stopChild(proc),
     env: { RAZOR_API_PORT: String(port), RAZOR_IMAGE_SVC_PORT: String(imagePort) },
+    token: existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined,
   };
 }
 
@@ -103,20 +110,19 @@ export async function startRazor(home: string, nodeArgs: string[] = []): Promise
  * its serial number, a debian_bookworm model, a policy for that tag, then a checkin that binds it.
  */
 export async function bindTarget(razor: Server, target: Target): Promise<void> {
-  const base = razor.url;
-  const tag = (await api(base, 'POST', 'tag', { name: 'bench target', tag: 'bench_target' }))[0]?.uuid;
-  await api(base, 'POST', `tag/${tag}/matcher`, {
+  const tag = (await api(razor, 'POST', 'tag', { name: 'bench target', tag: 'bench_target' }))[0]?.uuid;
+  await api(razor, 'POST', `tag/${tag}/matcher`, {
     key: 'serialnumber',
     compare: 'equal',
     value: target.serial,
   });
-  const model = await api(base, 'POST', 'model', {
+  const model = await api(razor, 'POST', 'model', {
     template: 'debian_bookworm',
     label: 'bookworm',
     image_uuid: OS_IMAGE,
     req_metadata_hash: { hostname_prefix: 'web', domainname: 'example.com', root_password: 'correct-horse' },
   });
-  await api(base, 'POST', 'policy', {
+  await api(razor, 'POST', 'policy', {
     template: 'linux_deploy',
     label: 'web',
     model_uuid: model[0]?.uuid,
@@ -124,9 +130,9 @@ export async function bindTarget(razor: Server, target: Target): Promise<void> {
     enabled: true,
   });
   const hw = target.macs.map((m) => m.replace(/:/g, '').toUpperCase()).join('_');
-  const checkin = (await api(base, 'GET', `node/checkin?hw_id=${hw}&last_state=idle`)) as unknown;
+  const checkin = (await api(razor, 'GET', `node/checkin?hw_id=${hw}&last_state=idle`)) as unknown;
   const answer = (checkin as { command_name?: string }).command_name;
-  const bound = await api(base, 'GET', 'active_model');
+  const bound = await api(razor, 'GET', 'active_model');
   if (answer !== 'acknowledge' || bound.length !== 1)
     throw new Error(`binding failed: checkin said ${answer}, ${bound.length} active models`);
 }

@@ -1,11 +1,20 @@
 /**
- * A cross-process lock that the kernel releases when its holder dies: a listening socket in Linux's
- * abstract namespace. Binding fails with EADDRINUSE while another live process holds it; a process
- * killed with SIGKILL frees it at once, so there are no stale lock files to time out (ADR 0003).
+ * A cross-process lock only the store's owner can take, released by the kernel when its holder
+ * dies (ADR 0015): `flock(2)` on `<store>.lock`, a file of mode 0600 beside the store (inside the
+ * 0700 `$RAZOR_HOME` by default). Another local user can neither open the file nor, therefore,
+ * lock it; a process killed with SIGKILL has its descriptors closed and its lock dropped at once,
+ * so there is never a stale lock to time out. The lock file itself is never removed.
  */
-import net from 'node:net';
-import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
 import { RazorError } from '../errors.js';
+
+/** `flock(2)` from the native fs-ext package (Node has none); LOCK_NB so it never blocks a thread. */
+const { flockSync } = createRequire(import.meta.url)('fs-ext') as {
+  flockSync(fd: number, flags: 'exnb' | 'un'): void;
+};
 
 /** A held lock; release it exactly once. */
 export interface HeldLock {
@@ -17,40 +26,103 @@ export interface LockOptions {
   timeoutMs?: number;
 }
 
-/** The abstract-socket name used to lock `path` (one name per absolute path). */
-export function lockName(path: string): string {
-  return `\0razor-lock-${createHash('sha256').update(path).digest('hex').slice(0, 32)}`;
+/** The lock file of the store at `path`. */
+export function lockFile(path: string): string {
+  return `${path}.lock`;
 }
 
-function tryBind(name: string): Promise<net.Server | undefined> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') resolve(undefined);
-      else reject(err);
-    });
-    server.listen({ path: name, exclusive: true }, () => resolve(server));
+const FLAGS = constants.O_RDWR | constants.O_NOFOLLOW;
+
+/** Opens the lock file, creating it (mode 0600) when there is none; says whether it made it. */
+async function openOrCreate(file: string): Promise<{ handle: FileHandle; created: boolean }> {
+  for (;;) {
+    try {
+      return { handle: await open(file, FLAGS), created: false };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    try {
+      return { handle: await open(file, FLAGS | constants.O_CREAT | constants.O_EXCL, 0o600), created: true };
+    } catch (err) {
+      // Another process made it in between: open theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/** Opens the lock file; refuses one that a user other than razor's or the store's could open. */
+async function openLockFile(file: string): Promise<FileHandle> {
+  const opened = await openOrCreate(file).catch((err: NodeJS.ErrnoException) => {
+    const why = err.code === 'ELOOP' ? 'it is a symbolic link' : err.message;
+    throw new RazorError('StoreUnavailable', `cannot open the store's lock file ${file}: ${why}`);
   });
+  const { handle, created } = opened;
+  try {
+    const st = await handle.stat();
+    const me = process.getuid?.() ?? 0;
+    if (!st.isFile())
+      throw new RazorError('StoreUnavailable', `the store's lock file ${file} is not a regular file`);
+    // Its owner can open it, and so lock it: razor's user, or — when root runs razor — the store's.
+    const storeOwner = me === 0 && (st.uid !== me || created) ? (await stat(dirname(file))).uid : me;
+    if (st.uid !== me && st.uid !== storeOwner)
+      throw new RazorError(
+        'StoreUnavailable',
+        `the store's lock file ${file} belongs to uid ${st.uid}, not to razor's user (uid ${me}); remove it`,
+      );
+    // Made by root in another user's store: theirs, or their daemon could not open it.
+    if (st.uid !== storeOwner) await handle.chown(storeOwner, -1);
+    // Created 0600 by razor; one made looser by hand is tightened before it is used.
+    if ((st.mode & 0o077) !== 0) await handle.chmod(0o600);
+    return handle;
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/** Takes the lock on the open `handle` without waiting; false while another process holds it. */
+function tryLock(handle: FileHandle, file: string): boolean {
+  try {
+    flockSync(handle.fd, 'exnb');
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') return false;
+    throw new RazorError('StoreUnavailable', `cannot lock ${file}: ${(err as Error).message}`);
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Acquires the lock for `path`, retrying with short random back-off until `timeoutMs`. */
+/** Acquires the lock for the store at `path`, retrying with short random back-off until `timeoutMs`. */
 export async function acquireLock(path: string, opts: LockOptions = {}): Promise<HeldLock> {
-  const name = lockName(path);
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-  for (let attempt = 0; ; attempt++) {
-    const server = await tryBind(name);
-    if (server) {
-      server.unref();
-      return { release: () => new Promise<void>((r) => server.close(() => r())) };
+  const file = lockFile(path);
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  // One descriptor for every attempt; closing it drops the lock (it is this open file's only one).
+  const handle = await openLockFile(file);
+  try {
+    for (let attempt = 0; !tryLock(handle, file); attempt++) {
+      if (Date.now() > deadline) {
+        throw new RazorError(
+          'StoreUnavailable',
+          `the store ${path} is locked by another razor process (lock file ${file}); gave up after ${timeoutMs} ms`,
+        );
+      }
+      await sleep(1 + Math.random() * Math.min(20, 2 + attempt));
     }
-    if (Date.now() > deadline) {
-      throw new RazorError(
-        'StoreUnavailable',
-        `the store ${path} is locked by another razor process; gave up after ${opts.timeoutMs ?? 30_000} ms`,
-      );
-    }
-    await sleep(1 + Math.random() * Math.min(20, 2 + attempt));
+  } catch (err) {
+    await handle.close();
+    throw err;
   }
+  return {
+    // Unlocked at once, without waiting for the thread pool to close the descriptor.
+    release: async () => {
+      try {
+        flockSync(handle.fd, 'un');
+      } finally {
+        await handle.close();
+      }
+    },
+  };
 }

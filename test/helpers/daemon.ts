@@ -1,5 +1,9 @@
-/** Starts the real daemon (`./bin/razor daemon --port 0`) as a child process and finds its port. */
+/**
+ * Starts the real daemon (`./bin/razor daemon --port 0`) as a child process and finds its port and
+ * its local socket; requests over that socket.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { join } from 'node:path';
 import { ROOT, testEnv } from './deps.js';
 
@@ -9,6 +13,8 @@ export interface DaemonProcess {
   port: number;
   /** `http://127.0.0.1:<port>`, or `https://…` when the daemon serves TLS. */
   url: string;
+  /** The owner's Unix socket (`$RAZOR_HOME/razor.sock`), if the daemon opened one. */
+  socket: string | undefined;
   output: () => string;
   /** SIGTERM, then wait for exit; resolves with the exit code. */
   stop: () => Promise<number | null>;
@@ -43,6 +49,7 @@ export function startDaemon(
         proc,
         port,
         url: `${m[1]}://127.0.0.1:${port}`,
+        socket: /\n {2}socket {3}(\/\S+)/.exec(out)?.[1],
         output: () => out,
         stop: async () => {
           if (proc.exitCode === null) proc.kill('SIGTERM');
@@ -51,6 +58,42 @@ export function startDaemon(
       });
     };
     proc.stdout?.on('data', check);
-    void exited.then((code) => reject(new Error(`daemon exited with ${code}:\n${out}`)));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`daemon exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/** One answer over a Unix socket. */
+export interface SocketAnswer {
+  status: number;
+  text: string;
+}
+
+/** An HTTP request to `path` over the Unix socket `socketPath` (as `curl --unix-socket` sends it). */
+export function socketRequest(
+  socketPath: string,
+  path: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<SocketAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        socketPath,
+        path,
+        method: init.method ?? 'GET',
+        headers: { host: 'localhost', 'content-type': 'application/json', ...init.headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
   });
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { writeFileAtomic } from '../../lib/store/atomic-file.js';
 import type { StoreFile } from '../../lib/store/json-store.js';
+import { tokenDigest } from '../../lib/auth.js';
 
 /** The UUID of each seeded object, by placeholder name. */
 export const SEED = {
@@ -28,6 +29,12 @@ export const SEED = {
   bmc: 'BmcSeed000000000000001',
   token: 'TokenSeed0000000000001',
 } as const;
+
+/** The secret of the seeded admin token (`seeded`): tests call admin routes over TCP with it. */
+export const SEED_TOKEN = 'rzr_SeededTestToken0000000000000000000000000';
+
+/** The headers of an admin request with the seeded token. */
+export const ADMIN = { authorization: `Bearer ${SEED_TOKEN}` } as const;
 
 const at = '2026-01-01T00:00:00.000Z';
 const stamps = { created_at: at, updated_at: at };
@@ -161,7 +168,9 @@ export function seedData(): StoreFile {
           updated_at: at,
         },
       },
-      token: { [SEED.token]: { uuid: SEED.token, name: 'seeded', sha256: '0'.repeat(64), created_at: at } },
+      token: {
+        [SEED.token]: { uuid: SEED.token, name: 'seeded', sha256: tokenDigest(SEED_TOKEN), created_at: at },
+      },
       meta: { policy_table: { uuid: 'policy_table', order: [SEED.policy, SEED.policy2] } },
     },
   };

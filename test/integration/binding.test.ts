@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import http from 'node:http';
 import { tempHome, writeSeed } from '../helpers/fixture.js';
@@ -25,7 +27,14 @@ function request(
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method, agent, headers: body ? { 'content-type': 'application/json' } : {} },
+      {
+        method,
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+      },
       (res) => {
         let text = '';
         res.on('data', (d) => (text += d));
@@ -39,6 +48,8 @@ function request(
 
 let home: ReturnType<typeof tempHome>;
 let d: DaemonProcess;
+/** The admin token the daemon's first start wrote (node-facing calls do not need it). */
+let token = '';
 // No keep-alive: a reused socket the server has just timed out would read as a hang-up.
 const agent = new http.Agent({ keepAlive: false, maxSockets: 200 });
 
@@ -56,6 +67,7 @@ beforeAll(async () => {
   };
   await writeSeed(home.home, seed);
   d = await startDaemon(home.home);
+  token = readFileSync(join(home.home, 'admin.token'), 'utf8').trim();
 });
 afterAll(async () => {
   agent.destroy();

@@ -16,11 +16,15 @@ import { openJsonStore } from '../../lib/store/json-store.js';
 
 const run = promisify(execFile);
 
-function post(url: string, agent: http.Agent, body: string): Promise<number> {
+function post(url: string, agent: http.Agent, body: string, token: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -46,9 +50,11 @@ const names = (file: string): string[] => {
 describe('daemon and CLI processes writing at once', () => {
   let home: ReturnType<typeof tempHome>;
   let daemon: DaemonProcess;
+  let token: string;
   beforeAll(async () => {
     home = tempHome();
     daemon = await startDaemon(home.home);
+    token = readFileSync(join(home.home, 'admin.token'), 'utf8').trim();
   });
   afterAll(async () => {
     await daemon?.stop();
@@ -58,7 +64,7 @@ describe('daemon and CLI processes writing at once', () => {
   test('500 concurrent POSTs + 4 CLI processes × 100 tag rules → all 900 stored', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 500 });
     const posts = Array.from({ length: 500 }, (_, i) =>
-      post(`${daemon.url}/razor/api/tag`, agent, JSON.stringify({ name: `http-${i}`, tag: 'h' })),
+      post(`${daemon.url}/razor/api/tag`, agent, JSON.stringify({ name: `http-${i}`, tag: 'h' }), token),
     );
     const clis = [0, 1, 2, 3].map((id) => cliWriter(home.home, id, 100));
     const statuses = await Promise.all(posts);

@@ -15,7 +15,7 @@ const ROUNDS = Number(process.env.RAZOR_CRASH_ROUNDS ?? 100);
 const home = tempHome();
 afterAll(() => home.cleanup());
 
-function post(port: number, name: string): Promise<number> {
+function post(port: number, name: string, token: string): Promise<number> {
   return new Promise((resolve) => {
     const body = JSON.stringify({ name, tag: 'crash' });
     const req = http.request(
@@ -24,7 +24,11 @@ function post(port: number, name: string): Promise<number> {
         port,
         method: 'POST',
         path: '/razor/api/tag',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${token}`,
+        },
       },
       (res) => {
         res.resume();
@@ -41,13 +45,15 @@ test(`${ROUNDS} SIGKILLs of a daemon under write load: the store always loads, a
   const acknowledged: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const d = await startDaemon(home.home);
+    // Written by the first start (a fresh store has no tokens).
+    const token = readFileSync(join(home.home, 'admin.token'), 'utf8').trim();
     let stop = false;
     let n = 0;
     // Eight writers in parallel until the kill.
     const writers = Array.from({ length: 8 }, async () => {
       while (!stop) {
         const name = `r${round}-${n++}`;
-        if ((await post(d.port, name)) === 201) acknowledged.push(name);
+        if ((await post(d.port, name, token)) === 201) acknowledged.push(name);
       }
     });
     await new Promise((r) => setTimeout(r, 30 + Math.random() * 250));

@@ -111,7 +111,8 @@ describe('the API port serves HTTPS', () => {
     );
     expect(d.output()).toContain(`nodes    http://localhost:${nodePort}/razor/api`);
     expect(d.output()).toContain(`nodes are told http://10.0.2.2:${nodePort}`);
-    expect(d.output()).toContain(`curl --cacert ${join(home.home, 'razor-test.crt')} https://`);
+    const bearer = `-H "Authorization: Bearer $(cat ${join(home.home, 'admin.token')})"`;
+    expect(d.output()).toContain(`curl --cacert ${join(home.home, 'razor-test.crt')} ${bearer} https://`);
   });
 
   test('admin routes work over HTTPS with the CA trusted and the token', async () => {

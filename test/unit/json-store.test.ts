@@ -1,16 +1,15 @@
 /**
  * The embedded JSON store (lib/store/json-store.ts) exercised for real on temporary directories:
  * round trips and copy semantics, transaction atomicity, no-op writes, two instances on one file,
- * in-process write serialisation, the abstract-socket lock across a SIGKILLed process, stale temp
+ * in-process write serialisation (the cross-process lock: store-lock.test.ts), stale temp
  * cleanup, a corrupt file, and a full disk (a 64 KiB tmpfs; a system test: needs root).
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openJsonStore } from '../../lib/store/json-store.js';
-import { acquireLock, lockName } from '../../lib/store/lock.js';
 import { tempPrefix } from '../../lib/store/atomic-file.js';
 import { RazorError } from '../../lib/errors.js';
 import type { Doc } from '../../lib/store/store.js';
@@ -237,52 +236,6 @@ describe('json store: concurrency', () => {
   });
 });
 
-describe('json store: cross-process lock', () => {
-  test('a held lock makes a second acquire fail with StoreUnavailable until released', async () => {
-    const { file } = tempStoreFile();
-    const held = await acquireLock(file);
-    const t0 = Date.now();
-    const err = await storeUnavailable(acquireLock(file, { timeoutMs: 200 }));
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(200);
-    expect(err.message).toContain(file);
-    expect(err.message).toMatch(/locked by another razor process/);
-    await held.release();
-    const again = await acquireLock(file, { timeoutMs: 200 });
-    await again.release();
-  });
-
-  test('a lock held by a SIGKILLed process is free at once', async () => {
-    const { file } = tempStoreFile();
-    const script =
-      "import net from 'node:net';" +
-      'net.createServer().listen({ path: String.fromCharCode(0) + process.argv[1], exclusive: true },' +
-      " () => process.stdout.write('locked\\n'));";
-    const env = { ...process.env };
-    delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, lockName(file).slice(1)], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise((r) => child.once('exit', r));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
-        child.once('exit', (code) => reject(new Error(`lock holder exited early (${code})`)));
-      });
-      await storeUnavailable(acquireLock(file, { timeoutMs: 200 }));
-      // The store itself gives up the same way while another process holds its lock.
-      await storeUnavailable(openJsonStore(file, { lockTimeoutMs: 200 }));
-    } finally {
-      child.kill('SIGKILL');
-      await exited;
-    }
-    const t0 = Date.now();
-    const lock = await acquireLock(file, { timeoutMs: 1000 });
-    expect(Date.now() - t0).toBeLessThan(1000);
-    await lock.release();
-  });
-});
-
 describe('json store: damage on disk', () => {
   test('temp files left by a killed writer are removed when the store is opened', async () => {
     const { dir, file } = tempStoreFile();
@@ -291,7 +244,7 @@ describe('json store: damage on disk', () => {
     for (const s of stale) writeFileSync(join(dir, s), '{"format":"razor-st');
     writeFileSync(join(dir, 'unrelated.tmp-1'), 'keep me');
     await openJsonStore(file);
-    expect(readdirSync(dir).sort()).toEqual(['razor.json', 'unrelated.tmp-1']);
+    expect(readdirSync(dir).sort()).toEqual(['razor.json', 'razor.json.lock', 'unrelated.tmp-1']);
     expect(readFileSync(file, 'utf8')).toContain('razor-store/1'); // the store itself is kept
   });
 
@@ -338,7 +291,7 @@ describe('json store: full disk', () => {
       expect(acked.length).toBeGreaterThan(10);
       const onDisk = JSON.parse(readFileSync(file, 'utf8'));
       expect(Object.keys(onDisk.collections.node).sort()).toEqual([...acked].sort());
-      expect(readdirSync(dir)).toEqual(['razor.json']); // the failed write's temp file is gone
+      expect(readdirSync(dir).sort()).toEqual(['razor.json', 'razor.json.lock']); // the failed write's temp file is gone
       expect(await store.read(async (r) => r.count('node'))).toBe(acked.length);
       await store.close(); // an open store holds its file open, as any database does
     } finally {

@@ -109,9 +109,12 @@ export class Lab {
     return JSON.parse(stdout) as { response: unknown };
   }
 
-  /** GET /razor/api/<path> from the daemon (cheaper than the CLI for polling). */
+  /** GET /razor/api/<path> from the daemon (cheaper than the CLI for polling), with its first token. */
   async api<T>(path: string): Promise<T> {
-    const res = await fetch(`http://127.0.0.1:${this.apiPort}/razor/api/${path}`);
+    const token = readFileSync(join(this.home, 'admin.token'), 'utf8').trim();
+    const res = await fetch(`http://127.0.0.1:${this.apiPort}/razor/api/${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     return ((await res.json()) as { response: T }).response;
   }
 
