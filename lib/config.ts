@@ -41,6 +41,7 @@ export const CONFIG_DEFAULTS = {
   body_limit_bytes: 1048576,
   checkin_rate_per_minute: 60,
   secrets_to_boot_address: 'false',
+  store_generations: 5,
   tls_cert: '',
   tls_key: '',
 };
