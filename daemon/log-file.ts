@@ -19,14 +19,14 @@ export interface FileLoggerOptions extends LogSinkOptions {
 /** A logger writing JSON lines to `file` (created private, with its directory, when missing). */
 export function fileLogger(file: string, level: string, o: FileLoggerOptions = {}): Logger {
   const sink = openLogSink(file, o);
-  const isSecret = secretNames(o.secretKeys ?? []);
+  const names = secretNames(o.secretKeys ?? []);
   // No retries at exit: one attempt to write what is buffered (a full disk loses it, nothing hangs).
   process.once('exit', () => sink.flushSync());
   return pino(
     {
       level,
-      formatters: { log: (obj) => redactLogObject(obj, isSecret) },
-      serializers: { err: (err: Error) => redactValue(pino.stdSerializers.err(err), isSecret) },
+      formatters: { log: (obj) => redactLogObject(obj, names) },
+      serializers: { err: (err: Error) => redactValue(pino.stdSerializers.err(err), names) },
     },
     sink,
   );

@@ -14,7 +14,7 @@ import { loadCatalog } from '../../lib/catalog.js';
 import { ROOT } from '../helpers/deps.js';
 
 const AM = 'ActiveSeed000000000001';
-const isSecret = secretNames(['validation_key', 'root_password']);
+const names = secretNames(['validation_key', 'root_password']);
 
 describe('secret names', () => {
   test('the catalog declares root_password and validation_key secret', async () => {
@@ -34,9 +34,9 @@ describe('secret names', () => {
       'client_secret',
       'passphrase',
     ])
-      expect([name, isSecret(name)]).toEqual([name, true]);
+      expect([name, names.is(name)]).toEqual([name, true]);
     for (const name of ['hw_id', 'name', 'tag', 'label', 'dhcp_mac', 'hostname_prefix', 'url', 'who'])
-      expect([name, isSecret(name)]).toEqual([name, false]);
+      expect([name, names.is(name)]).toEqual([name, false]);
   });
 });
 
@@ -48,6 +48,10 @@ describe('URLs', () => {
     [
       `/razor/api/model?json_hash=${encodeURIComponent('{"label":"x","req_metadata_hash":{"root_password":"hunter2"}}')}`,
       `/razor/api/model?json_hash=${encodeURIComponent('{"label":"x","req_metadata_hash":{"root_password":"[redacted]"}}')}`,
+    ],
+    [
+      `/razor/api/model?json_hash=${encodeURIComponent('{"root\\u005fpassword":"hunter2"}')}`,
+      `/razor/api/model?json_hash=${encodeURIComponent('{"root_password":"[redacted]"}')}`,
     ],
     [`/razor/api/policy/callback/${AM}/preseed/file`, '/razor/api/policy/callback/Active…/preseed/file'],
     [`/razor/api/POLICY/Callback//${AM}/x`, '/razor/api/POLICY/Callback//Active…/x'],
@@ -68,8 +72,8 @@ describe('URLs', () => {
     ['/healthz', '/healthz'],
   ];
   test.each(cases)('%s', (url, logged) => {
-    expect(redactUrl(url, isSecret)).toBe(logged);
-    expect(redactUrl(url, isSecret)).not.toMatch(/hunter2|ActiveSeed000000000001/);
+    expect(redactUrl(url, names)).toBe(logged);
+    expect(redactUrl(url, names)).not.toMatch(/hunter2|ActiveSeed000000000001/);
   });
 });
 
@@ -83,12 +87,12 @@ describe('logged objects', () => {
       ms: 1.5,
       who: 'node',
     };
-    expect(redactLogObject(line, isSecret)).toBe(line);
-    expect(redactLogObject({ active_models: [AM, 'Other00000000000000002'] }, isSecret)).toEqual({
+    expect(redactLogObject(line, names)).toBe(line);
+    expect(redactLogObject({ active_models: [AM, 'Other00000000000000002'] }, names)).toEqual({
       active_models: ['Active…', 'Other0…'],
     });
     expect(
-      redactLogObject({ body: { metadata: { root_password: 'hunter2', x: 1 } }, token: 'rzr_abc' }, isSecret),
+      redactLogObject({ body: { metadata: { root_password: 'hunter2', x: 1 } }, token: 'rzr_abc' }, names),
     ).toEqual({
       body: { metadata: { root_password: '[redacted]', x: 1 } },
       token: '[redacted]',
