@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { fileLogger } from '../daemon/log-file.js';
+import { catalogSecretKeys } from '../daemon/log-redact.js';
 import { allSlices } from '../slices/index.js';
 import { dispatchRouted, toWire } from '../lib/dispatch.js';
 import { restRoute } from '../lib/rest.js';
@@ -82,7 +83,12 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const logDir = join(deps.config.home, 'log');
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const logFile = join(logDir, 'razor.log');
-  const log = fileLogger(logFile, v.log_level);
+  // A full disk must not stop the daemon: output that cannot be written is lost, not thrown (ADR 0017).
+  for (const out of [process.stdout, process.stderr]) out.on('error', () => undefined);
+  const log = fileLogger(logFile, v.log_level, {
+    secretKeys: catalogSecretKeys(deps.catalog),
+    notice: (message) => process.stderr.write(`${message}\n`),
+  });
   const registry = allSlices();
   // One set of open image files and of buffers for both ports.
   const imageFiles = new ImageFileCache(v.image_svc_path);

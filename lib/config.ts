@@ -42,6 +42,7 @@ export const CONFIG_DEFAULTS = {
   checkin_rate_per_minute: 60,
   secrets_to_boot_address: 'true',
   secrets_serve_limit: 3,
+  store_generations: 5,
   tls_cert: '',
   tls_key: '',
 };

@@ -13,8 +13,15 @@ export function tempPrefix(file: string): string {
   return `.${basename(file)}.tmp-`;
 }
 
-/** Writes `text` to `file` atomically and durably. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+/**
+ * Writes `text` to `file` atomically and durably. `beforeReplace` gets the new version's path once
+ * it is safely on disk, just before it replaces `file` (store generations are kept there).
+ */
+export async function writeFileAtomic(
+  file: string,
+  text: string,
+  beforeReplace?: (next: string) => Promise<unknown>,
+): Promise<void> {
   const tmp = join(dirname(file), `${tempPrefix(file)}${process.pid}-${randomBytes(6).toString('hex')}`);
   let handle;
   try {
@@ -23,6 +30,7 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     await handle.sync();
     await handle.close();
     handle = undefined;
+    await beforeReplace?.(tmp);
     await rename(tmp, file);
   } catch (err) {
     await handle?.close().catch(() => undefined);
@@ -45,9 +53,12 @@ export async function removeStaleTemps(file: string): Promise<number> {
   return names.length;
 }
 
-/** lowdb adapter over one JSON file, written with `writeFileAtomic`. */
+/** lowdb adapter over one JSON file, written with `writeFileAtomic` (and `beforeReplace`). */
 export class AtomicJsonFile<T> implements Adapter<T> {
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly beforeReplace?: (next: string) => Promise<unknown>,
+  ) {}
 
   async read(): Promise<T | null> {
     let text: string;
@@ -61,6 +72,6 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await writeFileAtomic(this.file, JSON.stringify(data));
+    await writeFileAtomic(this.file, JSON.stringify(data), this.beforeReplace);
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Knowing, with one `fstat`, whether the store file is still the one we read (ADR 0011). Writers
- * replace the file by renaming a new one over it, which drops the old inode's link count to 0 at
- * that instant; holding the descriptor of the file we read keeps its inode from being reused, so
- * `nlink > 0` (with size and mtime unchanged, against in-place edits) means nothing changed.
+ * Knowing, with one `fstat`, whether the store file is still the one we read (ADR 0011, 0017).
+ * Writers replace the file by renaming a new one over it, which takes one link from the old inode
+ * at that instant — to 0, or to 1 when it lives on as a store generation (generations.ts); razor
+ * never adds a link to a file once it is the store. Holding the descriptor of the file we read
+ * keeps its inode from being reused, so the link count we saw (with size and mtime unchanged,
+ * against in-place edits) means nothing changed.
  */
 import { close, closeSync, fstatSync, open, readFile, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
@@ -25,11 +27,13 @@ export interface HeldFile {
 
 interface Held {
   fd: number;
+  nlink: number;
   size: number;
   mtimeMs: number;
 }
 
-const same = (st: Stats, h: Held) => st.nlink > 0 && st.size === h.size && st.mtimeMs === h.mtimeMs;
+const same = (st: Stats, h: Held) =>
+  st.nlink > 0 && st.nlink === h.nlink && st.size === h.size && st.mtimeMs === h.mtimeMs;
 
 /** A held file for `path`. */
 export function heldFile(path: string): HeldFile {
@@ -52,7 +56,7 @@ export function heldFile(path: string): HeldFile {
       const st = fstatSync(fd);
       const text = readText ? await readFd(fd, 'utf8') : '';
       release();
-      held = { fd, size: st.size, mtimeMs: st.mtimeMs };
+      held = { fd, nlink: st.nlink, size: st.size, mtimeMs: st.mtimeMs };
       return text;
     } catch (err) {
       await closeFd(fd);

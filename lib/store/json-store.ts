@@ -7,10 +7,13 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low } from 'lowdb';
-import { RazorError } from '../errors.js';
 import { acquireLock } from './lock.js';
 import { AtomicJsonFile, removeStaleTemps } from './atomic-file.js';
 import { heldFile } from './held-file.js';
+import { keepGeneration, pruneGenerations } from './generations.js';
+import { storeShapeProblem, type RequiredFields } from './store-shape.js';
+import { storeError, unusableStoreError } from './store-errors.js';
+import { CONFIG_DEFAULTS } from '../config.js';
 import type { Collection, Doc, Store, StoreReader, StoreWriter } from './store.js';
 
 type Table = Record<string, Doc>;
@@ -31,6 +34,10 @@ const emptyFile = (): StoreFile => ({ rev: 0, format: 'razor-store/1', collectio
 export interface JsonStoreOptions {
   /** How long a writer waits for another process's lock before failing. */
   lockTimeoutMs?: number;
+  /** How many earlier versions to keep beside the file (`store_generations`, default 5; 0: none). */
+  generations?: number;
+  /** Fields each document must have, per collection, for the file to load (store-shape.ts). */
+  requiredFields?: RequiredFields;
 }
 
 type Overlay = Map<Collection, Map<string, Doc | null>>;
@@ -197,29 +204,13 @@ function applyOverlay(data: StoreFile, overlay: Overlay, rev: number): StoreFile
   return { rev, format: 'razor-store/1', collections };
 }
 
-function storeError(action: string, file: string, err: unknown): RazorError {
-  if (err instanceof RazorError) return err;
-  const e = err as NodeJS.ErrnoException;
-  const why =
-    e.code === 'ENOSPC'
-      ? 'no space left on the device'
-      : e.code === 'EACCES' || e.code === 'EPERM'
-        ? 'permission denied'
-        : e.code === 'EROFS'
-          ? 'the file system is read-only'
-          : e instanceof SyntaxError
-            ? `the file is not valid JSON (${e.message}); restore it from a backup`
-            : (e.message ?? String(err));
-  return new RazorError(
-    'StoreUnavailable',
-    `could not ${action} the store ${file}: ${why}; nothing was changed`,
-  );
-}
-
 /** Opens (creating if needed) the embedded JSON store at `file`. */
 export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): Promise<Store> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const adapter = new AtomicJsonFile<StoreFile>(file);
+  const generations = opts.generations ?? CONFIG_DEFAULTS.store_generations;
+  const required = opts.requiredFields ?? {};
+  // Generations are a safety net: a file system that refuses one does not fail the write.
+  const adapter = new AtomicJsonFile<StoreFile>(file, (next) => keepGeneration(file, next, generations));
   const db = new Low<StoreFile>(adapter, emptyFile());
   /** Revision of `db.data`; undefined until first loaded. */
   let loadedRev: number | undefined;
@@ -245,24 +236,24 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
   const refresh = async () => {
     if (epoch > 0 && onDisk.fresh()) return;
     const startedAt = epoch;
-    let data: StoreFile | null;
+    let text: string | null;
     try {
-      const text = await onDisk.read();
-      data = text === null ? null : (JSON.parse(text) as StoreFile);
+      text = await onDisk.read();
     } catch (err) {
       throw storeError('read', file, err);
     }
-    if (data === null) {
+    if (text === null) {
       if (loadedRev !== 0 || epoch === 0) install(emptyFile());
       return;
     }
-    if (
-      data?.format !== 'razor-store/1' ||
-      typeof data.collections !== 'object' ||
-      data.collections === null
-    ) {
-      throw new RazorError('StoreUnavailable', `${file} is not a razor store (no "format": "razor-store/1")`);
+    let data: StoreFile;
+    try {
+      data = JSON.parse(text) as StoreFile;
+    } catch (err) {
+      throw await unusableStoreError(file, `it is not valid JSON (${(err as Error).message})`, required);
     }
+    const problem = storeShapeProblem(data, required);
+    if (problem) throw await unusableStoreError(file, problem, required);
     if (epoch === startedAt)
       install({
         rev: Number.isSafeInteger(data.rev) ? data.rev : 0,
@@ -275,6 +266,7 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
   const held = await acquireLock(file, lockOpts);
   try {
     await removeStaleTemps(file);
+    await pruneGenerations(file, generations);
   } finally {
     await held.release();
   }

@@ -1,7 +1,8 @@
 /**
  * The embedded store under concurrent writers: the daemon serving 500 concurrent POSTs while four
  * CLI processes each add 100 tag rules — every one of the 900 lands and the file stays valid JSON;
- * and CLI writers killed with SIGKILL at random moments never leave an unreadable store.
+ * and CLI writers killed with SIGKILL at random moments never leave an unreadable store or a
+ * store generation that is not a complete store (ADR 0017).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
@@ -13,6 +14,7 @@ import { seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
 import { RAZOR, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { openJsonStore } from '../../lib/store/json-store.js';
+import { generationProblems } from '../helpers/generations.js';
 
 const run = promisify(execFile);
 
@@ -145,6 +147,7 @@ describe('SIGKILL while writing', () => {
       if (readdirSync(home.home).some((f) => f.startsWith('.razor.json.tmp-'))) killedMidWrite++;
       // After every kill the file must parse and the store must open and read.
       expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
+      expect({ i, generations: generationProblems(file) }).toEqual({ i, generations: [] });
       const store = await openJsonStore(file, { lockTimeoutMs: 5_000 });
       expect(await store.read((r) => r.count('tag'))).toBeGreaterThanOrEqual(BULK);
       await store.close();

@@ -1,7 +1,8 @@
 /**
  * Crash safety of the embedded store under the daemon: 100 times, start the daemon, drive a
- * write-heavy load, SIGKILL it at a random moment — the store always loads afterwards and every
- * write the daemon acknowledged (201) before the kill is in it.
+ * write-heavy load, SIGKILL it at a random moment — the store always loads afterwards, every
+ * write the daemon acknowledged (201) before the kill is in it, and every store generation beside
+ * it is a complete store, no more of them than configured (ADR 0017).
  */
 import { afterAll, expect, test } from '@jest/globals';
 import http from 'node:http';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { tempHome } from '../helpers/fixture.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { openJsonStore } from '../../lib/store/json-store.js';
+import { generationProblems } from '../helpers/generations.js';
 
 const ROUNDS = Number(process.env.RAZOR_CRASH_ROUNDS ?? 100);
 const home = tempHome();
@@ -63,6 +65,7 @@ test(`${ROUNDS} SIGKILLs of a daemon under write load: the store always loads, a
     await d.stop();
     const file = join(home.home, 'razor.json');
     expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
+    expect({ round, generations: generationProblems(file) }).toEqual({ round, generations: [] });
     const store = await openJsonStore(file, { lockTimeoutMs: 5_000 });
     const names = new Set((await store.read((r) => r.all('tag'))).map((t) => t.name as string));
     await store.close();

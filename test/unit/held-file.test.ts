@@ -1,10 +1,11 @@
 /**
- * Freshness of the embedded store (lib/store/held-file.ts, ADR 0011): one fstat of the held file
- * tells whether another writer replaced it; per-snapshot memo maps start empty after any change,
+ * Freshness of the embedded store (lib/store/held-file.ts, ADR 0011, 0017): one fstat of the held
+ * file tells whether another writer replaced it — also when the old file lives on as a store
+ * generation (a hard link); per-snapshot memo maps start empty after any change,
  * whoever made it.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, linkSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { heldFile } from '../../lib/store/held-file.js';
@@ -43,6 +44,27 @@ describe('held file', () => {
     expect(held.fresh()).toBe(false);
     expect(await held.read()).toBeNull();
     expect(held.fresh()).toBe(false);
+    held.close();
+  });
+
+  test('replaced while the old file lives on as a generation (a hard link): not fresh, even at the same size', async () => {
+    const file = tempFile();
+    const gen = (n: number) => `${file}.${n}`;
+    // As a writer keeping generations does (generations.ts): the new file gets its second name
+    // `.0` before it is renamed over the store; the next write moves `.0` to `.1` and does the same.
+    writeFileSync(`${file}.tmp`, 'one');
+    linkSync(`${file}.tmp`, gen(0));
+    renameSync(`${file}.tmp`, file);
+    const held = heldFile(file);
+    expect(await held.read()).toBe('one');
+    renameSync(gen(0), gen(1));
+    expect(held.fresh()).toBe(true); // a generation moving up is no change of the store
+    writeFileSync(`${file}.tmp`, 'two');
+    linkSync(`${file}.tmp`, gen(0));
+    renameSync(`${file}.tmp`, file);
+    expect(held.fresh()).toBe(false);
+    expect(await held.read()).toBe('two');
+    expect(held.fresh()).toBe(true);
     held.close();
   });
 

@@ -34,7 +34,7 @@ test('boot lines wait in the buffer; an admin change is written at once, with th
   try {
     const file = join(dir, 'log', 'razor.log');
     // A flush interval far beyond the test: only an explicit flush writes small batches.
-    const log = fileLogger(file, 'info', 600_000);
+    const log = fileLogger(file, 'info', { flushMs: 600_000 });
     for (let i = 0; i < 10; i++)
       logRequest(log, request('GET', `/razor/api/boot?hw_id=${i}`), ok, { id: `r${i}`, started: 0 }, 'node');
     await sleep(100);
@@ -54,7 +54,7 @@ test('more than a batch of lines is written without any flush', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'razor-log-'));
   try {
     const file = join(dir, 'razor.log');
-    const log = fileLogger(file, 'info', 600_000);
+    const log = fileLogger(file, 'info', { flushMs: 600_000 });
     // Each line is over 100 bytes: 100 of them are more than one 4 KiB batch.
     for (let i = 0; i < 100; i++)
       logRequest(log, request('GET', `/razor/api/boot?hw_id=${i}`), ok, { id: `r${i}`, started: 0 }, 'node');
