@@ -101,6 +101,18 @@ test("the daemon's JSON answer carries the facts \\u-escaped, and parses back to
   expect(node.last_state).toBe(LAST_STATE);
 });
 
+test('an unreadable body quoted in an error comes back \\u-escaped', async () => {
+  const res = await fetch(`${(daemon as DaemonProcess).url}/razor/api/node/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"hw_id":\u009b2J\u202e\u001b]0;x\u0007',
+  });
+  const body = await res.text();
+  expect(res.status).toBe(400);
+  expect(body).toMatch(/\\u009b|\\u202e|\\u001b/);
+  expect(rawControls(body, '')).toEqual([]);
+});
+
 test('a raw control character in a request line is refused by the HTTP parser and never logged', async () => {
   const port = (daemon as DaemonProcess).port;
   for (const bad of ['\u001b]0;x\u0007', '\u00c2\u009b2J', '\u007f']) {
