@@ -51,6 +51,9 @@ const huge = fc.constantFrom<unknown>(
   Array.from({ length: 5000 }, () => 'z'),
 );
 
+/** A value as text (JSON for objects: fast-check's dictionaries have no prototype, so no toString). */
+const asText = (v: unknown) => (typeof v === 'string' ? v : jsonText(v ?? null));
+
 /** Pick one of the input's keys by index (none when the input is empty). */
 const keyAt = (input: Record<string, unknown>, i: number) => {
   const keys = Object.keys(input);
@@ -96,7 +99,7 @@ export const inputMutation: fc.Arbitrary<InputMutation> = fc.oneof(
     weight: 2,
     arbitrary: fc
       .tuple(fc.nat(), controls)
-      .map(([i, c]) => onKey('control chars', (o, k) => (o[k] = `${String(o[k])}${c}`))(i)),
+      .map(([i, c]) => onKey('control chars', (o, k) => (o[k] = `${asText(o[k])}${c}`))(i)),
   },
   {
     weight: 1,
