@@ -9,12 +9,17 @@ import { RazorError, asRazorError } from '../lib/errors.js';
 import { errorEnvelope } from '../lib/envelope.js';
 import { buildProgram, canonicalArgv, CommanderError } from '../lib/cli/program.js';
 import { renderHuman } from '../lib/cli/render.js';
+import { escapeUnsafe, terminalSafe } from '../lib/cli/terminal-text.js';
+import { safeJson } from '../lib/safe-json.js';
 import { promptMetadata } from '../lib/cli/prompt.js';
 import { cliProgress } from '../lib/cli/progress.js';
 import { EXIT, exitFor, parseSwitches } from '../lib/cli/switches.js';
 import { buildDeps } from './deps.js';
 import { packageRoot, razorVersion } from './paths.js';
 import type { HttpMethod } from '../lib/spec.js';
+
+/** Human output goes through the last guard: nothing razor prints acts on the terminal. */
+const say = (stream: NodeJS.WriteStream, text: string) => stream.write(terminalSafe(text));
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit status. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -24,7 +29,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const color = !env.NO_COLOR && process.stdout.isTTY === true && !('error' in sw ? false : sw.noColor);
   const red = new Chalk({ level: color ? 1 : 0 }).red;
   if ('error' in sw) {
-    process.stderr.write(`razor: ${sw.error}\n`);
+    say(process.stderr, `razor: ${escapeUnsafe(sw.error)}\n`);
     return EXIT.usage;
   }
   if (sw.version) {
@@ -40,8 +45,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     deps = await buildDeps(root, env);
   } catch (err) {
     const e = asRazorError(err);
-    if (sw.web) process.stdout.write(`${JSON.stringify(errorEnvelope(sw.rest[0], undefined, e))}\n`);
-    else process.stderr.write(`razor: ${e.message}\n`);
+    if (sw.web) process.stdout.write(`${safeJson(errorEnvelope(sw.rest[0], undefined, e))}\n`);
+    else say(process.stderr, `razor: ${escapeUnsafe(e.message)}\n`);
     return exitFor(e.http);
   }
   const registry = allSlices();
@@ -49,7 +54,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (sw.web) {
       const method = env.RAZOR_HTTP_METHOD as HttpMethod | undefined;
       const report = sw.debug
-        ? (err: unknown) => process.stderr.write(`${(err as Error).stack}\n`)
+        ? (err: unknown) => say(process.stderr, `${(err as Error).stack}\n`)
         : undefined;
       const remote = env.RAZOR_HTTP_REMOTE || undefined;
       const outcome = await dispatchArgv(deps, registry, sw.rest, { mode: 'web', method, remote, report });
@@ -85,12 +90,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
             progress,
             signal: abort.signal,
           }).finally(() => process.off('SIGINT', onInt));
-          process.stdout.write(`${renderHuman(slice, verb, answer, opts)}\n`);
+          say(process.stdout, `${renderHuman(slice, verb, answer, opts)}\n`);
         } catch (err) {
-          if (sw.debug && !(err instanceof RazorError)) process.stderr.write(`${(err as Error).stack}\n`);
+          if (sw.debug && !(err instanceof RazorError)) say(process.stderr, `${(err as Error).stack}\n`);
           const e = asRazorError(err);
-          process.stderr.write(`${red(`razor ${slice.name} ${verb.name}: ${e.message}`)}\n`);
-          process.stderr.write(`(see 'razor ${slice.name} ${verb.name} --help')\n`);
+          // Messages quote input (a name, a UUID, a fact): escaped, then coloured.
+          say(process.stderr, `${red(`razor ${slice.name} ${verb.name}: ${escapeUnsafe(e.message)}`)}\n`);
+          say(process.stderr, `(see 'razor ${slice.name} ${verb.name} --help')\n`);
           status = exitFor(e.http);
         }
       },
@@ -101,8 +107,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return sw.help ? EXIT.ok : EXIT.usage;
     }
     if (!registry.has(sw.rest[0] as string) && sw.rest[0] !== 'help') {
-      process.stderr.write(
-        `razor: no slice named '${sw.rest[0]}'; slices: ${[...registry.keys()].join(', ')} (see 'razor --help')\n`,
+      say(
+        process.stderr,
+        `razor: no slice named '${escapeUnsafe(sw.rest[0] as string)}'; slices: ${[...registry.keys()].join(', ')} (see 'razor --help')\n`,
       );
       return EXIT.usage;
     }

@@ -7,6 +7,7 @@ import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { RazorError, asRazorError } from '../lib/errors.js';
 import { errorEnvelope } from '../lib/envelope.js';
+import { safeJson } from '../lib/safe-json.js';
 import { decodePathParts } from '../lib/rest.js';
 import { logRequest } from './request-log.js';
 import { deadlines } from './deadlines.js';
@@ -80,7 +81,7 @@ export function failureWire(err: unknown, bodyLimitBytes: number): Wire {
   const e = err as { status?: number; type?: string; message?: string };
   if (e.type === 'entity.too.large') {
     const tooLarge = new RazorError('InputError', `request body is larger than ${bodyLimitBytes} bytes`);
-    const body = JSON.stringify({ ...errorEnvelope(undefined, undefined, tooLarge), http_err_code: 413 });
+    const body = safeJson({ ...errorEnvelope(undefined, undefined, tooLarge), http_err_code: 413 });
     return { status: 413, contentType: JSON_TYPE, body };
   }
   const failure =
@@ -90,7 +91,8 @@ export function failureWire(err: unknown, bodyLimitBytes: number): Wire {
   return {
     status: failure.http,
     contentType: JSON_TYPE,
-    body: JSON.stringify(errorEnvelope(undefined, undefined, failure)),
+    // A body parser's message may quote the body: terminal controls `\u`-escaped (lib/safe-json.ts).
+    body: safeJson(errorEnvelope(undefined, undefined, failure)),
   };
 }
 

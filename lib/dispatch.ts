@@ -7,6 +7,7 @@ import { RazorError, asRazorError } from './errors.js';
 import { errorEnvelope, successEnvelope } from './envelope.js';
 import { routeWords, type Route } from './router.js';
 import { validateInput } from './validate.js';
+import { safeJson } from './safe-json.js';
 import type { Deps } from './context.js';
 import type { ProgressFactory } from './images/progress.js';
 import type { HttpMethod, SliceRegistry, SliceSpec, VerbInput, VerbSpec } from './spec.js';
@@ -249,12 +250,15 @@ export interface Wire {
   body: string;
 }
 
-/** Serialises an outcome: text verbs send their text, everything else one JSON envelope. */
+/**
+ * Serialises an outcome: text verbs send their text, everything else one JSON envelope (with
+ * terminal controls `\u`-escaped: the same values, harmless when printed).
+ */
 export function toWire(o: Outcome): Wire {
   const json = 'application/json; charset=utf-8';
   if (o.error) {
     const command = o.slice && o.verb ? commandName(o.slice, o.verb) : undefined;
-    const body = JSON.stringify(errorEnvelope(o.slice?.name, command, o.error));
+    const body = safeJson(errorEnvelope(o.slice?.name, command, o.error));
     return { status: o.error.http, contentType: json, body };
   }
   const slice = o.slice as SliceSpec;
@@ -263,5 +267,5 @@ export function toWire(o: Outcome): Wire {
     return { status: 200, contentType: 'text/plain; charset=utf-8', body: String(o.answer ?? '') };
   }
   const env = successEnvelope(slice.name, commandName(slice, verb), verb.success, o.answer);
-  return { status: env.http_err_code, contentType: json, body: JSON.stringify(env) };
+  return { status: env.http_err_code, contentType: json, body: safeJson(env) };
 }

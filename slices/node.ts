@@ -127,6 +127,13 @@ export const nodeSlice = defineSlice({
       success: 'ok',
       http: 'GET',
       view: 'table',
+      // The reasons are a list (each may quote node facts); the table shows one per line.
+      columns: [
+        { header: 'tag', value: (o) => o.tag },
+        { header: 'rule', value: (o) => o.rule },
+        { header: 'matched', value: (o) => o.matched },
+        { header: 'because', value: (o) => (o.because as string[]).join('\n') },
+      ],
       sample: { uuid: '{node}', explain: 'true' },
       handler: async (input, ctx) =>
         ctx.store.read(async (r) => {
@@ -137,7 +144,7 @@ export const nodeSlice = defineSlice({
             tag: e.tag ?? '-',
             rule: e.rule,
             matched: e.matched,
-            because: e.because.join('\n'),
+            because: e.because,
           }));
         }),
     }),

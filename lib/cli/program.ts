@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { RazorError } from '../errors.js';
 import { routeWords } from '../router.js';
 import { flagText } from '../validate.js';
+import { terminalSafe } from './terminal-text.js';
 import type { Field } from '../fields.js';
 import type { SliceRegistry, SliceSpec, VerbSpec } from '../spec.js';
 
@@ -148,7 +149,12 @@ export function buildProgram(registry: SliceRegistry, run: RunVerb, version: str
   for (const c of allCommands(program)) {
     c.exitOverride();
     c.showHelpAfterError(`(see '${commandPath(c)} --help')`);
-    c.configureOutput({ outputError: (text, write) => write(`razor: ${text.replace(/^error: /, '')}`) });
+    // Commander's messages quote the command line: shown escaped, as everything razor prints.
+    c.configureOutput({
+      writeOut: (text) => process.stdout.write(terminalSafe(text)),
+      writeErr: (text) => process.stderr.write(terminalSafe(text)),
+      outputError: (text, write) => write(`razor: ${text.replace(/^error: /, '')}`),
+    });
   }
   return program;
 }

@@ -2,6 +2,7 @@
  * Progress for people: on a terminal a redrawn bar with bytes, rate and ETA; elsewhere one line per
  * 10 %. Both write to stderr, so stdout stays the command's answer.
  */
+import { escapeUnsafe } from './terminal-text.js';
 import type { Progress, ProgressFactory } from '../images/progress.js';
 
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
@@ -18,7 +19,9 @@ export function cliProgress(
   tty: boolean,
   now = () => Date.now(),
 ): ProgressFactory {
-  return (label, total) => {
+  return (rawLabel, total) => {
+    // The label names a file, maybe from inside an image: shown escaped.
+    const label = escapeUnsafe(rawLabel);
     const started = now();
     let done = 0;
     let lastTenth = -1;

@@ -1,9 +1,11 @@
 /**
  * Human output: a coloured table for lists, `Header => value` blocks for single objects, `< none >`
- * when empty. Colour only when wanted (no `-n`, no NO_COLOR, stdout a terminal).
+ * when empty. Colour only when wanted (no `-n`, no NO_COLOR, stdout a terminal). Every answer is
+ * escaped (terminal-text.ts) before any view reads it: data never acts on the terminal.
  */
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
+import { escapeUnsafeDeep, escapeUnsafeKeepLines } from './terminal-text.js';
 import type { Column, SliceSpec, VerbSpec } from '../spec.js';
 
 /** Output options from the global switches. */
@@ -14,14 +16,20 @@ export interface RenderOptions {
 
 type Row = Record<string, unknown>;
 
-/** Formats one value for a cell. */
+/**
+ * JSON of a nested value whose strings are already escaped: their `\x1b` shows as is, not as
+ * JSON's `\\x1b`.
+ */
+const nestedText = (x: unknown) => JSON.stringify(x).replace(/\\\\/g, '\\');
+
+/** Formats one (escaped) value for a cell. */
 export function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.map(cell).join(', ');
   if (typeof v === 'object') {
     return Object.entries(v as Row)
-      .map(([k, x]) => `${k}=${typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x)}`)
+      .map(([k, x]) => `${k}=${typeof x === 'object' && x !== null ? nestedText(x) : String(x)}`)
       .join('\n');
   }
   return String(v);
@@ -61,9 +69,11 @@ function item(obj: Row, columns: readonly Column[], o: RenderOptions): string {
     .join('\n');
 }
 
-/** Renders a verb's answer for a person at a terminal. */
-export function renderHuman(slice: SliceSpec, verb: VerbSpec, answer: unknown, o: RenderOptions): string {
-  if (typeof answer === 'string') return answer;
+/** Renders a verb's answer for a person at a terminal; control characters in it are shown escaped. */
+export function renderHuman(slice: SliceSpec, verb: VerbSpec, raw: unknown, o: RenderOptions): string {
+  // Text answers (scripts) keep their lines; in everything else a newline is data, shown as `\n`.
+  if (typeof raw === 'string') return escapeUnsafeKeepLines(raw);
+  const answer = escapeUnsafeDeep(raw);
   const rows: Row[] = (Array.isArray(answer) ? answer : [answer]).filter((r) => r && typeof r === 'object');
   if (rows.length === 0) return '< none >';
   const own = (r: Row) => typeof r.uuid === 'string';

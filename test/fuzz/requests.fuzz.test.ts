@@ -1,215 +1,175 @@
 /**
- * A bounded property-based fuzzer (fast-check) over every route and every verb: 100,000 generated
- * requests — 50,000 over HTTP to the daemon's app, 50,000 straight to the `-w` dispatcher — built
- * from slice names, verb words, seeded/fragment/malformed UUIDs, hostile path elements, random
- * JSON and broken bodies. Properties: never a 5xx, never an unexpected error, and a request that
- * is refused (4xx) leaves the store exactly as it was (its revision unchanged).
+ * A bounded, seeded fuzzer (fast-check) built from the declarations: for each declared verb a
+ * well-formed call (its samples, values that fit each field, seeded UUIDs, catalog names —
+ * declared-calls.ts), then most often broken on purpose (mutations.ts), sent over HTTP to the
+ * daemon's app with the real authorizer and a bearer token on admin routes (http-call.ts), and as
+ * `razor -w` words to the dispatcher. Properties: never a 5xx, never an unexpected error, and a
+ * refused (4xx) request leaves the store file byte-identical. At the end it prints what it reached
+ * per route and verb and per mutation, and fails when too few requests reached a handler or a
+ * declared verb never answered 2xx or never refused a request (coverage.ts).
+ *
+ * `FUZZ_SEED=<n>` replays a run (the seed is printed); `RAZOR_FUZZ_RUNS=<n>` sets its size.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
+import pino from 'pino';
 import { allSlices } from '../../slices/index.js';
 import { dispatchArgv, toWire } from '../../lib/dispatch.js';
-import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
-import { testDeps } from '../helpers/deps.js';
-import { testApp } from '../helpers/app.js';
+import { restRoute } from '../../lib/rest.js';
+import { newToken } from '../../lib/auth.js';
+import { createApp } from '../../daemon/app.js';
+import { authorizer } from '../../daemon/authorize.js';
+import { inProcessInvoke } from '../helpers/app.js';
+import { ROOT, testDeps } from '../helpers/deps.js';
+import {
+  declaredTargets,
+  offTheFilesystem,
+  domainOf,
+  wellFormed,
+  type Call,
+  type Domain,
+  type Target,
+} from './declared-calls.js';
+import { inputMutation, mutate, requestMutation, type InputMutation, type MutatedCall } from './mutations.js';
+import { send, toHttp } from './http-call.js';
+import { argvOf } from './argv-call.js';
+import { instrument, tally, type Reach } from './coverage.js';
+import { fuzzStore, type FuzzStore } from './fuzz-store.js';
 import type { Deps } from '../../lib/context.js';
 
-const RUNS = Number(process.env.RAZOR_FUZZ_RUNS ?? 50_000);
-const registry = allSlices();
-const words = [
-  ...new Set(
-    [...registry.values()].flatMap((s) =>
-      s.verbs.flatMap((v) => [...v.name.split(' '), ...(v.forms ?? []).flatMap((f) => f.split(' '))]),
-    ),
-  ),
-].filter((w) => w && !w.startsWith(':') && !w.startsWith('*'));
-const uuids = [
-  ...Object.values(SEED),
-  'Seed',
-  'A',
-  'Zz9Zz9Zz9Zz9Zz9Zz9Zz9Z',
-  'bad*uuid',
-  '',
-  'x'.repeat(300),
-];
-const hostile = [
-  '..',
-  '%2e%2e',
-  '%00',
-  '%ZZ',
-  '-V',
-  '-j',
-  'a|b',
-  'a&b',
-  '..%2f',
-  '%c0%ae',
-  '{{7*7}}',
-  '$(id)',
-  '`id`',
-  '\\',
-  'null',
-  '[]',
-  '{}',
-];
+const RUNS = Number(process.env.RAZOR_FUZZ_RUNS ?? 10_000);
+const SEED = Number(process.env.FUZZ_SEED ?? randomInt(2 ** 31 - 1));
+/** Share of requests that must run a handler: well-formed calls are most of them. */
+const MIN_REACHED = 0.5;
+/** Verbs whose success removes seeded objects: the store is put back to the seed after them. */
+const REMOVES = /remove|revoke/;
 
-const segment = fc.oneof(
-  fc.constantFrom(...registry.keys(), 'nosuchslice', 'config', 'token'),
-  fc.constantFrom(...words),
-  fc.constantFrom(...uuids),
-  fc.constantFrom(...hostile),
-  fc.string({ maxLength: 12 }).map(encodeURIComponent),
-);
-const jsonValue = fc.oneof(
-  fc.json({ maxDepth: 3 }),
-  fc
-    .dictionary(
-      fc.constantFrom(
-        'name',
-        'tag',
-        'label',
-        'hw_id',
-        'uuid',
-        'template',
-        'model_uuid',
-        'tags',
-        'maximum',
-        'enabled',
-        'rule',
-        'attributes_hash',
-        'last_state',
-        '@hw_id',
-        'plugin',
-        'req_metadata_hash',
-        'type',
-        'path',
-        'bogus',
-      ),
-      fc.oneof(
-        fc.string({ maxLength: 20 }),
-        fc.integer(),
-        fc.boolean(),
-        fc.constant(null),
-        fc.constantFrom(...uuids),
-        fc.json({ maxDepth: 2 }).map((j) => JSON.parse(j) as unknown),
-      ),
-      { maxKeys: 5 },
-    )
-    .map((o) => JSON.stringify(o)),
-  fc.constantFrom(
-    '{',
-    '[',
-    '"x"',
-    '1',
-    'null',
-    '{"a":{"b":{"c":{"d":{"e":{}}}}}}',
-    `{"rule":${'['.repeat(50)}${']'.repeat(50)}}`,
-  ),
-);
-const request = fc.record({
-  method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'),
-  path: fc.array(segment, { minLength: 0, maxLength: 6 }),
-  json: fc.option(jsonValue, { nil: undefined }),
-  body: fc.option(fc.oneof(jsonValue, fc.string({ maxLength: 40 })), { nil: undefined }),
-  type: fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain'),
-});
-const argvGen = fc.tuple(
-  fc.array(segment.map(decodeSafe), { maxLength: 6 }),
-  fc.option(jsonValue, { nil: undefined }),
-);
+const TOKEN = newToken();
+const reach: Reach = { handlers: 0, errorTexts: 0 };
+const registry = instrument(allSlices(), reach);
+const targets = declaredTargets(registry);
+const restTargets = targets.filter((t) => t.pattern);
 
-function decodeSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-let home: ReturnType<typeof tempHome>;
+let store: FuzzStore;
 let deps: Deps;
+let domain: Domain;
 let server: http.Server;
 let port: number;
 // A fresh connection per request: a server that answers before reading a body may close the socket.
 const agent = new http.Agent({ keepAlive: false });
-const revision = () => JSON.parse(readFileSync(join(home.home, 'razor.json'), 'utf8')).rev as number;
 
 beforeAll(async () => {
-  home = tempHome();
-  await writeSeed(home.home);
-  deps = await testDeps(home.home);
-  server = http.createServer(testApp(deps));
+  store = await fuzzStore(TOKEN);
+  // bmc update runs ipmitool: the test double, never a real BMC.
+  deps = await testDeps(store.home, { PATH: `${join(ROOT, 'test', 'fixtures', 'bin')}:${process.env.PATH}` });
+  domain = domainOf(deps.catalog);
+  const app = createApp({
+    invoke: inProcessInvoke(deps),
+    routeFor: (method, parts) => restRoute(registry, method, parts),
+    log: pino({ level: 'silent' }),
+    bodyLimitBytes: 1 << 20,
+    requestTimeoutMs: 30_000,
+    health: () => ({}),
+    // Tokens only, as over the network: every admin request carries the bearer token.
+    authorize: authorizer({
+      store: deps.store,
+      allowLocalhost: 'false',
+      peerUid: async () => undefined,
+      ownUid: process.getuid?.() ?? 0,
+    }),
+  });
+  server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   port = (server.address() as { port: number }).port;
+  process.stdout.write(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} replays this run)\n`);
 });
 afterAll(async () => {
   agent.destroy();
   await new Promise((r) => server.close(r));
-  home.cleanup();
+  store.cleanup();
 });
 
-type Req = typeof request extends fc.Arbitrary<infer T> ? T : never;
-
-function send(r: Req): Promise<number> {
-  const query = r.json === undefined ? '' : `?json_hash=${encodeURIComponent(r.json)}`;
-  const body = r.body === undefined || r.method === 'GET' || r.method === 'HEAD' ? undefined : r.body;
-  // Always a Content-Length with a body: Node's client sends a DELETE body unframed otherwise,
-  // which the server rightly reads as the start of a second, malformed request.
-  const headers = {
-    'content-type': r.type,
-    ...(body === undefined ? {} : { 'content-length': Buffer.byteLength(body) }),
-  };
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        agent,
-        method: r.method,
-        path: `/razor/api/${r.path.join('/')}${query}`,
-        headers,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+/** A well-formed call and an input mutation, applied when the case runs (huge values stay out of the case). */
+const callOf = (ts: readonly Target[]) =>
+  fc.record({
+    // Without bias: fast-check favours the first choices in early runs; every verb gets its share.
+    wellFormed: fc.noBias(fc.constantFrom(...ts)).chain((t) => wellFormed(t, domain)),
+    change: inputMutation,
   });
-}
 
-test(`${RUNS} generated HTTP requests: no 5xx, refused requests change nothing`, async () => {
-  const statuses = new Map<number, number>();
-  let previous = '';
+/** Fails with the property's own message: fast-check would print the case, huge values and all. */
+const shortReport = (details: { failed: boolean; errorInstance: unknown; numRuns: number }) => {
+  if (details.failed)
+    throw new Error(
+      `after ${details.numRuns} runs: ${(details.errorInstance as Error).stack?.slice(0, 1500)}`,
+    );
+};
+
+/**
+ * Runs `run` for each generated case, checking after each: no 5xx, and a refused request left the
+ * store byte-identical.
+ */
+async function fuzz<T extends { call: { wellFormed: Call; change: InputMutation } }>(
+  arbitrary: fc.Arbitrary<T>,
+  run: (call: MutatedCall, c: T) => Promise<{ status: number; body: string; what: string; mutation: string }>,
+  seed: number,
+) {
+  const seen = tally();
+  let before = await store.reseed();
   await fc.assert(
-    fc.asyncProperty(request, async (r) => {
-      const before = revision();
-      const status = await send(r);
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      if (status >= 500) throw new Error(`${r.method} ${r.path.join('/')} → ${status}`);
-      const after = revision();
-      if (status >= 400 && after !== before) {
-        throw new Error(
-          `${r.method} /${r.path.join('/')} → ${status} but the store changed (${before} → ${after}; previous: ${previous})`,
-        );
-      }
-      if (after !== before)
-        previous = `${previous} ;; ${r.method} /${r.path.join('/')} ${r.json ?? ''} → ${status} (rev ${before} → ${after})`;
+    fc.asyncProperty(arbitrary, async (c) => {
+      const reached = { ...reach };
+      const call = offTheFilesystem(mutate(c.call.wellFormed, c.call.change));
+      const r = await run(call, c);
+      const detail = `${r.what} [${call.target.key}; ${r.mutation}] → ${r.status} ${r.body.slice(0, 300)}`;
+      if (r.status >= 500) throw new Error(`5xx: ${detail}`);
+      const after = store.bytes();
+      if (r.status >= 400 && !after.equals(before))
+        throw new Error(`refused, yet the store changed: ${detail}`);
+      seen.add({
+        target: call.target,
+        mutation: r.mutation,
+        status: r.status,
+        body: r.body,
+        reachedHandler: reach.handlers > reached.handlers,
+        usedErrorText: reach.errorTexts > reached.errorTexts,
+      });
+      const removed = r.status < 300 && REMOVES.test(call.target.verb.name) && !after.equals(before);
+      before = await store.after(removed, after);
     }),
-    { numRuns: RUNS, seed: 20261125 },
+    { numRuns: RUNS, seed, endOnFailure: true, reporter: shortReport },
   );
-  process.stdout.write(`HTTP fuzz statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
-  expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
+  return seen;
+}
+test(`${RUNS} HTTP requests from the declarations: no 5xx, refused ones change nothing, handlers reached`, async () => {
+  const arbitrary = fc.record({ call: callOf(restTargets), request: requestMutation, encoding: fc.nat() });
+  const seen = await fuzz(
+    arbitrary,
+    async (call, { request, encoding }) => {
+      const r = toHttp(call, request, encoding, TOKEN);
+      const answer = await send(port, r, agent);
+      const mutation = [call.mutation, request.name].filter((m) => m !== 'none').join(' + ') || 'none';
+      return {
+        ...answer,
+        what: `${r.method} ${r.path.slice(0, 300)} ${(r.body ?? '').slice(0, 300)}`,
+        mutation,
+      };
+    },
+    SEED,
+  );
+  process.stdout.write(seen.report(`HTTP fuzz (seed ${SEED})`, restTargets));
+  expect(seen.problems(restTargets, MIN_REACHED)).toEqual([]);
 }, 600_000);
 
-test(`${RUNS} generated -w argv: always one envelope or text, no crash, refused ones change nothing`, async () => {
-  await fc.assert(
-    fc.asyncProperty(argvGen, async ([words, json]) => {
-      const before = revision();
-      const argv = json === undefined ? words : [...words, json];
+test(`${RUNS} -w calls from the declarations: one envelope or text each, refused ones change nothing`, async () => {
+  const arbitrary = fc.record({ call: callOf(targets), form: fc.nat(), argvMutation: fc.nat({ max: 29 }) });
+  const seen = await fuzz(
+    arbitrary,
+    async (call, { form, argvMutation }) => {
+      const { argv, mutation } = argvOf(call, form, argvMutation);
       const wire = toWire(
         await dispatchArgv(deps, registry, argv, {
           mode: 'web',
@@ -218,12 +178,11 @@ test(`${RUNS} generated -w argv: always one envelope or text, no crash, refused 
           },
         }),
       );
-      if (wire.status >= 500)
-        throw new Error(`${JSON.stringify(argv)} → ${wire.status} ${wire.body.slice(0, 200)}`);
-      if (wire.status >= 400 && revision() !== before)
-        throw new Error(`${JSON.stringify(argv)} → ${wire.status} but the store changed`);
       if (wire.contentType.startsWith('application/json')) JSON.parse(wire.body);
-    }),
-    { numRuns: RUNS, seed: 20261126 },
+      return { status: wire.status, body: wire.body, what: JSON.stringify(argv).slice(0, 600), mutation };
+    },
+    SEED + 1,
   );
+  process.stdout.write(seen.report(`-w fuzz (seed ${SEED + 1})`, targets));
+  expect(seen.problems(targets, MIN_REACHED)).toEqual([]);
 }, 600_000);
