@@ -77,8 +77,7 @@ beforeAll(async () => {
     authorize: authorizer({
       store: deps.store,
       allowLocalhost: 'false',
-      peerUid: async () => undefined,
-      ownUid: process.getuid?.() ?? 0,
+      channel: 'tcp',
     }),
   });
   server = http.createServer(app);
