@@ -21,6 +21,11 @@ export type TakeResult = { ok: true } | { ok: false; retryAfterSeconds: number }
 export interface TokenBuckets {
   /** Takes a token from `key`'s bucket, or says how long until one is available. */
   take(key: string): TakeResult;
+  /**
+   * Takes a token from each key's bucket when every one has a token; otherwise takes none and says
+   * how long until all have one.
+   */
+  takeAll(keys: readonly string[]): TakeResult;
   /** How many keys are remembered (for tests and sizing). */
   readonly size: number;
 }
@@ -36,25 +41,33 @@ export function tokenBuckets(o: TokenBucketOptions): TokenBuckets {
   const perMs = o.perMinute / 60_000;
   const maxKeys = o.maxKeys ?? 100_000;
   const buckets = new Map<string, Bucket>();
+  /** The key's tokens now, refilled since its last use (a clock gone backwards refills nothing). */
+  const tokensOf = (key: string, now: number) => {
+    const old = buckets.get(key);
+    return old ? Math.min(capacity, old.tokens + Math.max(0, now - old.at) * perMs) : capacity;
+  };
+  /** Stores a key's tokens, most recently used last (the Map's order is the eviction order). */
+  const store = (key: string, tokens: number, now: number) => {
+    const at = Math.max(now, buckets.get(key)?.at ?? now);
+    buckets.delete(key);
+    buckets.set(key, { tokens, at });
+  };
+  const waitFor = (tokens: number) => Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
+  const takeAll = (keys: readonly string[]): TakeResult => {
+    if (capacity <= 0) return { ok: true };
+    const now = o.clock().getTime();
+    const unique = [...new Set(keys)];
+    const tokens = unique.map((k) => tokensOf(k, now));
+    const least = Math.min(...tokens);
+    unique.forEach((k, i) => store(k, (tokens[i] as number) - (least < 1 ? 0 : 1), now));
+    while (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value as string);
+    return least < 1 ? { ok: false, retryAfterSeconds: waitFor(least) } : { ok: true };
+  };
   return {
     get size() {
       return buckets.size;
     },
-    take(key) {
-      if (capacity <= 0) return { ok: true };
-      const now = o.clock().getTime();
-      const old = buckets.get(key);
-      // A clock that went backwards refills nothing and takes nothing away.
-      const tokens = old ? Math.min(capacity, old.tokens + Math.max(0, now - old.at) * perMs) : capacity;
-      // Re-inserting keeps the Map in least-recently-used order for eviction.
-      buckets.delete(key);
-      if (tokens < 1) {
-        buckets.set(key, { tokens, at: Math.max(now, old?.at ?? now) });
-        return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) };
-      }
-      buckets.set(key, { tokens: tokens - 1, at: Math.max(now, old?.at ?? now) });
-      while (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value as string);
-      return { ok: true };
-    },
+    take: (key) => takeAll([key]),
+    takeAll,
   };
 }
