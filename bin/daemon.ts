@@ -14,6 +14,7 @@ import { restRoute } from '../lib/rest.js';
 import { asRazorError } from '../lib/errors.js';
 import { createApp, type AppDeps, type Invoke } from '../daemon/app.js';
 import { listen } from '../daemon/server.js';
+import { connectionLimits, processFileLimit } from '../daemon/connection-limit.js';
 import { sweepTimeouts } from '../lib/engine/sweeper.js';
 import { spawnInvoke } from '../daemon/spawn.js';
 import { createImageApp, imageBuffers, imageService } from '../daemon/image-service.js';
@@ -135,6 +136,11 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const app = appWith(authorizer({ ...auth, channel: 'tcp' }));
   const tokenFile = await firstToken(deps, join(deps.config.home, 'admin.token'));
   let local;
+  const perPort = v.max_connections_per_port;
+  const connections = connectionLimits(
+    { perPort, perAddress: v.max_connections_per_address },
+    processFileLimit(),
+  );
   let running;
   let imagesRunning;
   try {
@@ -150,6 +156,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       requestTimeoutMs: v.request_timeout_ms,
       log,
       tls,
+      connections,
     });
     // With TLS the image port is the node port: images plus the node-facing verbs over plain HTTP,
     // for firmware without HTTPS (ADR 0010); admin routes are not there.
@@ -163,6 +170,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       port: v.image_svc_port,
       requestTimeoutMs: 0,
       log,
+      connections,
     });
   } catch (err) {
     await Promise.all([running?.stop(0), local?.stop(0)]);
@@ -196,7 +204,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     ].join('\n'),
   );
   log.info(
-    { port: running.port, scheme: running.scheme, host: v.listen_address, invoke: v.invoke },
+    { port: running.port, scheme: running.scheme, host: v.listen_address, invoke: v.invoke, connections },
     'razor daemon listening',
   );
   const sweep = setInterval(() => {

@@ -4,7 +4,7 @@
  */
 import { Chalk } from 'chalk';
 import { allSlices } from '../slices/index.js';
-import { dispatchArgv, execute, toWire } from '../lib/dispatch.js';
+import { dispatchArgv, dispatchRouted, execute, routeCall, toWire } from '../lib/dispatch.js';
 import { RazorError, asRazorError } from '../lib/errors.js';
 import { errorEnvelope } from '../lib/envelope.js';
 import { buildProgram, canonicalArgv, CommanderError } from '../lib/cli/program.js';
@@ -17,6 +17,13 @@ import { EXIT, exitFor, parseSwitches } from '../lib/cli/switches.js';
 import { buildDeps } from './deps.js';
 import { packageRoot, razorVersion } from './paths.js';
 import type { HttpMethod } from '../lib/spec.js';
+
+/** The whole of a stream, as UTF-8 text. */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /** Human output goes through the last guard: nothing razor prints acts on the terminal. */
 const say = (stream: NodeJS.WriteStream, text: string) => stream.write(terminalSafe(text));
@@ -57,7 +64,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         ? (err: unknown) => say(process.stderr, `${(err as Error).stack}\n`)
         : undefined;
       const remote = env.RAZOR_HTTP_REMOTE || undefined;
-      const outcome = await dispatchArgv(deps, registry, sw.rest, { mode: 'web', method, remote, report });
+      const opts = { mode: 'web', method, remote, report } as const;
+      // The daemon's spawn invoke sends the input on stdin, to be taken as the in-process invoke does.
+      const outcome =
+        env.RAZOR_HTTP_INPUT === 'stdin'
+          ? await dispatchRouted(
+              deps,
+              routeCall(registry, sw.rest, method),
+              await readAll(process.stdin),
+              opts,
+            )
+          : await dispatchArgv(deps, registry, sw.rest, opts);
       const wire = toWire(outcome);
       const framed = env.RAZOR_HTTP_FRAME
         ? `${wire.status} ${wire.contentType}\n${wire.body}`

@@ -1,13 +1,21 @@
 /**
  * The per-node checkin rate limit: wraps the daemon's `Invoke` so that a call to a verb declaring
- * `rateLimitKey` (node checkin and register) beyond the node's token bucket is answered 429 before
+ * `rateLimitKey` (node checkin and register) beyond its node's token bucket is answered 429 before
  * the dispatcher runs — the store is neither read nor written. Works for both invoke modes, as the
  * buckets live in the daemon process.
+ *
+ * The node is the one the handler will write, found the handler's own way (ADR 0018): the call's
+ * input is prepared by the dispatcher's `callInput` and validated by its `validateInput`, so every
+ * spelling the handler accepts (`hw_id`, `@hw_id`, query, body, `json_hash`) leads to the same
+ * value, and ambiguous input is refused by both alike. The handler touches every node owning any
+ * of the MACs given, so each MAC's bucket is charged.
  */
-import { commandName } from '../lib/dispatch.js';
+import { commandName, type Routed } from '../lib/dispatch.js';
 import { errorEnvelope } from '../lib/envelope.js';
 import { RazorError } from '../lib/errors.js';
 import { parseHwId } from '../lib/hwid.js';
+import { callInput } from '../lib/input.js';
+import { validateInput } from '../lib/validate.js';
 import type { Invoke } from './rest-handler.js';
 import type { TokenBuckets } from '../lib/rate-limit.js';
 
@@ -18,22 +26,25 @@ export interface CheckinLimitOptions {
   perMinute: number;
 }
 
-/** The node a call names: its MACs, normalised and sorted, so `a_b` and `B_A` share a bucket. */
-function nodeKey(given: string | Readonly<Record<string, unknown>>, field: string): string | undefined {
-  let input: unknown = given;
-  if (typeof given === 'string') {
-    try {
-      input = JSON.parse(given);
-    } catch {
-      return undefined; // the dispatcher refuses it, without touching the store
-    }
+/**
+ * The MACs (normalised, sorted) of the node a call names in `field`, exactly as its handler will
+ * see them; empty when the call is refused before its handler runs (unreadable or invalid input),
+ * as such a call changes nothing.
+ */
+export function callNodeMacs(
+  routed: Routed,
+  input: string | Readonly<Record<string, unknown>>,
+  field: string,
+): string[] {
+  const { slice, route } = routed;
+  if (!slice || !route) return [];
+  let value: unknown;
+  try {
+    value = validateInput(slice, route.verb, callInput(route, input))[field];
+  } catch {
+    return []; // the dispatcher refuses it the same way, without touching the store
   }
-  const fields = input && typeof input === 'object' ? (input as Record<string, unknown>) : {};
-  // The Microkernel's json_hash says `@hw_id`, as the original's did.
-  const value = fields[field] ?? fields[`@${field}`];
-  if (typeof value !== 'string') return undefined;
-  const { macs } = parseHwId(value.slice(0, 4096));
-  return macs.length ? [...macs].sort().join('_') : undefined;
+  return typeof value === 'string' ? parseHwId(value).macs.sort() : [];
 }
 
 /** Wraps `invoke` with the per-node rate limit. */
@@ -42,13 +53,14 @@ export function limitCheckins(invoke: Invoke, o: CheckinLimitOptions): Invoke {
     const { slice, method } = call;
     const verb = call.route?.verb;
     const field = verb?.http === method ? verb.rateLimitKey : undefined;
-    const key = field && nodeKey(call.input, field);
-    if (!slice || !verb || !key) return invoke(call);
-    const verdict = o.buckets.take(key);
+    if (!slice || !verb || !field) return invoke(call);
+    const macs = callNodeMacs(call, call.input, field);
+    if (macs.length === 0) return invoke(call);
+    const verdict = o.buckets.takeAll(macs);
     if (verdict.ok) return invoke(call);
     const err = new RazorError(
       'TooManyRequests',
-      `node ${key} called ${slice.name} ${verb.name} more than ${o.perMinute} times a minute; ` +
+      `node ${macs.join('_')} called ${slice.name} ${verb.name} more than ${o.perMinute} times a minute; ` +
         `retry in ${verdict.retryAfterSeconds} s (config checkin_rate_per_minute)`,
     );
     return {

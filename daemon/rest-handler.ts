@@ -3,7 +3,7 @@
  * path (as the original `api.js` mapped them), the input, authorization, the invoke with a time
  * limit, the answer written in one go, and one log line. Boots and checkins pass nothing else.
  */
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { RazorError, asRazorError } from '../lib/errors.js';
 import { errorEnvelope } from '../lib/envelope.js';
@@ -11,6 +11,7 @@ import { safeJson } from '../lib/safe-json.js';
 import { decodePathParts } from '../lib/rest.js';
 import { logRequest } from './request-log.js';
 import { deadlines } from './deadlines.js';
+import { bodyParser, requestInput } from './request-input.js';
 import type { Routed, Wire } from '../lib/dispatch.js';
 import type { HttpMethod, VerbSpec } from '../lib/spec.js';
 
@@ -59,22 +60,6 @@ const REMEMBERED_ROUTES = 2_000;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
-
-/**
- * The input of a request: the `json_hash` text (form, query or JSON body), else the fields of the
- * query and the body together.
- */
-export function requestInput(req: Request): string | Record<string, unknown> {
-  const query = req.query as Record<string, unknown>;
-  const body = req.body as Record<string, unknown> | undefined;
-  const hash = body?.json_hash ?? query.json_hash;
-  if (typeof hash === 'string') return hash;
-  if (hash !== undefined) throw new RazorError('InputError', 'json_hash must be a JSON text');
-  if (body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0) {
-    return { ...query, ...body };
-  }
-  return query;
-}
 
 /** The answer for a failed request: body-parser errors as the original's kinds, the rest enveloped. */
 export function failureWire(err: unknown, bodyLimitBytes: number): Wire {
@@ -136,14 +121,7 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
     return routed;
   };
   // Bodies are parsed only where one can matter: boots and checkins (GET) skip the parsers.
-  const form = express.urlencoded({ extended: false, limit: deps.bodyLimitBytes });
-  const json = express.json({ limit: deps.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
-  const parseBody = (req: Request, res: Response) =>
-    new Promise<void>((resolve, reject) =>
-      form(req, res, (err?: unknown) =>
-        err ? reject(err as Error) : json(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve())),
-      ),
-    );
+  const parseBody = bodyParser(deps.bodyLimitBytes);
 
   /** Answers the request; `seen.who` is set once authorization let it through. */
   const answer = async (req: Request, res: Response, id: string, seen: { who?: string }) => {

@@ -7,7 +7,16 @@ import http, { type RequestListener } from 'node:http';
 import https from 'node:https';
 import type { Logger } from 'pino';
 import { limitUrlLength } from './url-limit.js';
+import { limitConnections, type ConnectionLimits, type ConnectionStats } from './connection-limit.js';
 import type { TlsFiles } from './tls.js';
+
+/** Headers (and a TLS handshake) must arrive within this, whatever the request timeout. */
+const HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * How often Node checks the headers and request timeouts (its default, 30 s, let slow headers run
+ * for up to 40 s): they hold to within this.
+ */
+const TIMEOUT_CHECK_MS = 1_000;
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -19,6 +28,8 @@ export interface ListenOptions {
   tls?: TlsFiles;
   /** Longest request target in bytes (default 8 KiB); longer ones get 414. */
   maxUrlBytes?: number;
+  /** Caps on open connections (connection-limit.ts); none without. */
+  connections?: ConnectionLimits;
 }
 
 /** A running server. */
@@ -29,18 +40,28 @@ export interface RunningServer {
   readonly scheme: 'http' | 'https';
   /** Stops accepting, waits for in-flight requests (up to `graceMs`), then resolves. */
   stop(graceMs?: number): Promise<void>;
+  /** What the connection caps did (when there are caps). */
+  readonly connections?: () => ConnectionStats;
 }
 
 /** Starts listening; rejects with a clear message when the port is taken. */
 export function listen(app: RequestListener, o: ListenOptions): Promise<RunningServer> {
   const handler = limitUrlLength(app, o.maxUrlBytes);
+  const timing = { connectionsCheckingInterval: TIMEOUT_CHECK_MS };
   const server = o.tls
-    ? https.createServer({ cert: o.tls.cert, key: o.tls.key }, handler)
-    : http.createServer(handler);
+    ? https.createServer(
+        { ...timing, cert: o.tls.cert, key: o.tls.key, handshakeTimeout: HEADERS_TIMEOUT_MS },
+        handler,
+      )
+    : http.createServer(timing, handler);
   server.requestTimeout = o.requestTimeoutMs;
   // Slow clients must send their headers within 10 s, whatever the request timeout (0 = none).
-  server.headersTimeout = o.requestTimeoutMs > 0 ? Math.min(10_000, o.requestTimeoutMs) : 10_000;
+  server.headersTimeout =
+    o.requestTimeoutMs > 0 ? Math.min(HEADERS_TIMEOUT_MS, o.requestTimeoutMs) : HEADERS_TIMEOUT_MS;
   server.keepAliveTimeout = 5_000;
+  const connections = o.connections
+    ? limitConnections(server, { ...o.connections, log: o.log, tls: o.tls !== undefined })
+    : undefined;
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       const why =
@@ -58,6 +79,7 @@ export function listen(app: RequestListener, o: ListenOptions): Promise<RunningS
         server,
         port,
         scheme: o.tls ? 'https' : 'http',
+        connections,
         stop: (graceMs = 30_000) =>
           new Promise<void>((done) => {
             const force = setTimeout(() => {

@@ -1,6 +1,8 @@
 /**
  * Spawn-per-request invocation (`invoke: spawn`), the original's architecture: each request runs
- * `razor -w <words> <json>` as a child process. The child frames its answer as
+ * `razor -w <words>` as a child process. The input goes to the child's standard input, not its
+ * arguments — Linux refuses an argument over 128 KiB (E2BIG) and bodies may be 1 MiB — and the
+ * child treats it exactly as the in-process invoke does. The child frames its answer as
  * `<status> <content-type>\n<body>` so nothing is guessed from stdout.
  */
 import { execFile } from 'node:child_process';
@@ -27,15 +29,16 @@ export function spawnInvoke(o: SpawnOptions): Invoke {
   return ({ words, method, input, remote }) =>
     new Promise((resolve, reject) => {
       const json = typeof input === 'string' ? input : JSON.stringify(input);
-      execFile(
+      const child = execFile(
         process.execPath,
-        [o.razorBin, '-w', ...words, json],
+        [o.razorBin, '-w', ...words],
         {
           env: {
             ...o.env,
             RAZOR_HTTP_METHOD: method,
             RAZOR_HTTP_FRAME: '1',
             RAZOR_HTTP_REMOTE: remote ?? '',
+            RAZOR_HTTP_INPUT: 'stdin',
           },
           maxBuffer: 64 * 1024 * 1024,
           timeout: o.timeoutMs,
@@ -58,5 +61,8 @@ export function spawnInvoke(o: SpawnOptions): Invoke {
           );
         },
       );
+      // A child that dies before reading its input is reported by the callback above.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(json);
     });
 }

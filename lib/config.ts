@@ -40,6 +40,8 @@ export const CONFIG_DEFAULTS = {
   auth_allow_localhost: 'owner',
   body_limit_bytes: 1048576,
   checkin_rate_per_minute: 60,
+  max_connections_per_port: 0,
+  max_connections_per_address: 64,
   secrets_to_boot_address: 'true',
   secrets_serve_limit: 3,
   store_generations: 5,

@@ -7,6 +7,8 @@ import { RazorError, asRazorError } from './errors.js';
 import { errorEnvelope, successEnvelope } from './envelope.js';
 import { routeWords, type Route } from './router.js';
 import { validateInput } from './validate.js';
+import { callInput } from './input.js';
+import { checkValueDepth } from './json-depth.js';
 import { safeJson } from './safe-json.js';
 import type { Deps } from './context.js';
 import type { ProgressFactory } from './images/progress.js';
@@ -92,6 +94,8 @@ export async function execute(
     remote: opts.remote,
   };
   try {
+    // The human CLI's JSON options reach here without passing callInput: nothing recursive runs first.
+    checkValueDepth(raw);
     const input = validateInput(slice, verb, raw);
     await resolveRefs(deps, verb, input);
     return await verb.handler(input, ctx);
@@ -108,57 +112,6 @@ export interface Outcome {
   verb?: VerbSpec;
   answer?: unknown;
   error?: RazorError;
-}
-
-/** Strips the original's `@` from keys (`@hw_id` → `hw_id`). */
-export function stripAt(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k in o) {
-    if (!Object.hasOwn(o, k)) continue;
-    const key = k.charCodeAt(0) === 64 ? k.slice(1) : k;
-    // An own `__proto__` key stays a plain key (as JSON.parse makes it), never a prototype.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, { value: o[k], enumerable: true, writable: true, configurable: true });
-    else out[key] = o[k];
-  }
-  return out;
-}
-
-/** Checks a parsed input object (depth, shape) and strips the original's `@` from its keys. */
-export function inputObject(v: unknown): Record<string, unknown> {
-  if (v === null || v === undefined) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) {
-    throw new RazorError('InputError', 'the JSON argument must be an object of argument names to values');
-  }
-  if (depth(v) > MAX_JSON_DEPTH) {
-    throw new RazorError('InputError', `the JSON argument nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
-  return stripAt(v as Record<string, unknown>);
-}
-
-/** Parses the trailing JSON argument of `-w` mode. */
-export function parseJsonArg(text: string): Record<string, unknown> {
-  if (text === 'null' || text === '') return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (err) {
-    throw new RazorError('InputError', `the JSON argument is not valid JSON: ${(err as Error).message}`);
-  }
-  return inputObject(v);
-}
-
-/** How deeply JSON arguments may nest (tag rules need a few levels; nothing needs 32). */
-export const MAX_JSON_DEPTH = 32;
-
-function depth(v: unknown): number {
-  if (v === null || typeof v !== 'object') return 0;
-  let max = 0;
-  for (const k in v) {
-    const x = (v as Record<string, unknown>)[k];
-    if (x !== null && typeof x === 'object') max = Math.max(max, depth(x));
-  }
-  return max + 1;
 }
 
 const looksLikeJson = (s: string | undefined) => s !== undefined && (/^\s*[{[]/.test(s) || s === 'null');
@@ -203,7 +156,7 @@ export async function dispatchRouted(
     out.verb = route.verb;
     let raw: Record<string, unknown>;
     try {
-      raw = typeof input === 'string' ? parseJsonArg(input) : inputObject(input);
+      raw = callInput(route, input);
     } catch (err) {
       // A verb that answers errors as text (iPXE) does so for unreadable input too.
       if (!route.verb.errorText) throw err;
@@ -213,15 +166,6 @@ export async function dispatchRouted(
         method: opts.method,
       });
       return out;
-    }
-    for (const [k, v] of Object.entries(route.values)) {
-      if (raw[k] !== undefined && JSON.stringify(raw[k]) !== JSON.stringify(v)) {
-        throw new RazorError(
-          'InputError',
-          `'${k}' given twice with different values: '${String(v)}' and in the JSON`,
-        );
-      }
-      raw[k] = v;
     }
     out.answer = await execute(deps, slice, route.verb, raw, opts);
   } catch (err) {

@@ -21,6 +21,11 @@ export type TakeResult = { ok: true } | { ok: false; retryAfterSeconds: number }
 export interface TokenBuckets {
   /** Takes a token from `key`'s bucket, or says how long until one is available. */
   take(key: string): TakeResult;
+  /**
+   * Takes a token from each key's bucket when every one has a token; otherwise takes none and says
+   * how long until all have one.
+   */
+  takeAll(keys: readonly string[]): TakeResult;
   /** How many keys are remembered (for tests and sizing). */
   readonly size: number;
 }
@@ -31,6 +36,15 @@ export interface Bucket {
   at: number;
 }
 
+/** A bucket's tokens at `now`, refilled since its last use (a clock gone backwards refills nothing). */
+function refilled(old: Bucket | undefined, now: number, perMinute: number): number {
+  return old ? Math.min(perMinute, old.tokens + Math.max(0, now - old.at) * (perMinute / 60_000)) : perMinute;
+}
+
+/** Seconds until a bucket holding `tokens` has a whole token again. */
+const waitFor = (tokens: number, perMinute: number) =>
+  Math.max(1, Math.ceil((1 - tokens) / (perMinute / 60_000) / 1000));
+
 /**
  * Takes a token from one bucket (a full one when `old` is undefined) at `now`: the verdict and the
  * bucket as it is afterwards, for callers that keep buckets elsewhere (in the store).
@@ -40,13 +54,10 @@ export function takeFrom(
   now: number,
   perMinute: number,
 ): { verdict: TakeResult; bucket: Bucket } {
-  const perMs = perMinute / 60_000;
-  // A clock that went backwards refills nothing and takes nothing away.
-  const tokens = old ? Math.min(perMinute, old.tokens + Math.max(0, now - old.at) * perMs) : perMinute;
+  const tokens = refilled(old, now, perMinute);
   const at = Math.max(now, old?.at ?? now);
   if (tokens < 1) {
-    const retryAfterSeconds = Math.max(1, Math.ceil((1 - tokens) / perMs / 1000));
-    return { verdict: { ok: false, retryAfterSeconds }, bucket: { tokens, at } };
+    return { verdict: { ok: false, retryAfterSeconds: waitFor(tokens, perMinute) }, bucket: { tokens, at } };
   }
   return { verdict: { ok: true }, bucket: { tokens: tokens - 1, at } };
 }
@@ -55,18 +66,27 @@ export function takeFrom(
 export function tokenBuckets(o: TokenBucketOptions): TokenBuckets {
   const maxKeys = o.maxKeys ?? 100_000;
   const buckets = new Map<string, Bucket>();
+  /** Stores a key's tokens, most recently used last (the Map's order is the eviction order). */
+  const store = (key: string, tokens: number, now: number) => {
+    const at = Math.max(now, buckets.get(key)?.at ?? now);
+    buckets.delete(key);
+    buckets.set(key, { tokens, at });
+  };
+  const takeAll = (keys: readonly string[]): TakeResult => {
+    if (o.perMinute <= 0) return { ok: true };
+    const now = o.clock().getTime();
+    const unique = [...new Set(keys)];
+    const tokens = unique.map((k) => refilled(buckets.get(k), now, o.perMinute));
+    const least = Math.min(...tokens);
+    unique.forEach((k, i) => store(k, (tokens[i] as number) - (least < 1 ? 0 : 1), now));
+    while (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value as string);
+    return least < 1 ? { ok: false, retryAfterSeconds: waitFor(least, o.perMinute) } : { ok: true };
+  };
   return {
     get size() {
       return buckets.size;
     },
-    take(key) {
-      if (o.perMinute <= 0) return { ok: true };
-      const { verdict, bucket } = takeFrom(buckets.get(key), o.clock().getTime(), o.perMinute);
-      // Re-inserting keeps the Map in least-recently-used order for eviction.
-      buckets.delete(key);
-      buckets.set(key, bucket);
-      while (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value as string);
-      return verdict;
-    },
+    take: (key) => takeAll([key]),
+    takeAll,
   };
 }

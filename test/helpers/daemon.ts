@@ -23,13 +23,19 @@ export interface DaemonProcess {
 /** The razor executable of this checkout. */
 export const RAZOR = join(ROOT, 'bin', 'razor');
 
-/** Starts `razor daemon` on a free loopback port with `home` as RAZOR_HOME. */
+/**
+ * Starts `razor daemon` on a free loopback port with `home` as RAZOR_HOME; `launcher` runs it
+ * (e.g. `['prlimit', '--nofile=512']`).
+ */
 export function startDaemon(
   home: string,
   args: string[] = [],
   env: Record<string, string> = {},
+  launcher: string[] = [],
 ): Promise<DaemonProcess> {
-  const proc = spawn(process.execPath, [RAZOR, 'daemon', '--port', '0', '--listen', '127.0.0.1', ...args], {
+  const [command, ...before] = [...launcher, process.execPath];
+  const daemonArgs = [RAZOR, 'daemon', '--port', '0', '--listen', '127.0.0.1', ...args];
+  const proc = spawn(command as string, [...before, ...daemonArgs], {
     env: testEnv(home, { RAZOR_IMAGE_SVC_PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -55,7 +55,11 @@ describe('daemon and CLI processes writing at once', () => {
   let token: string;
   beforeAll(async () => {
     home = tempHome();
-    daemon = await startDaemon(home.home);
+    // 500 connections at once from one address: more than the default caps allow (ADR 0018).
+    daemon = await startDaemon(home.home, [], {
+      RAZOR_MAX_CONNECTIONS_PER_ADDRESS: '1000',
+      RAZOR_MAX_CONNECTIONS_PER_PORT: '1000',
+    });
     token = readFileSync(join(home.home, 'admin.token'), 'utf8').trim();
   });
   afterAll(async () => {

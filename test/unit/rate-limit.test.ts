@@ -41,3 +41,18 @@ test('a clock going backwards refills nothing; memory stays bounded', () => {
   for (let i = 0; i < 1000; i++) b.take(`k${i}`);
   expect(b.size).toBe(100);
 });
+
+test('takeAll charges every key only when each has a token', () => {
+  const t = clockAt();
+  const b = tokenBuckets({ perMinute: 2, clock: t.clock });
+  expect(b.take('victim').ok).toBe(true);
+  expect(b.take('victim').ok).toBe(true);
+  // A call naming the spent victim among fresh keys is refused, and the fresh keys keep their tokens.
+  expect(b.takeAll(['fresh1', 'victim', 'fresh2'])).toEqual({ ok: false, retryAfterSeconds: 30 });
+  expect(b.takeAll(['fresh1', 'fresh2']).ok).toBe(true);
+  expect(b.takeAll(['fresh1', 'fresh2']).ok).toBe(true);
+  expect(b.takeAll(['fresh1']).ok).toBe(false);
+  // A key named twice in one call is charged once.
+  expect(b.takeAll(['other', 'other']).ok).toBe(true);
+  expect(b.take('other').ok).toBe(true);
+});
