@@ -6,10 +6,8 @@
  * different values — is refused, never silently resolved.
  */
 import { RazorError } from './errors.js';
-import { MAX_JSON_DEPTH, checkValueDepth, jsonTextTooDeep, tooDeepError } from './json-depth.js';
+import { checkValueDepth, jsonTextTooDeep, tooDeepError } from './json-depth.js';
 import type { Route } from './router.js';
-
-export { MAX_JSON_DEPTH };
 
 /** JSON.stringify for values already checked for depth, so equal values compare equal. */
 const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);

@@ -66,7 +66,8 @@ beforeAll(async () => {
     },
   };
   await writeSeed(home.home, seed);
-  d = await startDaemon(home.home);
+  // 200 connections at once from one address: more than the default per-address cap (ADR 0018).
+  d = await startDaemon(home.home, [], { RAZOR_MAX_CONNECTIONS_PER_ADDRESS: '1000' });
   token = readFileSync(join(home.home, 'admin.token'), 'utf8').trim();
 });
 afterAll(async () => {

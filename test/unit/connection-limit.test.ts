@@ -4,8 +4,14 @@
  * connection that finds only busy ones is answered 503 and closed. Defaults follow the fd limit.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
 import pino from 'pino';
 import {
   connectionLimits,
@@ -14,6 +20,12 @@ import {
   processFileLimit,
   type ConnectionStats,
 } from '../../daemon/connection-limit.js';
+import { commandProbe, systemAvailable } from '../helpers/system.js';
+
+const hasOpenssl = systemAvailable(
+  'connection caps over TLS (openssl)',
+  commandProbe('openssl', ['version']),
+);
 
 describe('defaults', () => {
   test('the fd limit is read from /proc/self/limits text', () => {
@@ -130,3 +142,66 @@ describe('a server with 4 connections per port, 3 per address', () => {
     expect(stats()).toMatchObject({ open: 4, shed: 1, refused: 0 });
   });
 });
+
+(hasOpenssl ? test : test.skip)(
+  'over TLS, a request in flight keeps its connection; an idle one is shed',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'razor-cl-'));
+    execFileSync('openssl', [
+    'req', '-x509', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+    '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+    '-keyout', join(dir, 'k'), '-out', join(dir, 'c'),
+  ], { stdio: 'ignore' }); // prettier-ignore
+    const held: http.ServerResponse[] = [];
+    const server = https.createServer(
+      { key: readFileSync(join(dir, 'k')), cert: readFileSync(join(dir, 'c')) },
+      (_q, r) => held.push(r),
+    );
+    const stats = limitConnections(server, {
+      perPort: 2,
+      perAddress: 2,
+      log: pino({ level: 'silent' }),
+      tls: true,
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    const open = (send: boolean) => {
+      const c = {
+        got: '',
+        closed: false,
+        socket: tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }),
+      };
+      c.socket.on('error', () => undefined);
+      c.socket.on('data', (d) => (c.got += String(d)));
+      c.socket.on('close', () => (c.closed = true));
+      const ready = new Promise<void>((r) => c.socket.once('secureConnect', () => r()));
+      if (send) void ready.then(() => c.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+      return Object.assign(c, { ready });
+    };
+    const until = async (what: () => boolean) => {
+      for (const deadline = Date.now() + 10_000; !what() && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(what()).toBe(true);
+    };
+    try {
+      // The busy connection is the older: were its request not seen, it would be shed first.
+      const busy = open(true);
+      await until(() => held.length === 1);
+      const idle = open(false);
+      await idle.ready;
+      const third = open(false);
+      await third.ready;
+      await until(() => idle.closed);
+      expect(busy.closed).toBe(false);
+      held[0]?.end('done');
+      await until(() => busy.got.includes('done'));
+      expect(stats()).toMatchObject({ open: 2, shed: 1, refused: 0 });
+      third.socket.destroy();
+      busy.socket.destroy();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
