@@ -112,6 +112,8 @@ function fieldValue(name: string, f: Field, d: Domain): fc.Arbitrary<unknown> {
   if (name === 'mac' || name === 'mac_address') return mac.map((m) => m.join(':'));
   if (name === 'dhcp_mac') return mac.map((m) => `01-${m.join('-')}`);
   if (name === 'ip_address') return fc.ipV4();
+  // A text field named after a collection holds one of its UUIDs (a callback's active_model).
+  if (f.kind === 'string' && d.uuids[name]?.length) return fc.constantFrom(...(d.uuids[name] as string[]));
   // A path names this machine's files: only the declared samples' (see offTheFilesystem).
   if (name === 'path') return fc.constant(undefined);
   if (name === 'template' && f.kind === 'string') return fc.constantFrom(...d.modelTypes);
