@@ -10,6 +10,7 @@
  * value, and ambiguous input is refused by both alike. The handler touches every node owning any
  * of the MACs given, so each MAC's bucket is charged.
  */
+import { safeJson } from '../lib/safe-json.js';
 import { commandName, type Routed } from '../lib/dispatch.js';
 import { errorEnvelope } from '../lib/envelope.js';
 import { RazorError } from '../lib/errors.js';
@@ -66,7 +67,7 @@ export function limitCheckins(invoke: Invoke, o: CheckinLimitOptions): Invoke {
     return {
       status: err.http,
       contentType: 'application/json; charset=utf-8',
-      body: JSON.stringify(errorEnvelope(slice.name, commandName(slice, verb), err)),
+      body: safeJson(errorEnvelope(slice.name, commandName(slice, verb), err)),
     };
   };
 }

@@ -3,6 +3,7 @@
  * envelope before Express parses anything. (Node itself answers 431 when the request line and
  * headers together pass its 16 KiB header limit.)
  */
+import { safeJson } from '../lib/safe-json.js';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { errorEnvelope } from '../lib/envelope.js';
 import { RazorError } from '../lib/errors.js';
@@ -20,6 +21,6 @@ export function limitUrlLength(app: RequestListener, maxBytes = MAX_URL_BYTES): 
       `the URL is ${bytes} bytes long; at most ${maxBytes} are accepted`,
     );
     res.writeHead(err.http, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-    res.end(JSON.stringify(errorEnvelope(undefined, undefined, err)));
+    res.end(safeJson(errorEnvelope(undefined, undefined, err)));
   };
 }
