@@ -133,8 +133,21 @@ export async function importImage(
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     if (signal?.aborted) throw new RazorError('UserCancelled', 'import cancelled; nothing was kept');
-    throw err;
+    throw fileError(err, root);
   } finally {
     janitor.release();
   }
+}
+
+/** A file system error while importing, as a RazorError that says what to fix (others unchanged). */
+function fileError(err: unknown, root: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'EACCES' || e.code === 'EPERM')
+    return new RazorError(
+      'InvalidImageFilePath',
+      `cannot read ${e.path ?? 'the image'}: permission denied; nothing was kept`,
+    );
+  if (e.code === 'ENOSPC' || e.code === 'EDQUOT')
+    return new RazorError('StoreUnavailable', `no space left under ${root} for the image; nothing was kept`);
+  return err;
 }
