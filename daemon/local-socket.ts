@@ -11,6 +11,7 @@ import { chmod, lstat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { limitUrlLength } from './url-limit.js';
+import { stopGracefully } from './server.js';
 
 /** Where and how to listen. */
 export interface LocalSocketOptions {
@@ -90,15 +91,6 @@ export async function listenLocal(app: RequestListener, o: LocalSocketOptions): 
   return {
     path: o.path,
     // Closing the server unlinks the socket file.
-    stop: (graceMs = 30_000) =>
-      new Promise<void>((done) => {
-        const force = setTimeout(() => {
-          o.log.warn('shutdown grace period over; closing remaining local connections');
-          server.closeAllConnections();
-        }, graceMs);
-        force.unref();
-        server.close(() => (clearTimeout(force), done()));
-        server.closeIdleConnections();
-      }),
+    stop: (graceMs = 30_000) => stopGracefully(server, o.log, graceMs),
   };
 }

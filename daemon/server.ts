@@ -80,20 +80,24 @@ export function listen(app: RequestListener, o: ListenOptions): Promise<RunningS
         port,
         scheme: o.tls ? 'https' : 'http',
         connections,
-        stop: (graceMs = 30_000) =>
-          new Promise<void>((done) => {
-            const force = setTimeout(() => {
-              o.log.warn('shutdown grace period over; closing remaining connections');
-              server.closeAllConnections();
-            }, graceMs);
-            force.unref();
-            server.close(() => {
-              clearTimeout(force);
-              done();
-            });
-            server.closeIdleConnections();
-          }),
+        stop: (graceMs = 30_000) => stopGracefully(server, o.log, graceMs),
       });
     });
+  });
+}
+
+/** Stops accepting, closes idle connections, and after `graceMs` the busy ones too; resolves when closed. */
+export function stopGracefully(server: http.Server, log: Logger, graceMs: number): Promise<void> {
+  return new Promise<void>((done) => {
+    const force = setTimeout(() => {
+      log.warn('shutdown grace period over; closing remaining connections');
+      server.closeAllConnections();
+    }, graceMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      done();
+    });
+    server.closeIdleConnections();
   });
 }
