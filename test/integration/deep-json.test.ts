@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { tempHome, writeSeed } from '../helpers/fixture.js';
+import { ADMIN, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
 import { RAZOR, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { restPath, verbCases } from '../helpers/cases.js';
@@ -44,7 +44,9 @@ async function daemon(args: string[]): Promise<Daemon> {
 /** Sends a request, counts it, and returns its status and text. */
 async function send(t: Daemon, path: string, init: RequestInit = {}) {
   t.sent++;
-  const res = await fetch(`${t.d.url}${path}`, init);
+  // Admin routes need the token over TCP (ADR 0014); node routes ignore it.
+  const headers = { ...(init.headers as Record<string, string> | undefined), ...ADMIN };
+  const res = await fetch(`${t.d.url}${path}`, { ...init, headers });
   return { status: res.status, text: await res.text() };
 }
 const jsonBody = (body: string, method = 'POST'): RequestInit => ({

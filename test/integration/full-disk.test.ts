@@ -22,7 +22,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SEED, seedData, writeSeed } from '../helpers/fixture.js';
+import { ADMIN, SEED, seedData, writeSeed } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
 import { RAZOR, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { systemAvailable } from '../helpers/system.js';
@@ -77,7 +77,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 
   const addTag = (name: string) =>
     answered(`${d.url}/razor/api/tag`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...ADMIN },
       body: JSON.stringify({ name, tag: 'disk' }),
     });
   const boot = async () => (await answered(`${d.url}/razor/api/boot?hw_id=${BOUND_NODE_MAC}`)).text();
@@ -124,7 +124,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 
     expect(store().equals(stored)).toBe(true);
 
     // Reads, the bound node's boot, an image download and /healthz are served.
-    const listed = await answered(`${d.url}/razor/api/tag`);
+    const listed = await answered(`${d.url}/razor/api/tag`, { headers: ADMIN });
     expect(listed.status).toBe(200);
     expect(JSON.stringify(await listed.json())).toContain('"before"');
     expect(await boot()).toBe(script);

@@ -37,7 +37,7 @@ function tempStore(): { dir: string; file: string } {
 const revOf = (path: string) => JSON.parse(readFileSync(path, 'utf8')).rev as number;
 const generations = (dir: string) =>
   readdirSync(dir)
-    .filter((n) => n.startsWith('razor.json.'))
+    .filter((n) => /^razor\.json\.\d+$/.test(n))
     .sort();
 
 /** Makes `n` writes (each a real change) to the store `file`, keeping `keep` generations. */
