@@ -164,4 +164,4 @@ test('200 concurrent checkins, maximum_count 50 → exactly 50 bound, hostnames 
   expect(JSON.parse((await request(api('active_model'), agent)).text).response).toHaveLength(50);
   const p = JSON.parse((await request(api('policy'), agent)).text).response[0];
   expect(p).toMatchObject({ counter: 50, current_count: 50, maximum_count: 50 });
-}, 120_000);
+}, 300_000);

@@ -84,7 +84,7 @@ describe('daemon and CLI processes writing at once', () => {
     ];
     expect(expected.filter((n) => !stored.has(n))).toEqual([]);
     expect(stored.size).toBe(900);
-  }, 300_000);
+  }, 600_000);
 });
 
 const BULK = 40_000;

@@ -50,7 +50,8 @@ async function storeUnavailable(p: Promise<unknown>): Promise<RazorError> {
 function holder(file: string, withChild: boolean) {
   const script = `
     const { acquireLock } = await import(process.argv[1]);
-    await acquireLock(process.argv[2], { timeoutMs: 0 });
+    // Kept reachable: a lock nobody refers to could be closed by the garbage collector.
+    globalThis.held = await acquireLock(process.argv[2], { timeoutMs: 0 });
     let child = 0;
     if (process.argv[3] === 'child') {
       const { spawn } = await import('node:child_process');
