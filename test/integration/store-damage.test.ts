@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { tempHome } from '../helpers/fixture.js';
@@ -47,7 +47,10 @@ describe('a damaged store at start-up', () => {
       execFileSync('sh', ['-c', command]);
       const d = await startDaemon(home.home);
       try {
-        const tags = (await (await fetch(`${d.url}/razor/api/tag`)).json()) as {
+        // Over TCP an admin call needs a token (ADR 0014): the daemon wrote the first one at start.
+        const token = readFileSync(join(home.home, 'admin.token'), 'utf8').trim();
+        const headers = { authorization: `Bearer ${token}` };
+        const tags = (await (await fetch(`${d.url}/razor/api/tag`, { headers })).json()) as {
           response: { name: string }[];
         };
         expect(tags.response.map((t) => t.name).sort()).toEqual(['one', 'two']);
