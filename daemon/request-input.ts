@@ -7,6 +7,7 @@
 import express, { type Request, type Response } from 'express';
 import { RazorError } from '../lib/errors.js';
 import { checkValueDepth, jsonTextTooDeep, tooDeepError } from '../lib/json-depth.js';
+import { sameValue } from '../lib/input.js';
 
 /** Reads a request's body into `req.body` (form or JSON); rejects with body-parser's errors. */
 export type BodyParser = (req: Request, res: Response) => Promise<void>;
@@ -31,8 +32,6 @@ export function bodyParser(limitBytes: number): BodyParser {
     );
 }
 
-const differ = (a: unknown, b: unknown) => a !== b && JSON.stringify(a) !== JSON.stringify(b);
-
 /**
  * The input of a request: the `json_hash` text (form, query or JSON body), else the fields of the
  * query and the body together. Throws InputError for a body nested too deep or a field given twice
@@ -46,14 +45,14 @@ export function requestInput(req: Request): string | Record<string, unknown> {
   if (
     body?.json_hash !== undefined &&
     query.json_hash !== undefined &&
-    differ(body.json_hash, query.json_hash)
+    !sameValue(body.json_hash, query.json_hash)
   )
     throw new RazorError('InputError', "'json_hash' given in both the query and the body; give it once");
   if (typeof hash === 'string') return hash;
   if (hash !== undefined) throw new RazorError('InputError', 'json_hash must be a JSON text');
   if (body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0) {
     for (const k of Object.keys(body)) {
-      if (Object.hasOwn(query, k) && differ(query[k], body[k]))
+      if (Object.hasOwn(query, k) && !sameValue(query[k], body[k]))
         throw new RazorError(
           'InputError',
           `'${k}' given in both the query and the body with different values; give it once`,

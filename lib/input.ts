@@ -9,8 +9,8 @@ import { RazorError } from './errors.js';
 import { checkValueDepth, jsonTextTooDeep, tooDeepError } from './json-depth.js';
 import type { Route } from './router.js';
 
-/** JSON.stringify for values already checked for depth, so equal values compare equal. */
-const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+/** Do two input values say the same? (JSON.stringify: call only on values checked for depth.) */
+export const sameValue = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Strips the original's `@` from keys (`@hw_id` → `hw_id`). A key given both with and without `@`
@@ -22,7 +22,7 @@ export function stripAt(o: Record<string, unknown>): Record<string, unknown> {
     if (!Object.hasOwn(o, k)) continue;
     const key = k.charCodeAt(0) === 64 ? k.slice(1) : k;
     if (Object.hasOwn(out, key)) {
-      if (same(out[key], o[k])) continue;
+      if (sameValue(out[key], o[k])) continue;
       throw new RazorError(
         'InputError',
         `'${key}' given twice with different values (as '${key}' and '@${key}'); give it once`,
@@ -69,7 +69,7 @@ export function callInput(
 ): Record<string, unknown> {
   const raw = typeof input === 'string' ? parseJsonArg(input) : inputObject(input);
   for (const [k, v] of Object.entries(route.values)) {
-    if (raw[k] !== undefined && !same(raw[k], v)) {
+    if (raw[k] !== undefined && !sameValue(raw[k], v)) {
       throw new RazorError(
         'InputError',
         `'${k}' given twice with different values: '${String(v)}' and in the JSON`,
