@@ -1,11 +1,11 @@
 /** Builds the dispatcher's dependencies from the environment: config, store, catalog, templates. */
 import { join } from 'node:path';
 import { loadConfig, type ConfigKey } from '../lib/config.js';
-import { loadCatalog } from '../lib/catalog.js';
-import { templateLoader } from '../lib/render.js';
+import { loadCatalog } from '../lib/domain/catalog.js';
+import { templateLoader } from '../lib/domain/render-template.js';
 import { lazyStore } from '../lib/store/open.js';
-import { newUuid } from '../lib/uuid.js';
-import type { Deps } from '../lib/context.js';
+import { newUuid } from '../lib/domain/uuid.js';
+import type { Deps } from '../lib/verbs/context.js';
 
 /** Loads config (env + flags), and opens the store and catalog for `root`. */
 export async function buildDeps(

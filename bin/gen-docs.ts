@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allSlices } from '../slices/index.js';
-import { cliMarkdown } from '../lib/cli/docs.js';
+import { cliMarkdown } from '../lib/cli/reference-doc.js';
 import { packageRoot } from './paths.js';
 
 writeFileSync(join(packageRoot(), 'docs', 'cli.md'), cliMarkdown(allSlices()));

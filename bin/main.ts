@@ -4,19 +4,19 @@
  */
 import { Chalk } from 'chalk';
 import { allSlices } from '../slices/index.js';
-import { dispatchArgv, dispatchRouted, execute, routeCall, toWire } from '../lib/dispatch.js';
+import { dispatchArgv, dispatchRouted, execute, routeCall, toWire } from '../lib/verbs/dispatch.js';
 import { RazorError, asRazorError } from '../lib/errors.js';
-import { errorEnvelope } from '../lib/envelope.js';
+import { errorEnvelope } from '../lib/verbs/envelope.js';
 import { buildProgram, canonicalArgv, CommanderError } from '../lib/cli/program.js';
-import { renderHuman } from '../lib/cli/render.js';
+import { renderHuman } from '../lib/cli/render-human.js';
 import { escapeUnsafe, terminalSafe } from '../lib/cli/terminal-text.js';
-import { safeJson } from '../lib/safe-json.js';
+import { safeJson } from '../lib/verbs/safe-json.js';
 import { promptMetadata } from '../lib/cli/prompt.js';
 import { cliProgress } from '../lib/cli/progress.js';
 import { EXIT, exitFor, parseSwitches } from '../lib/cli/switches.js';
 import { buildDeps } from './deps.js';
 import { packageRoot, razorVersion } from './paths.js';
-import type { HttpMethod } from '../lib/spec.js';
+import type { HttpMethod } from '../lib/verbs/spec.js';
 
 /** The whole of a stream, as UTF-8 text. */
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -1,13 +1,13 @@
 /**
- * The daemon's Express app: the REST API (`/razor/api/<slice>/…`, daemon/rest-handler.ts) first,
+ * The daemon's Express app: the REST API (`/razor/api/<slice>/…`, daemon/rest/rest-handler.ts) first,
  * so boots and checkins pass no other layer; then health, the image service, and 404s. No Express
  * error ever reaches a client as a stack trace.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { logRequest, requestIds } from './request-log.js';
-import { failureWire, isUnexpected, restHandler, type RestDeps } from './rest-handler.js';
+import { logRequest, requestIds } from './logs/request-log.js';
+import { failureWire, isUnexpected, restHandler, type RestDeps } from './rest/rest-handler.js';
 
-export type { AuthRequest, Invoke, RestCall, Verdict } from './rest-handler.js';
+export type { AuthRequest, Invoke, RestCall, Verdict } from './rest/rest-handler.js';
 
 /** What the app needs, passed in by the composition root. */
 export interface AppDeps extends Omit<RestDeps, 'newId'> {

@@ -4,7 +4,7 @@
  * token and over TCP with the first token, the README's two `curl` lines.
  */
 import { existsSync } from 'node:fs';
-import type { LocalTrust } from './authorize.js';
+import type { LocalTrust } from './rest/authorize.js';
 
 /** What the lines depend on. */
 export interface LocalBannerOptions {

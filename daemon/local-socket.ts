@@ -10,7 +10,7 @@ import net from 'node:net';
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import { limitUrlLength } from './url-limit.js';
+import { limitUrlLength } from './limits/url-limit.js';
 import { stopGracefully } from './server.js';
 
 /** Where and how to listen. */

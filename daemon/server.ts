@@ -6,8 +6,8 @@
 import http, { type RequestListener } from 'node:http';
 import https from 'node:https';
 import type { Logger } from 'pino';
-import { limitUrlLength } from './url-limit.js';
-import { limitConnections, type ConnectionLimits, type ConnectionStats } from './connection-limit.js';
+import { limitUrlLength } from './limits/url-limit.js';
+import { limitConnections, type ConnectionLimits, type ConnectionStats } from './limits/connection-limit.js';
 import type { TlsFiles } from './tls.js';
 
 /** Headers (and a TLS handshake) must arrive within this, whatever the request timeout. */

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { RazorError } from '../lib/errors.js';
-import type { Invoke } from './rest-handler.js';
+import type { Invoke } from './rest/rest-handler.js';
 
 /** Options for spawning: the razor executable and the environment the child gets. */
 export interface SpawnOptions {

@@ -1,12 +1,12 @@
 /** The `active_model` slice: a node bound to a policy, following its install (reference §1.6). */
-import { field } from '../lib/fields.js';
-import { defineSlice, defineVerb } from '../lib/spec.js';
-import { crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
-import { redactMetadata } from '../lib/metadata.js';
+import { field } from '../lib/verbs/fields.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud.js';
+import { redactMetadata } from '../lib/domain/metadata.js';
 import { rebindAddress, reinstall } from '../lib/engine/reinstall.js';
 
-import type { ActiveModelDoc } from '../lib/docs.js';
-import type { VerbContext } from '../lib/context.js';
+import type { ActiveModelDoc } from '../lib/domain/documents.js';
+import type { VerbContext } from '../lib/verbs/context.js';
 
 /** Active models carry copies of their model and broker: their secrets are redacted too. */
 const present: Presenter = async (doc, ctx) => {

@@ -1,9 +1,9 @@
 /** The `bmc` slice: baseboard management controllers and power control through ipmitool (reference §1.11). */
 import { execFile } from 'node:child_process';
 import { RazorError } from '../lib/errors.js';
-import { field } from '../lib/fields.js';
-import { defineSlice, defineVerb } from '../lib/spec.js';
-import { created, crudVerbs, mustGet } from '../lib/crud.js';
+import { field } from '../lib/verbs/fields.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { created, crudVerbs, mustGet } from '../lib/verbs/crud.js';
 import type { Doc } from '../lib/store/store.js';
 import type { Config } from '../lib/config.js';
 

@@ -3,8 +3,8 @@
  * iPXE script (lib/engine/boot.ts). Every failure, bad input included, is an iPXE script that says
  * what is wrong, waits and reboots.
  */
-import { field } from '../lib/fields.js';
-import { defineSlice, defineVerb } from '../lib/spec.js';
+import { field } from '../lib/verbs/fields.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { bootScript, errorScript } from '../lib/engine/boot.js';
 
 /** The boot slice. */

@@ -1,12 +1,12 @@
 /** The `broker` slice: where an installed node is handed off to (Puppet, Chef, a script) (reference §1.9, §8). */
 import { RazorError } from '../lib/errors.js';
-import { field } from '../lib/fields.js';
-import { defineSlice, defineVerb } from '../lib/spec.js';
-import { created, crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
-import { applyMetadata, redactMetadata } from '../lib/metadata.js';
-import type { BrokerPlugin, Catalog } from '../lib/catalog.js';
+import { field } from '../lib/verbs/fields.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { created, crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud.js';
+import { applyMetadata, redactMetadata } from '../lib/domain/metadata.js';
+import type { BrokerPlugin, Catalog } from '../lib/domain/catalog.js';
 
-import type { BrokerDoc } from '../lib/docs.js';
+import type { BrokerDoc } from '../lib/domain/documents.js';
 
 const errors = { missing: 'MissingBrokerMetadata', invalid: 'InvalidBrokerMetadata' } as const;
 

@@ -1,6 +1,6 @@
 /** The `config` slice (hidden, not served over REST): the effective configuration and the iPXE chain script. */
-import { defineSlice, defineVerb } from '../lib/spec.js';
-import { REDACTED } from '../lib/metadata.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { REDACTED } from '../lib/domain/metadata.js';
 import { nodeApiPort } from '../lib/config.js';
 
 const SECRET_KEYS = new Set(['default_ipmi_password']);

@@ -1,13 +1,13 @@
 /** The `image` slice: OS, Microkernel, ESXi and XenServer images (reference §1.8, §7). */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { field } from '../lib/fields.js';
-import { crudVerbs, type Presenter } from '../lib/crud.js';
-import { defineSlice, defineVerb } from '../lib/spec.js';
+import { field } from '../lib/verbs/fields.js';
+import { crudVerbs, type Presenter } from '../lib/verbs/crud.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { importImage } from '../lib/images/import.js';
 import { silentProgress } from '../lib/images/progress.js';
 import type { ImageType } from '../lib/images/detect.js';
-import type { ModelDoc } from '../lib/docs.js';
+import type { ModelDoc } from '../lib/domain/documents.js';
 
 const IMAGE_TYPES = ['mk', 'os', 'esxi', 'xenserver'] as const;
 

@@ -1,5 +1,5 @@
 /** The slice registry: every slice razor has, handed to the CLI, the dispatcher and the daemon. */
-import { makeRegistry, type SliceRegistry } from '../lib/spec.js';
+import { makeRegistry, type SliceRegistry } from '../lib/verbs/spec.js';
 import { activeModelSlice } from './active-model.js';
 import { bmcSlice } from './bmc.js';
 import { bootSlice } from './boot.js';

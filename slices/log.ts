@@ -2,8 +2,8 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RazorError } from '../lib/errors.js';
-import { field } from '../lib/fields.js';
-import { defineSlice, defineVerb } from '../lib/spec.js';
+import { field } from '../lib/verbs/fields.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 
 const LEVELS: Record<number, string> = {
   10: 'trace',

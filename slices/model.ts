@@ -1,13 +1,13 @@
 /** The `model` slice: OS install recipes configured from a model type (reference §1.7, §6). */
 import { RazorError } from '../lib/errors.js';
-import { field } from '../lib/fields.js';
-import { defineSlice, defineVerb } from '../lib/spec.js';
-import { created, crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
-import { applyMetadata, redactMetadata } from '../lib/metadata.js';
-import { sha512Crypt, isSha512Crypt } from '../lib/crypt.js';
-import type { Catalog, ModelType } from '../lib/catalog.js';
+import { field } from '../lib/verbs/fields.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { created, crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud.js';
+import { applyMetadata, redactMetadata } from '../lib/domain/metadata.js';
+import { sha512Crypt, isSha512Crypt } from '../lib/domain/crypt.js';
+import type { Catalog, ModelType } from '../lib/domain/catalog.js';
 import type { StoreReader } from '../lib/store/store.js';
-import type { ModelDoc } from '../lib/docs.js';
+import type { ModelDoc } from '../lib/domain/documents.js';
 
 const errors = { missing: 'MissingModelMetadata', invalid: 'InvalidModelMetadata' } as const;
 

@@ -1,13 +1,13 @@
 /** The `node` slice: machines razor has discovered (reference §1.4). Checkin and register are the engine's. */
-import { field } from '../lib/fields.js';
-import { defineSlice, defineVerb } from '../lib/spec.js';
-import { crudVerbs, mustGet, type Presenter } from '../lib/crud.js';
-import { explainTags, nodeTags, type TagRule } from '../lib/tags.js';
+import { field } from '../lib/verbs/fields.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud.js';
+import { explainTags, nodeTags, type TagRule } from '../lib/tags/tag-rules.js';
 import { checkin, register } from '../lib/engine/checkin.js';
-import { Reply } from '../lib/envelope.js';
+import { Reply } from '../lib/verbs/envelope.js';
 import { clientConfig } from '../lib/config.js';
 import type { Doc } from '../lib/store/store.js';
-import type { NodeDoc, TagRuleDoc } from '../lib/docs.js';
+import type { NodeDoc, TagRuleDoc } from '../lib/domain/documents.js';
 
 /** Adds the computed tags and status (bound / inactive / active) to a node. */
 const present: Presenter = async (doc, ctx, r) => {

@@ -1,7 +1,7 @@
 /** The `policy` slice: which nodes get which model, in table order (reference §1.5, §5). */
 import { RazorError } from '../lib/errors.js';
-import { field } from '../lib/fields.js';
-import { defineSlice, defineVerb, type VerbSpec } from '../lib/spec.js';
+import { field } from '../lib/verbs/fields.js';
+import { defineSlice, defineVerb, type VerbSpec } from '../lib/verbs/spec.js';
 import {
   created,
   getVerb,
@@ -10,14 +10,14 @@ import {
   removeAllVerb,
   removeVerb,
   type Presenter,
-} from '../lib/crud.js';
+} from '../lib/verbs/crud.js';
 import { moveBeside, moveTo, policyOrder, saveOrder } from '../lib/engine/policy-order.js';
 import { callback } from '../lib/engine/callback.js';
 import { evaluatePolicies } from '../lib/engine/bind.js';
 import { tagsOf } from '../lib/engine/nodes.js';
 import type { Doc, StoreReader, StoreWriter } from '../lib/store/store.js';
-import type { VerbContext } from '../lib/context.js';
-import type { NodeDoc, PolicyDoc } from '../lib/docs.js';
+import type { VerbContext } from '../lib/verbs/context.js';
+import type { NodeDoc, PolicyDoc } from '../lib/domain/documents.js';
 
 const TEMPLATES = ['linux_deploy', 'vmware_hypervisor', 'xenserver_hypervisor'] as const;
 

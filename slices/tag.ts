@@ -1,9 +1,9 @@
 /** The `tag` slice: tag rules and their matchers (reference §1.10, §4). */
 import { RazorError } from '../lib/errors.js';
-import { field } from '../lib/fields.js';
-import { defineSlice, defineVerb } from '../lib/spec.js';
-import { created, crudVerbs, mustGet } from '../lib/crud.js';
-import type { TagMatcher, TagRule } from '../lib/tags.js';
+import { field } from '../lib/verbs/fields.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { created, crudVerbs, mustGet } from '../lib/verbs/crud.js';
+import type { TagMatcher, TagRule } from '../lib/tags/tag-rules.js';
 import type { Doc, StoreReader } from '../lib/store/store.js';
 
 interface RuleDoc extends TagRule, Doc {

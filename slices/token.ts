@@ -2,10 +2,10 @@
  * The `token` slice (CLI only): API tokens for the daemon's admin routes. Whoever can run the CLI
  * against the store can manage tokens; over HTTP they do not exist.
  */
-import { field } from '../lib/fields.js';
-import { defineSlice, defineVerb } from '../lib/spec.js';
-import { crudVerbs } from '../lib/crud.js';
-import { createToken } from '../lib/auth.js';
+import { field } from '../lib/verbs/fields.js';
+import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { crudVerbs } from '../lib/verbs/crud.js';
+import { createToken } from '../lib/domain/tokens.js';
 
 /** The token slice. */
 export const tokenSlice = defineSlice({

@@ -7,16 +7,16 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { allSlices } from '../../slices/index.js';
-import { dispatchArgv, toWire } from '../../lib/dispatch.js';
-import { parseJsonArg } from '../../lib/input.js';
-import { routeWords } from '../../lib/router.js';
-import { validateInput } from '../../lib/validate.js';
+import { dispatchArgv, toWire } from '../../lib/verbs/dispatch.js';
+import { parseJsonArg } from '../../lib/verbs/input.js';
+import { routeWords } from '../../lib/verbs/router.js';
+import { validateInput } from '../../lib/verbs/validate-input.js';
 import { bootScript } from '../../lib/engine/boot.js';
 import { nodeByMacs } from '../../lib/engine/nodes.js';
 import { renderModelTemplate } from '../../lib/engine/render-context.js';
-import { parseHwId } from '../../lib/hwid.js';
+import { parseHwId } from '../../lib/domain/hwid.js';
 import { testDeps } from '../../test/helpers/deps.js';
-import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../../lib/domain/documents.js';
 import type { Target } from './fleet.js';
 
 /** One timed piece: µs per call. */

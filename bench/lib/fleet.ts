@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../lib/store/atomic-file.js';
-import type { NodeDoc } from '../../lib/docs.js';
+import type { NodeDoc } from '../../lib/domain/documents.js';
 
 export const MK_IMAGE = 'BenchMkImage0000000001';
 export const OS_IMAGE = 'BenchOsImage0000000001';

@@ -11,9 +11,9 @@ import { dirname } from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../daemon/app.js';
 import { listen } from '../../daemon/server.js';
-import { authorizer } from '../../daemon/authorize.js';
-import { imageService } from '../../daemon/image-service.js';
-import { restRoute } from '../../lib/rest.js';
+import { authorizer } from '../../daemon/rest/authorize.js';
+import { imageService } from '../../daemon/images/image-service.js';
+import { restRoute } from '../../lib/verbs/rest.js';
 import { allSlices } from '../../slices/index.js';
 import type { Store } from '../../lib/store/store.js';
 

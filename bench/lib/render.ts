@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadCatalog } from '../../lib/catalog.js';
+import { loadCatalog } from '../../lib/domain/catalog.js';
 import { loadConfig } from '../../lib/config.js';
-import { templateLoader } from '../../lib/render.js';
-import { nodeTags } from '../../lib/tags.js';
+import { templateLoader } from '../../lib/domain/render-template.js';
+import { nodeTags } from '../../lib/tags/tag-rules.js';
 import { renderContext, renderModelTemplate, typeTemplate } from '../../lib/engine/render-context.js';
 import { ROOT, testEnv } from '../../test/helpers/deps.js';
-import type { ActiveModelDoc, ImageDoc, NodeDoc, TagRuleDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc, ImageDoc, NodeDoc, TagRuleDoc } from '../../lib/domain/documents.js';
 import type { StoreFile } from '../../lib/store/json-store.js';
 
 let sink: unknown;

@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { RazorError } from '../errors.js';
-import { routeWords } from '../router.js';
-import { flagText } from '../validate.js';
+import { routeWords } from '../verbs/router.js';
+import { flagText } from '../verbs/validate-input.js';
 import { terminalSafe } from './terminal-text.js';
-import type { Field } from '../fields.js';
-import type { SliceRegistry, SliceSpec, VerbSpec } from '../spec.js';
+import type { Field } from '../verbs/fields.js';
+import type { SliceRegistry, SliceSpec, VerbSpec } from '../verbs/spec.js';
 
 /** What the generated commands call when a verb runs. */
 export type RunVerb = (slice: SliceSpec, verb: VerbSpec, raw: Record<string, unknown>) => Promise<void>;

@@ -7,7 +7,7 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { RazorError } from '../errors.js';
-import type { MetadataSpec } from '../catalog.js';
+import type { MetadataSpec } from '../domain/catalog.js';
 
 /** Where the prompts read and write. */
 export interface PromptIo {

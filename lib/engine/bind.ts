@@ -6,9 +6,16 @@
  */
 import { policyOrder } from './policy-order.js';
 import { fire } from './fsm.js';
-import type { Catalog } from '../catalog.js';
+import type { Catalog } from '../domain/catalog.js';
 import type { StoreReader, StoreWriter } from '../store/store.js';
-import type { ActiveModelDoc, BrokerDoc, ModelDoc, NodeDoc, PolicyDoc, PoolAddress } from '../docs.js';
+import type {
+  ActiveModelDoc,
+  BrokerDoc,
+  ModelDoc,
+  NodeDoc,
+  PolicyDoc,
+  PoolAddress,
+} from '../domain/documents.js';
 
 /** Why a policy did or did not bind a node. */
 export interface Verdict {

@@ -7,12 +7,12 @@
  *   the pin, logged on the active model), take a token from the node's bucket — a few a minute —
  *   and are not recorded without one. A boot answered without recording still gets its script.
  */
-import { takeFrom, type Bucket } from '../rate-limit.js';
-import { normaliseMac } from '../hwid.js';
+import { takeFrom, type Bucket } from './rate-limit.js';
+import { normaliseMac } from '../domain/hwid.js';
 import { logEvent } from './fsm.js';
 import { newPin } from './pin.js';
-import type { VerbContext } from '../context.js';
-import type { ActiveModelDoc, InstallPin, NodeDoc } from '../docs.js';
+import type { VerbContext } from '../verbs/context.js';
+import type { ActiveModelDoc, InstallPin, NodeDoc } from '../domain/documents.js';
 
 /** Boot records per node and minute (and the burst): the NIC or address changing, foreign boots. */
 export const BOOT_RECORDS_PER_MINUTE = 3;

@@ -4,7 +4,7 @@
  * is an iPXE script that says what is wrong, waits and reboots — never JSON, never a 500.
  */
 import { basename } from 'node:path';
-import { parseHwId } from '../hwid.js';
+import { parseHwId } from '../domain/hwid.js';
 import { asRazorError } from '../errors.js';
 import { bootAnswer } from './fsm.js';
 import { bootFacts, pinInstall, recordBoot, recordForeignBoot } from './boot-record.js';
@@ -12,8 +12,8 @@ import { pinsAddress } from './pin.js';
 import { nodeByMacs } from './nodes.js';
 import { renderModelTemplate } from './render-context.js';
 import { serverUrls } from './render-context.js';
-import type { VerbContext } from '../context.js';
-import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../docs.js';
+import type { VerbContext } from '../verbs/context.js';
+import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../domain/documents.js';
 
 /** The request: hw_id (MACs joined by `_`) or a single mac, and the NIC that got DHCP. */
 export interface BootRequest {

@@ -9,9 +9,9 @@ import { fire } from './fsm.js';
 import { renderModelTemplate, renderContext } from './render-context.js';
 import { tagsOf } from './nodes.js';
 import { checkCallbackAccess, countServed, parseCallbackId } from './pin.js';
-import type { VerbContext } from '../context.js';
-import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../docs.js';
-import type { CallbackSpec, ModelType } from '../model-type.js';
+import type { VerbContext } from '../verbs/context.js';
+import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../domain/documents.js';
+import type { CallbackSpec, ModelType } from '../domain/model-type.js';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 

@@ -4,12 +4,12 @@
  * policies and may be bound, in the same transaction that records the checkin.
  */
 import { RazorError } from '../errors.js';
-import { parseHwId } from '../hwid.js';
+import { parseHwId } from '../domain/hwid.js';
 import { bind, evaluatePolicies } from './bind.js';
 import { mkAnswer } from './fsm.js';
 import { nodesByMacs, tagsOf } from './nodes.js';
-import type { VerbContext } from '../context.js';
-import type { ActiveModelDoc, NodeDoc } from '../docs.js';
+import type { VerbContext } from '../verbs/context.js';
+import type { ActiveModelDoc, NodeDoc } from '../domain/documents.js';
 
 /** The commands a Microkernel understands. */
 export type MkCommand = 'acknowledge' | 'register' | 'reboot' | 'poweroff';

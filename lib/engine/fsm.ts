@@ -2,8 +2,8 @@
  * The install state machine of an active model, driven by its model type's data: transitions,
  * the log entry of every event, and what `/boot` and Microkernel checkins answer in each state.
  */
-import type { ModelType } from '../model-type.js';
-import type { ActiveModelDoc } from '../docs.js';
+import type { ModelType } from '../domain/model-type-schema.js';
+import type { ActiveModelDoc } from '../domain/documents.js';
 
 /** Entries kept in an active model's log (oldest dropped first). */
 export const LOG_LIMIT = 1000;

@@ -1,7 +1,7 @@
 /** Finding nodes by MAC through the store's hw_id index, and the tags a node has. */
-import { nodeTags, type Facts, type TagRule } from '../tags.js';
+import { nodeTags, type Facts, type TagRule } from '../tags/tag-rules.js';
 import type { StoreReader } from '../store/store.js';
-import type { NodeDoc, TagRuleDoc } from '../docs.js';
+import type { NodeDoc, TagRuleDoc } from '../domain/documents.js';
 
 /** Every node owning any of `macs`, oldest first (more than one means a hw_id collision). */
 export async function nodesByMacs(r: StoreReader, macs: readonly string[]): Promise<NodeDoc[]> {

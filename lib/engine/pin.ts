@@ -10,8 +10,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { RazorError } from '../errors.js';
 import { bootAnswer } from './fsm.js';
 import type { Config } from '../config.js';
-import type { ActiveModelDoc, InstallPin } from '../docs.js';
-import type { CallbackSpec, ModelType } from '../model-type.js';
+import type { ActiveModelDoc, InstallPin } from '../domain/documents.js';
+import type { CallbackSpec, ModelType } from '../domain/model-type.js';
 
 const CALLBACK_ID = /^([0-9A-Za-z]{22})(?:\.([0-9A-Za-z]{22}))?$/;
 

@@ -5,11 +5,11 @@
  */
 import { isIP } from 'node:net';
 import { RazorError } from '../errors.js';
-import { mustGet } from '../crud.js';
+import { mustGet } from '../verbs/crud.js';
 import { logEvent } from './fsm.js';
 import { newPin } from './pin.js';
-import type { VerbContext } from '../context.js';
-import type { ActiveModelDoc } from '../docs.js';
+import type { VerbContext } from '../verbs/context.js';
+import type { ActiveModelDoc } from '../domain/documents.js';
 
 /** Runs `change` on the active model `uuid` in one write and logs it; returns the stored document. */
 async function change(

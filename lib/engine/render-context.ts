@@ -6,10 +6,10 @@
 import { basename, join } from 'node:path';
 import { RazorError } from '../errors.js';
 import { nodeApiPort, type Config } from '../config.js';
-import type { ModelType } from '../model-type.js';
-import type { MetadataSpec } from '../catalog.js';
-import type { TemplateLoader } from '../render.js';
-import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../docs.js';
+import type { ModelType } from '../domain/model-type.js';
+import type { MetadataSpec } from '../domain/catalog.js';
+import type { TemplateLoader } from '../domain/render-template.js';
+import type { ActiveModelDoc, ImageDoc, NodeDoc } from '../domain/documents.js';
 
 /** What a render needs. */
 export interface RenderInputs {

@@ -5,8 +5,8 @@
  * reads `inactive`.
  */
 import { fire } from './fsm.js';
-import type { Deps } from '../context.js';
-import type { ActiveModelDoc } from '../docs.js';
+import type { Deps } from '../verbs/context.js';
+import type { ActiveModelDoc } from '../domain/documents.js';
 
 /** Fires `timeout` on every stalled install; returns the UUIDs of the active models it moved. */
 export async function sweepTimeouts(deps: Deps): Promise<string[]> {

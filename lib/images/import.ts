@@ -10,8 +10,8 @@ import { copyTree, extractIso, isIso, lowerCaseTree, treeSize } from './extract.
 import { findPath, verifyImage, type ImageType } from './detect.js';
 import { startJanitor } from './janitor.js';
 import type { ProgressFactory } from './progress.js';
-import type { Deps } from '../context.js';
-import type { ImageDoc } from '../docs.js';
+import type { Deps } from '../verbs/context.js';
+import type { ImageDoc } from '../domain/documents.js';
 
 /** What to import: `path` is an ISO, a directory, or the http(s) URL of a remote mirror. */
 export interface ImportRequest {

@@ -12,7 +12,7 @@ export type FieldKind = 'string' | 'array' | 'object';
 export type RequiredFields = Readonly<Record<string, Readonly<Record<string, FieldKind>>>>;
 
 /**
- * The fields razor's verbs dereference without a guard, per collection (lib/docs.ts; optional
+ * The fields razor's verbs dereference without a guard, per collection (lib/domain/documents.ts; optional
  * ones left out). The generic store checks only the envelope; razor's own store opens with these.
  */
 export const RAZOR_REQUIRED_FIELDS: RequiredFields = {

@@ -3,7 +3,9 @@
  * All access goes through a transaction: `read` sees one consistent snapshot, `write` is an atomic
  * read-modify-write — either every `put`/`remove` in it lands or none does.
  */
-import type { RefCollection } from '../fields.js';
+/** The collections whose objects have UUIDs that verbs name (the store owns this list). */
+export type RefCollection =
+  'node' | 'policy' | 'model' | 'broker' | 'tag' | 'active_model' | 'image' | 'bmc' | 'token';
 
 /** Collections of the store: the slices' own plus `meta` (the policy table and counters). */
 export type Collection = RefCollection | 'meta';

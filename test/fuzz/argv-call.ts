@@ -4,7 +4,7 @@
  * input as the JSON argument. Some argv mutations on top: a word dropped or added, the JSON left
  * out or cut short.
  */
-import { verbForms } from '../../lib/router.js';
+import { verbForms } from '../../lib/verbs/router.js';
 import { jsonText, type MutatedCall } from './mutations.js';
 
 const ARGV_MUTATIONS = ['drop word', 'extra word', 'cut JSON'] as const;

@@ -3,8 +3,8 @@
  * under its declared verb and mutation by status. The closing checks can fail: too few requests
  * reaching a handler, or a declared verb that never answered 2xx or never refused.
  */
-import { makeRegistry, type SliceRegistry, type VerbSpec } from '../../lib/spec.js';
-import { commandName } from '../../lib/dispatch.js';
+import { makeRegistry, type SliceRegistry, type VerbSpec } from '../../lib/verbs/spec.js';
+import { commandName } from '../../lib/verbs/dispatch.js';
 import type { Target } from './declared-calls.js';
 
 /** Requests per declared verb (on average) below which a run is too small to require 2xx and 4xx of each. */

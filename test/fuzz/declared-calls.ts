@@ -5,11 +5,11 @@
  * validation and reach their handler; mutations.ts then breaks them on purpose.
  */
 import fc from 'fast-check';
-import { restPattern } from '../../lib/rest.js';
+import { restPattern } from '../../lib/verbs/rest.js';
 import { fillPlaceholders, seedData } from '../helpers/fixture.js';
-import type { Catalog, MetadataSpec } from '../../lib/catalog.js';
-import type { Field } from '../../lib/fields.js';
-import type { SliceRegistry, SliceSpec, VerbInput, VerbSpec } from '../../lib/spec.js';
+import type { Catalog, MetadataSpec } from '../../lib/domain/catalog.js';
+import type { Field } from '../../lib/verbs/fields.js';
+import type { SliceRegistry, SliceSpec, VerbInput, VerbSpec } from '../../lib/verbs/spec.js';
 
 /** One declared verb as the fuzzer sees it. */
 export interface Target {

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tokenDigest } from '../../lib/auth.js';
+import { tokenDigest } from '../../lib/domain/tokens.js';
 import { seedData, writeSeed } from '../helpers/fixture.js';
 
 const RESEED_EVERY = 200;

@@ -1,6 +1,6 @@
 /**
  * A call as an HTTP request to the daemon, the way its clients send one: the REST path the daemon
- * derives for the verb (lib/rest.ts) with the positional values in it, the rest of the input as
+ * derives for the verb (lib/verbs/rest.ts) with the positional values in it, the rest of the input as
  * `json_hash` (query or form), as query or form fields, or as a JSON body; a bearer token on
  * admin routes. Then a request mutation (mutations.ts) is applied.
  */

@@ -17,11 +17,11 @@ import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import pino from 'pino';
 import { allSlices } from '../../slices/index.js';
-import { dispatchArgv, toWire } from '../../lib/dispatch.js';
-import { restRoute } from '../../lib/rest.js';
-import { newToken } from '../../lib/auth.js';
+import { dispatchArgv, toWire } from '../../lib/verbs/dispatch.js';
+import { restRoute } from '../../lib/verbs/rest.js';
+import { newToken } from '../../lib/domain/tokens.js';
 import { createApp } from '../../daemon/app.js';
-import { authorizer } from '../../daemon/authorize.js';
+import { authorizer } from '../../daemon/rest/authorize.js';
 import { inProcessInvoke } from '../helpers/app.js';
 import { ROOT, testDeps } from '../helpers/deps.js';
 import {
@@ -38,7 +38,7 @@ import { send, toHttp } from './http-call.js';
 import { argvOf } from './argv-call.js';
 import { instrument, tally, type Reach } from './coverage.js';
 import { fuzzStore, type FuzzStore } from './fuzz-store.js';
-import type { Deps } from '../../lib/context.js';
+import type { Deps } from '../../lib/verbs/context.js';
 
 const RUNS = Number(process.env.RAZOR_FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? randomInt(2 ** 31 - 1));

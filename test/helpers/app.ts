@@ -1,10 +1,10 @@
 /** The daemon's Express app for tests, wired like bin/daemon.ts but without listening. */
 import pino from 'pino';
 import { allSlices } from '../../slices/index.js';
-import { dispatchRouted, toWire } from '../../lib/dispatch.js';
-import { restRoute } from '../../lib/rest.js';
+import { dispatchRouted, toWire } from '../../lib/verbs/dispatch.js';
+import { restRoute } from '../../lib/verbs/rest.js';
 import { createApp, type Invoke } from '../../daemon/app.js';
-import type { Deps } from '../../lib/context.js';
+import type { Deps } from '../../lib/verbs/context.js';
 
 /** The in-process invocation of the dispatcher over `deps`. */
 export function inProcessInvoke(deps: Deps): Invoke {

@@ -3,15 +3,15 @@
  * missing, an unknown field, each UUID field malformed and unknown. Built from the declarations
  * alone, so a new verb is covered the moment it is declared.
  */
-import { canonicalForm } from '../../lib/router.js';
-import { restPattern } from '../../lib/rest.js';
+import { canonicalForm } from '../../lib/verbs/router.js';
+import { restPattern } from '../../lib/verbs/rest.js';
 import {
   SUCCESS,
   type SliceRegistry,
   type SliceSpec,
   type VerbInput,
   type VerbSpec,
-} from '../../lib/spec.js';
+} from '../../lib/verbs/spec.js';
 import { fillPlaceholders } from './fixture.js';
 import type { ErrorKind } from '../../lib/errors.js';
 

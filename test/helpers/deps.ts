@@ -2,11 +2,11 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../lib/config.js';
-import { loadCatalog } from '../../lib/catalog.js';
-import { templateLoader } from '../../lib/render.js';
+import { loadCatalog } from '../../lib/domain/catalog.js';
+import { templateLoader } from '../../lib/domain/render-template.js';
 import { openJsonStore } from '../../lib/store/json-store.js';
-import { newUuid } from '../../lib/uuid.js';
-import type { Deps } from '../../lib/context.js';
+import { newUuid } from '../../lib/domain/uuid.js';
+import type { Deps } from '../../lib/verbs/context.js';
 
 /** The checkout root (this file is test/helpers/deps.ts). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

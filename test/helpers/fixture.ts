@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { writeFileAtomic } from '../../lib/store/atomic-file.js';
 import type { StoreFile } from '../../lib/store/json-store.js';
-import { tokenDigest } from '../../lib/auth.js';
+import { tokenDigest } from '../../lib/domain/tokens.js';
 
 /** The UUID of each seeded object, by placeholder name. */
 export const SEED = {

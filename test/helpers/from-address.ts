@@ -6,7 +6,7 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedData } from './fixture.js';
-import { tokenDigest } from '../../lib/auth.js';
+import { tokenDigest } from '../../lib/domain/tokens.js';
 import type { DaemonProcess } from './daemon.js';
 import type { StoreFile } from '../../lib/store/json-store.js';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { adminCall, getFrom, seedWithAdmin, storeText, stored } from '../helpers/from-address.js';
-import type { ActiveModelDoc, NodeDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc, NodeDoc } from '../../lib/domain/documents.js';
 
 const NODE = '127.0.0.2';
 const ATTACKER = '127.0.0.3';

@@ -9,7 +9,7 @@ import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { getFrom, seedWithAdmin, storeText, stored } from '../helpers/from-address.js';
 import { BOOT_RECORDS_PER_MINUTE } from '../../lib/engine/boot-record.js';
-import type { ActiveModelDoc, NodeDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc, NodeDoc } from '../../lib/domain/documents.js';
 
 const home = tempHome();
 let d: DaemonProcess;

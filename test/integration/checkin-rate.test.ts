@@ -10,9 +10,9 @@ import { tempHome, writeSeed } from '../helpers/fixture.js';
 import { testDeps } from '../helpers/deps.js';
 import { inProcessInvoke, testApp } from '../helpers/app.js';
 import { startDaemon } from '../helpers/daemon.js';
-import { tokenBuckets } from '../../lib/rate-limit.js';
-import { limitCheckins } from '../../daemon/checkin-limit.js';
-import type { Deps } from '../../lib/context.js';
+import { tokenBuckets } from '../../lib/engine/rate-limit.js';
+import { limitCheckins } from '../../daemon/limits/checkin-limit.js';
+import type { Deps } from '../../lib/verbs/context.js';
 import type { Invoke } from '../../daemon/app.js';
 
 let home: ReturnType<typeof tempHome>;

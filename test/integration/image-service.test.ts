@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { createImageApp, imageService } from '../../daemon/image-service.js';
+import { createImageApp, imageService } from '../../daemon/images/image-service.js';
 
 const MARKER = 'TOP-SECRET-MARKER-9c41e';
 const U = '5kYFJPb5qATl4JxeVQQaMs'; // the image with the files

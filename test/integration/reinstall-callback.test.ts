@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { adminCall, getFrom, seedWithAdmin, storeText, stored } from '../helpers/from-address.js';
-import type { ActiveModelDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc } from '../../lib/domain/documents.js';
 import type { StoreFile } from '../../lib/store/json-store.js';
 
 const NODE = '127.0.0.2';

@@ -11,7 +11,7 @@ import { writeSeed } from '../helpers/fixture.js';
 import { testDeps } from '../helpers/deps.js';
 import { bootScript } from '../../lib/engine/boot.js';
 import { BOOT_RECORDS_PER_MINUTE } from '../../lib/engine/boot-record.js';
-import type { VerbContext } from '../../lib/context.js';
+import type { VerbContext } from '../../lib/verbs/context.js';
 
 const home = mkdtempSync(join(process.platform === 'linux' ? '/dev/shm' : tmpdir(), 'razor-boot-record-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));

@@ -14,9 +14,9 @@ import { seedData } from '../helpers/fixture.js';
 import { testDeps } from '../helpers/deps.js';
 import { callback } from '../../lib/engine/callback.js';
 import { bootAnswer } from '../../lib/engine/fsm.js';
-import { resolveModelTypes, type ModelType, type ModelTypeFile } from '../../lib/model-type.js';
-import type { Deps, VerbContext } from '../../lib/context.js';
-import type { ActiveModelDoc } from '../../lib/docs.js';
+import { resolveModelTypes, type ModelType, type ModelTypeFile } from '../../lib/domain/model-type.js';
+import type { Deps, VerbContext } from '../../lib/verbs/context.js';
+import type { ActiveModelDoc } from '../../lib/domain/documents.js';
 
 const AM = 'MovesActive00000000001';
 const KEY = 'MovesInstallKey0000001';

@@ -19,7 +19,7 @@ import {
   openFileLimit,
   processFileLimit,
   type ConnectionStats,
-} from '../../daemon/connection-limit.js';
+} from '../../daemon/limits/connection-limit.js';
 import { commandProbe, systemAvailable } from '../helpers/system.js';
 
 const hasOpenssl = systemAvailable(

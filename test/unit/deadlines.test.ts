@@ -1,6 +1,6 @@
-/** The shared request time limit (daemon/deadlines.ts): late requests are called out, answered ones not. */
+/** The shared request time limit (daemon/limits/deadlines.ts): late requests are called out, answered ones not. */
 import { expect, test } from '@jest/globals';
-import { deadlines } from '../../daemon/deadlines.js';
+import { deadlines } from '../../daemon/limits/deadlines.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

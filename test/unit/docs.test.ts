@@ -3,7 +3,7 @@ import { expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allSlices } from '../../slices/index.js';
-import { cliMarkdown } from '../../lib/cli/docs.js';
+import { cliMarkdown } from '../../lib/cli/reference-doc.js';
 import { buildProgram, exampleCommand } from '../../lib/cli/program.js';
 import { ROOT } from '../helpers/deps.js';
 

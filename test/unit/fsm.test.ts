@@ -8,10 +8,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/deps.js';
-import { loadCatalog } from '../../lib/catalog.js';
+import { loadCatalog } from '../../lib/domain/catalog.js';
 import { bootAnswer, fire, LOG_LIMIT, mkAnswer, nextState } from '../../lib/engine/fsm.js';
-import type { ModelType } from '../../lib/model-type.js';
-import type { ActiveModelDoc, BrokerDoc } from '../../lib/docs.js';
+import type { ModelType } from '../../lib/domain/model-type.js';
+import type { ActiveModelDoc, BrokerDoc } from '../../lib/domain/documents.js';
 
 type Edges = Record<string, string>;
 type States = Record<string, Edges>;

@@ -1,5 +1,5 @@
 /**
- * Open image files kept between requests (daemon/image-files.ts): a file is opened once for many
+ * Open image files kept between requests (daemon/images/image-files.ts): a file is opened once for many
  * requests; a deleted or replaced file is noticed on the next request; idle descriptors close;
  * the number held is bounded; a descriptor in use is never closed under a download.
  */
@@ -7,8 +7,8 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImageFileCache, type ImageFileUse } from '../../daemon/image-files.js';
-import type { ImagePath } from '../../daemon/image-path.js';
+import { ImageFileCache, type ImageFileUse } from '../../daemon/images/image-files.js';
+import type { ImagePath } from '../../daemon/images/image-path.js';
 
 const UUID = '5kYFJPb5qATl4JxeVQQaMs';
 let root: string;

@@ -1,5 +1,5 @@
 /**
- * Downloads share a bounded set of buffers (daemon/image-stream.ts): lent first come first served,
+ * Downloads share a bounded set of buffers (daemon/images/image-stream.ts): lent first come first served,
  * never more than the maximum, none lost when clients go away, and every byte right.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
@@ -9,8 +9,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BufferPool, sendFileRange } from '../../daemon/image-stream.js';
-import { HeapWhileSending } from '../../daemon/heap.js';
+import { BufferPool, sendFileRange } from '../../daemon/images/image-stream.js';
+import { HeapWhileSending } from '../../daemon/limits/heap.js';
 
 test('the pool lends at most max buffers; the longest waiting borrower gets the next one back', () => {
   const pool = new BufferPool(16, 2);

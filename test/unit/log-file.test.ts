@@ -1,5 +1,5 @@
 /**
- * The daemon's log file (daemon/log-file.ts, daemon/request-log.ts): request lines are batched,
+ * The daemon's log file (daemon/logs/log-file.ts, daemon/logs/request-log.ts): request lines are batched,
  * not written one by one; an audit line goes to the file at once, with the lines before it.
  */
 import { expect, test } from '@jest/globals';
@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileLogger } from '../../daemon/log-file.js';
-import { logRequest } from '../../daemon/request-log.js';
+import { fileLogger } from '../../daemon/logs/log-file.js';
+import { logRequest } from '../../daemon/logs/request-log.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const lines = (file: string) =>

@@ -1,5 +1,5 @@
 /**
- * What the daemon log must not hold (daemon/log-redact.ts, daemon/log-file.ts, ADR 0017): secret
+ * What the daemon log must not hold (daemon/logs/log-redact.ts, daemon/logs/log-file.ts, ADR 0017): secret
  * fields in URLs, JSON in URLs, logged objects and errors; active model UUIDs beyond their first
  * six characters. The secret names come from the catalog's `secret: true` metadata and the usual
  * names; everything else is left exactly as it was.
@@ -8,9 +8,9 @@ import { describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { catalogSecretKeys, redactLogObject, redactUrl, secretNames } from '../../daemon/log-redact.js';
-import { fileLogger } from '../../daemon/log-file.js';
-import { loadCatalog } from '../../lib/catalog.js';
+import { catalogSecretKeys, redactLogObject, redactUrl, secretNames } from '../../daemon/logs/log-redact.js';
+import { fileLogger } from '../../daemon/logs/log-file.js';
+import { loadCatalog } from '../../lib/domain/catalog.js';
 import { ROOT } from '../helpers/deps.js';
 
 const AM = 'ActiveSeed000000000001';

@@ -1,5 +1,5 @@
 /**
- * The daemon log's writer when writes fail (daemon/log-sink.ts, ADR 0017): nothing throws, lines
+ * The daemon log's writer when writes fail (daemon/logs/log-sink.ts, ADR 0017): nothing throws, lines
  * wait in a bounded buffer while the file cannot be written, the rest are dropped and counted,
  * and the first write that works again ends with a line saying how many; a write cut short by a
  * full disk leaves no half line. The file is 0600 and its directory 0700 whatever the umask.
@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLogSink, type WriteFn } from '../../daemon/log-sink.js';
+import { openLogSink, type WriteFn } from '../../daemon/logs/log-sink.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,6 +1,6 @@
 /** Token buckets: a burst up to the rate, then refused until time refills the bucket; keys are independent. */
 import { expect, test } from '@jest/globals';
-import { tokenBuckets } from '../../lib/rate-limit.js';
+import { tokenBuckets } from '../../lib/engine/rate-limit.js';
 
 const clockAt = (start = 1_700_000_000_000) => {
   let now = start;

@@ -1,6 +1,6 @@
 /** Template rendering is strict (an undefined variable is an error, also as a helper argument) and quotes per target. */
 import { expect, test } from '@jest/globals';
-import { compileTemplate, shQuote, xmlEscape } from '../../lib/render.js';
+import { compileTemplate, shQuote, xmlEscape } from '../../lib/domain/render-template.js';
 import { RazorError } from '../../lib/errors.js';
 import { execFileSync } from 'node:child_process';
 

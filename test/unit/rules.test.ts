@@ -8,7 +8,7 @@ import {
   explainRule,
   ruleIssues,
   validateRule,
-} from '../../lib/rules.js';
+} from '../../lib/tags/rule-language.js';
 
 type Map = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import { afterAll, expect, test } from '@jest/globals';
 import { seedData, SEED, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testDeps } from '../helpers/deps.js';
 import { sweepTimeouts } from '../../lib/engine/sweeper.js';
-import type { ActiveModelDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc } from '../../lib/domain/documents.js';
 
 const home = tempHome();
 afterAll(() => home.cleanup());

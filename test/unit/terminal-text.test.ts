@@ -12,7 +12,7 @@ import {
   hasUnsafe,
   terminalSafe,
 } from '../../lib/cli/terminal-text.js';
-import { safeJson } from '../../lib/safe-json.js';
+import { safeJson } from '../../lib/verbs/safe-json.js';
 
 /** Every character a terminal may act on, one of each kind. */
 const UNSAFE = [

@@ -137,7 +137,7 @@ export class Lab {
 
   /**
    * Every request the daemon had logged by now, read once its log's batch of lines has surely
-   * been written (daemon/log-file.ts flushes at least every 250 ms).
+   * been written (daemon/logs/log-file.ts flushes at least every 250 ms).
    */
   async loggedRequests(): Promise<DaemonRequest[]> {
     await new Promise((r) => setTimeout(r, 400));

@@ -1,0 +1,26 @@
+/**
+ * The request-target length limit: a URL longer than `maxBytes` is answered 414 with an error
+ * envelope before Express parses anything. (Node itself answers 431 when the request line and
+ * headers together pass its 16 KiB header limit.)
+ */
+import { safeJson } from '../../lib/verbs/safe-json.js';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { errorEnvelope } from '../../lib/verbs/envelope.js';
+import { RazorError } from '../../lib/errors.js';
+
+/** The default longest request target: 8 KiB, as nginx's default large_client_header_buffers. */
+export const MAX_URL_BYTES = 8192;
+
+/** Wraps `app` so over-long request targets get 414 instead. */
+export function limitUrlLength(app: RequestListener, maxBytes = MAX_URL_BYTES): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const bytes = Buffer.byteLength(req.url ?? '');
+    if (bytes <= maxBytes) return app(req, res);
+    const err = new RazorError(
+      'UriTooLong',
+      `the URL is ${bytes} bytes long; at most ${maxBytes} are accepted`,
+    );
+    res.writeHead(err.http, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    res.end(safeJson(errorEnvelope(undefined, undefined, err)));
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * A REST request's input: the body parsers (form and JSON, the JSON's nesting checked on its bytes
+ * before it is parsed) and the input handed to the invoke — the `json_hash` text, or the query and
+ * body fields together. Nothing recursive sees a body before its depth is checked, and a field
+ * given in the query and the body with different values is refused rather than one silently winning.
+ */
+import express, { type Request, type Response } from 'express';
+import { RazorError } from '../../lib/errors.js';
+import { checkValueDepth, jsonTextTooDeep, tooDeepError } from '../../lib/verbs/json-depth.js';
+import { sameValue } from '../../lib/verbs/input.js';
+
+/** Reads a request's body into `req.body` (form or JSON); rejects with body-parser's errors. */
+export type BodyParser = (req: Request, res: Response) => Promise<void>;
+
+/** The body parsers, each limited to `limitBytes`. */
+export function bodyParser(limitBytes: number): BodyParser {
+  const form = express.urlencoded({ extended: false, limit: limitBytes });
+  const json = express.json({
+    limit: limitBytes,
+    type: ['application/json', 'application/*+json'],
+    // JSON.parse takes about a second for a million levels: deep bodies are refused before it runs.
+    // (Other charsets are checked after parsing, in requestInput.)
+    verify: (_req, _res, bytes, encoding) => {
+      if (/^utf-?8$/i.test(encoding) && jsonTextTooDeep(bytes)) throw tooDeepError('the request body');
+    },
+  });
+  return (req, res) =>
+    new Promise<void>((resolve, reject) =>
+      form(req, res, (err?: unknown) =>
+        err ? reject(err as Error) : json(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve())),
+      ),
+    );
+}
+
+/**
+ * The input of a request: the `json_hash` text (form, query or JSON body), else the fields of the
+ * query and the body together. Throws InputError for a body nested too deep or a field given twice
+ * with different values.
+ */
+export function requestInput(req: Request): string | Record<string, unknown> {
+  const query = req.query as Record<string, unknown>;
+  const body = req.body as Record<string, unknown> | undefined;
+  checkValueDepth(body, 'the request body');
+  const hash = body?.json_hash ?? query.json_hash;
+  if (
+    body?.json_hash !== undefined &&
+    query.json_hash !== undefined &&
+    !sameValue(body.json_hash, query.json_hash)
+  )
+    throw new RazorError('InputError', "'json_hash' given in both the query and the body; give it once");
+  if (typeof hash === 'string') return hash;
+  if (hash !== undefined) throw new RazorError('InputError', 'json_hash must be a JSON text');
+  if (body && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length > 0) {
+    for (const k of Object.keys(body)) {
+      if (Object.hasOwn(query, k) && !sameValue(query[k], body[k]))
+        throw new RazorError(
+          'InputError',
+          `'${k}' given in both the query and the body with different values; give it once`,
+        );
+    }
+    return { ...query, ...body };
+  }
+  return query;
+}

@@ -1,0 +1,183 @@
+/**
+ * The REST front of the dispatcher: `/razor/api/<slice>/…` → `-w` words routed once per distinct
+ * path (as the original `api.js` mapped them), the input, authorization, the invoke with a time
+ * limit, the answer written in one go, and one log line. Boots and checkins pass nothing else.
+ */
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { RazorError, asRazorError } from '../../lib/errors.js';
+import { errorEnvelope } from '../../lib/verbs/envelope.js';
+import { safeJson } from '../../lib/verbs/safe-json.js';
+import { decodePathParts } from '../../lib/verbs/rest.js';
+import { logRequest } from '../logs/request-log.js';
+import { deadlines } from '../limits/deadlines.js';
+import { bodyParser, requestInput } from './request-input.js';
+import type { Routed, Wire } from '../../lib/verbs/dispatch.js';
+import type { HttpMethod, VerbSpec } from '../../lib/verbs/spec.js';
+
+/** One REST call, routed once: its words, verb, method and input (`json_hash` text or fields). */
+export interface RestCall extends Routed {
+  readonly method: HttpMethod;
+  readonly input: string | Readonly<Record<string, unknown>>;
+  /** The client's IP address (`::ffff:` prefix removed). */
+  readonly remote: string | undefined;
+}
+
+/** Runs a REST call (as `razor -w <words> <json>` would) and returns what to send. */
+export type Invoke = (call: RestCall) => Promise<Wire>;
+
+/** What authorization looks at. */
+export interface AuthRequest {
+  method: HttpMethod;
+  /** The verb the call leads to, if any. */
+  verb: VerbSpec | undefined;
+  remote: string | undefined;
+  authorization: string | undefined;
+}
+
+/** A verdict: who is calling, or why not. */
+export type Verdict = { ok: true; who: string } | { ok: false; why: string };
+
+/** What the REST handler needs. */
+export interface RestDeps {
+  invoke: Invoke;
+  /** REST path elements (slice first) → `-w` words and the verb they lead to, for this method. */
+  routeFor: (method: HttpMethod, parts: string[]) => Routed;
+  log: Logger;
+  bodyLimitBytes: number;
+  /** How long a call may take before the client gets a 503 (0: no limit). */
+  requestTimeoutMs: number;
+  /** Decides whether a call may run: node-facing verbs are open, admin verbs need a token. */
+  authorize?: (req: AuthRequest) => Verdict | Promise<Verdict>;
+  /** A new request id. */
+  newId: () => string;
+}
+
+const METHODS = new Set<HttpMethod>(['GET', 'POST', 'PUT', 'DELETE']);
+
+/** How many distinct paths keep their routing remembered (callback paths carry UUIDs). */
+const REMEMBERED_ROUTES = 2_000;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+
+/** The answer for a failed request: body-parser errors as the original's kinds, the rest enveloped. */
+export function failureWire(err: unknown, bodyLimitBytes: number): Wire {
+  const e = err as { status?: number; type?: string; message?: string };
+  if (e.type === 'entity.too.large') {
+    const tooLarge = new RazorError('InputError', `request body is larger than ${bodyLimitBytes} bytes`);
+    const body = safeJson({ ...errorEnvelope(undefined, undefined, tooLarge), http_err_code: 413 });
+    return { status: 413, contentType: JSON_TYPE, body };
+  }
+  const failure =
+    !(err instanceof RazorError) && typeof e.status === 'number' && e.status >= 400 && e.status < 500
+      ? new RazorError('InputError', `bad request body: ${e.message ?? 'unreadable'}`)
+      : asRazorError(err);
+  return {
+    status: failure.http,
+    contentType: JSON_TYPE,
+    // A body parser's message may quote the body: terminal controls `\u`-escaped (lib/verbs/safe-json.ts).
+    body: safeJson(errorEnvelope(undefined, undefined, failure)),
+  };
+}
+
+/** True for errors that are razor's own fault (a stack to log), not the client's. */
+export function isUnexpected(err: unknown): boolean {
+  const e = err as { status?: number; type?: string };
+  return !(err instanceof RazorError) && !(typeof e.status === 'number' && e.status < 500);
+}
+
+/** Writes a whole answer at once (no body on HEAD: Node leaves it out). */
+function send(res: Response, id: string, wire: Wire): void {
+  if (res.headersSent) return;
+  res.writeHead(wire.status, {
+    'Content-Type': wire.contentType,
+    'Content-Length': Buffer.byteLength(wire.body),
+    'X-Request-Id': id,
+  });
+  res.end(wire.body);
+}
+
+/** An IPv4 client's address as nodes know it (`::ffff:10.0.0.5` → `10.0.0.5`). */
+export function clientAddress(remote: string | undefined): string | undefined {
+  return remote?.startsWith('::ffff:') ? remote.slice(7) : remote;
+}
+
+/** The handler of every `/razor/api/<slice>…` request; it never rejects. */
+export function restHandler(deps: RestDeps): (req: Request, res: Response) => Promise<void> {
+  const limits = deadlines(deps.requestTimeoutMs);
+  // Routing depends only on the method and path: done once per distinct path, not per request.
+  const routes = new Map<string, Routed | { bad: string }>();
+  const routeOf = (method: HttpMethod, path: string): Routed | { bad: string } => {
+    const key = `${method} ${path}`;
+    let routed = routes.get(key);
+    if (routed) return routed;
+    const raw = path.split('/').slice(3);
+    if (raw[raw.length - 1] === '') raw.pop();
+    const decoded = decodePathParts(raw);
+    routed = 'bad' in decoded ? decoded : deps.routeFor(method, decoded.parts);
+    if (routes.size >= REMEMBERED_ROUTES) routes.clear();
+    routes.set(key, routed);
+    return routed;
+  };
+  // Bodies are parsed only where one can matter: boots and checkins (GET) skip the parsers.
+  const parseBody = bodyParser(deps.bodyLimitBytes);
+
+  /** Answers the request; `seen.who` is set once authorization let it through. */
+  const answer = async (req: Request, res: Response, id: string, seen: { who?: string }) => {
+    const method = req.method === 'HEAD' ? 'GET' : (req.method as HttpMethod);
+    if (!METHODS.has(method))
+      throw new RazorError(
+        'MethodNotAllowed',
+        `${req.method} is not supported; use GET, POST, PUT or DELETE`,
+      );
+    const routed = routeOf(method, req.path);
+    if ('bad' in routed) {
+      send(res, id, {
+        status: 404,
+        contentType: TEXT_TYPE,
+        body: `Illegal path component: '${routed.bad.slice(0, 200)}'\n`,
+      });
+      return;
+    }
+    if (method !== 'GET') await parseBody(req, res);
+    const input = requestInput(req);
+    if (deps.authorize) {
+      const pending = deps.authorize({
+        method,
+        verb: routed.route?.verb,
+        remote: req.socket.remoteAddress,
+        authorization: req.headers.authorization,
+      });
+      const verdict = pending instanceof Promise ? await pending : pending;
+      if (!verdict.ok) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="razor"');
+        throw new RazorError('Unauthorized', verdict.why);
+      }
+      seen.who = verdict.who;
+    }
+    const remote = clientAddress(req.socket.remoteAddress);
+    send(res, id, await deps.invoke({ ...routed, method, input, remote }));
+  };
+
+  return async (req, res) => {
+    const start = { id: deps.newId(), started: performance.now() };
+    const seen: { who?: string } = {};
+    const answered = limits.track(() => {
+      deps.log.warn({ req_id: start.id, url: req.originalUrl }, 'request over its time limit');
+      const late = new RazorError(
+        'StoreUnavailable',
+        `the request took longer than ${deps.requestTimeoutMs} ms`,
+      );
+      send(res, start.id, failureWire(late, deps.bodyLimitBytes));
+    });
+    try {
+      await answer(req, res, start.id, seen);
+    } catch (err) {
+      if (isUnexpected(err)) deps.log.error({ err, req_id: start.id }, 'unexpected error');
+      send(res, start.id, failureWire(err, deps.bodyLimitBytes));
+    }
+    answered();
+    logRequest(deps.log, req, res, start, seen.who);
+  };
+}
