@@ -7,6 +7,7 @@ import { templateLoader } from '../../lib/domain/render-template.js';
 import { openJsonStore } from '../../lib/store/json-store.js';
 import { newUuid } from '../../lib/domain/uuid.js';
 import type { Deps } from '../../lib/verbs/context.js';
+import type { Store } from '../../lib/store/store.js';
 
 /** The checkout root (this file is test/helpers/deps.ts). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,6 +27,24 @@ export async function testDeps(home: string, env: Record<string, string> = {}): 
     catalog: await loadCatalog(join(ROOT, 'templates')),
     template: templateLoader(join(ROOT, 'templates')),
     clock: () => new Date(),
+    newUuid,
+    env: fullEnv,
+  };
+}
+
+/** Real catalog and templates over an in-memory store (no disk), for handler-level tests. */
+export async function memoryDeps(
+  home: string,
+  store: Store,
+  env: Record<string, string> = {},
+): Promise<Deps> {
+  const fullEnv = testEnv(home, env);
+  return {
+    config: loadConfig({ env: fullEnv }),
+    store,
+    catalog: await loadCatalog(join(ROOT, 'templates')),
+    template: templateLoader(join(ROOT, 'templates')),
+    clock: () => new Date('2026-12-05T10:00:00.000Z'),
     newUuid,
     env: fullEnv,
   };

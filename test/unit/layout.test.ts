@@ -15,7 +15,6 @@ const MAX_LINES = 200;
 const STILL_LONG = new Set<string>([
   'bin/daemon.ts',
   'lib/config.ts',
-  'lib/store/json-store.ts',
   'lib/tags/rules/operators.ts',
   'lib/verbs/crud.ts',
   'lib/verbs/dispatch.ts',
