@@ -1,7 +1,7 @@
 /**
- * An image a model uses cannot be removed: `DELETE /image/<uuid>` and `razor -w image remove all` answer
- * (CouldNotRemove, 403) naming the models — `remove all` is CLI-only (no REST route), and neither the store nor any image folder changes. An
- * image nobody uses is removed beside it (store entry and folder).
+ * An image a model uses cannot be removed: `DELETE /image/<uuid>` and `razor -w image remove all`
+ * (CLI only: no REST route) answer CouldNotRemove (403) naming the models, and neither the store
+ * nor any image folder changes. An unused image beside it is removed (store entry and folder).
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
