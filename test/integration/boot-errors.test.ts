@@ -10,7 +10,7 @@ import { SEED, seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testDeps } from '../helpers/deps.js';
 import { testApp } from '../helpers/app.js';
 import type { StoreFile } from '../../lib/store/json-store.js';
-import type { ActiveModelDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc } from '../../lib/domain/documents.js';
 
 const UNKNOWN = '52:54:00:de:ad:01';
 const UNBOUND = '52:54:00:12:34:56'; // SEED.node

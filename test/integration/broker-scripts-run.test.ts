@@ -25,7 +25,7 @@ import { SEED, seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testDeps } from '../helpers/deps.js';
 import { testApp } from '../helpers/app.js';
 import { systemAvailable } from '../helpers/system.js';
-import type { ActiveModelDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc } from '../../lib/domain/documents.js';
 
 const BUSYBOX = '/usr/bin/busybox';
 const CHROOT = '/usr/sbin/chroot';

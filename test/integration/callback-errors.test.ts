@@ -12,7 +12,7 @@ import request from 'supertest';
 import { SEED, seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testDeps } from '../helpers/deps.js';
 import { testApp } from '../helpers/app.js';
-import type { ActiveModelDoc, BrokerDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc, BrokerDoc } from '../../lib/domain/documents.js';
 import type { StoreFile } from '../../lib/store/json-store.js';
 
 const AM = SEED.active_model;

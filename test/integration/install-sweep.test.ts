@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { adminCall, seedWithAdmin, stored } from '../helpers/from-address.js';
-import type { ActiveModelDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc } from '../../lib/domain/documents.js';
 
 const STALLED = 'StalledInstall00000001';
 const RECENT = 'RecentInstall000000001';

@@ -13,7 +13,7 @@ import { tempHome, writeSeed } from '../helpers/fixture.js';
 import { testDeps } from '../helpers/deps.js';
 import { testApp } from '../helpers/app.js';
 import type { StoreFile } from '../../lib/store/json-store.js';
-import type { ActiveModelDoc, PolicyDoc } from '../../lib/docs.js';
+import type { ActiveModelDoc, PolicyDoc } from '../../lib/domain/documents.js';
 
 const OS = 'OsImage000000000000001';
 const MODEL = 'ModelPlain000000000001';
