@@ -14,18 +14,8 @@ import { keepGeneration, pruneGenerations } from './generations.js';
 import { storeShapeProblem, type RequiredFields } from './store-shape.js';
 import { storeError, unusableStoreError } from './store-errors.js';
 import { CONFIG_DEFAULTS } from '../config.js';
-import {
-  applyOverlay,
-  deepFreeze,
-  emptyFile,
-  indexCache,
-  memoCache,
-  reader,
-  writer,
-  type Overlay,
-  type Share,
-  type StoreFile,
-} from './snapshot.js';
+import { emptyFile, type StoreFile } from './snapshot.js';
+import { transactions } from './transactions.js';
 import type { Store } from './store.js';
 
 export type { StoreFile };
@@ -53,11 +43,8 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
   /** Bumped on every install, so a slow refresh never replaces newer data with what it read earlier. */
   let epoch = 0;
   let chain: Promise<unknown> = Promise.resolve();
-  const indexOf = indexCache();
-  const memoOf = memoCache();
+  const tx = transactions();
   const onDisk = heldFile(file);
-  const frozen = new WeakSet<object>();
-  const share: Share = (doc) => deepFreeze(doc, frozen);
 
   const install = (data: StoreFile) => {
     db.data = data;
@@ -111,18 +98,15 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
     location: file,
     async read(fn) {
       if (epoch === 0 || !onDisk.fresh()) await refresh();
-      return fn(reader(db.data, indexOf, undefined, share, memoOf));
+      return fn(tx.read(db.data));
     },
     write(fn) {
       const run = async () => {
         const lock = await acquireLock(file, lockOpts);
         try {
           await refresh();
-          const before = db.data;
-          const overlay: Overlay = new Map();
-          const result = await fn(writer(before, indexOf, overlay));
-          if (overlay.size === 0) return result;
-          const next = applyOverlay(before, overlay, (loadedRev ?? 0) + 1);
+          const { result, next } = await tx.write(db.data, (loadedRev ?? 0) + 1, fn);
+          if (!next) return result;
           try {
             await adapter.write(next);
           } catch (err) {
