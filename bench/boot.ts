@@ -16,7 +16,9 @@
  * Prints a table, the ratios and the issue's targets (PASS/MISS), and writes the results as JSON
  * to bench/results/boot-<date>.json. Knobs (env): BENCH_NODES, BENCH_CONNECTIONS, BENCH_SECONDS,
  * BENCH_WARMUP, BENCH_RENDERS, BENCH_ROUNDS (default 3: the servers take turns, the median run of
- * each counts, the spread is shown), BENCH_PIN=0 (no CPU pinning).
+ * each counts, the spread is shown), BENCH_PIN=0 (no CPU pinning), BENCH_BASELINE=<another built
+ * razor checkout> (its daemon is loaded in the same rounds, over its own copy of the fleet, and the
+ * report gives this razor's ratio to it: a change measured side by side, not against an old run).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -44,6 +46,7 @@ const NODES = env('BENCH_NODES', 10_000);
 const RENDERS = env('BENCH_RENDERS', 20_000);
 const WARMUP_S = env('BENCH_WARMUP', 2);
 const ROUNDS = env('BENCH_ROUNDS', 3);
+const BASELINE = process.env.BENCH_BASELINE;
 const PIN = cpus().length >= 2 && process.env.BENCH_PIN !== '0';
 const SERVER_CPU = PIN ? 0 : undefined;
 const load: LoadOptions = {
@@ -101,6 +104,19 @@ async function main() {
     servers.push(await startExpress(bodyFile, answer.type));
     servers.push(await startNginx(join(tmp, 'nginx'), '/razor/api/boot', answer.body));
     for (const s of servers) await expectSame(s, path, answer.body, answer.type);
+    if (BASELINE) {
+      // The other build, on its own copy of the fleet: its scripts name its own ports, so only the
+      // kind of answer is compared.
+      const baseHome = join(tmp, 'home-baseline');
+      mkdirSync(join(baseHome, 'log'), { recursive: true });
+      const baseTarget = await writeFleet(baseHome, NODES, Math.floor(NODES * 0.7777));
+      const base = await startRazor(baseHome, [], join(BASELINE, 'bin', 'razor'), 'razor baseline');
+      servers.push(base);
+      await bindTarget(base, baseTarget);
+      const baseAnswer = await installerScript(base, bootPath(baseTarget));
+      if (bootPath(baseTarget) !== path || baseAnswer.type !== answer.type)
+        throw new Error(`the baseline answers ${baseAnswer.type} for ${bootPath(baseTarget)}`);
+    }
     for (const s of servers) pin(s.pid, SERVER_CPU);
     console.log(
       `  answer: ${Buffer.byteLength(answer.body)} bytes, ${answer.type}, checked identical on all three`,

@@ -28,7 +28,7 @@ export interface BootReport {
   setup: { nodes: number; store_bytes: number; path: string; body_bytes: number; content_type: string };
   load: LoadOptions & { tool: 'wrk'; warmup_seconds: number; rounds: number };
   /** By server (razor, express, nginx): its run with the median req/s (latencies from that run). */
-  results: Record<'razor' | 'express' | 'nginx', Measured>;
+  results: Record<'razor' | 'express' | 'nginx', Measured> & { 'razor baseline'?: Measured };
   rounds: Array<Record<string, Measured>>;
   render: Omit<RenderResult, 'boot_install_text'>;
 }
@@ -38,13 +38,18 @@ const ms = (us: number) => (us / 1000).toFixed(2);
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
 function derived(r: BootReport) {
-  const { razor, express, nginx } = r.results;
+  const { razor, express, nginx, 'razor baseline': baseline } = r.results;
   const ratios = {
     razor_express: razor.rps / express.rps,
     razor_nginx: razor.rps / nginx.rps,
     express_nginx: express.rps / nginx.rps,
     /** Express's CPU per request over razor's: the same comparison, robust to competing work. */
     razor_express_cpu: express.cpu_us_per_req / razor.cpu_us_per_req,
+    /** This razor over another build of it run side by side (BENCH_BASELINE), when there is one. */
+    ...(baseline && {
+      razor_baseline: razor.rps / baseline.rps,
+      razor_baseline_cpu: baseline.cpu_us_per_req / razor.cpu_us_per_req,
+    }),
   };
   const targets: Array<[string, string, boolean]> = [
     [
@@ -113,6 +118,11 @@ export function printReport(r: BootReport): void {
       `razor/nginx ${ratios.razor_nginx.toFixed(3)}×, Express/nginx ${ratios.express_nginx.toFixed(2)}×; ` +
       `CPU per request, Express/razor ${ratios.razor_express_cpu.toFixed(2)}×`,
   );
+  if (ratios.razor_baseline !== undefined)
+    console.log(
+      `this razor over the baseline build: ${ratios.razor_baseline.toFixed(3)}× req/s, ` +
+        `${(ratios.razor_baseline_cpu ?? 0).toFixed(3)}× less CPU per request (> 1: faster)`,
+    );
   const p = r.render.boot_install_parts_ms;
   console.log(
     `render, ${r.render.renders} renders each: boot_install ${r.render.boot_install_ms.toFixed(4)} ms ` +

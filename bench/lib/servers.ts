@@ -85,18 +85,23 @@ async function api(razor: Server, method: 'GET' | 'POST', path: string, body?: o
 }
 
 /** Starts the razor daemon (`./bin/razor daemon`, `nodeArgs` for node) on the store in `home`. */
-export async function startRazor(home: string, nodeArgs: string[] = []): Promise<Server> {
+export async function startRazor(
+  home: string,
+  nodeArgs: string[] = [],
+  razorBin = RAZOR,
+  name = 'razor',
+): Promise<Server> {
   // Real ports, not 0: the daemon tells nodes its API and image ports in the scripts it serves.
   const [port, imagePort] = [await freePort(), await freePort()];
   const args = ['daemon', '--listen', '127.0.0.1', '--port', String(port), '--image-port', String(imagePort)];
-  const proc = spawn(process.execPath, [...nodeArgs, RAZOR, ...args], {
+  const proc = spawn(process.execPath, [...nodeArgs, razorBin, ...args], {
     env: testEnv(home),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await childOutput(proc, 'razor daemon', /API\s+http:/);
   const tokenFile = join(home, 'admin.token');
   return {
-    name: 'razor',
+    name,
     url: `http://127.0.0.1:${port}`,
     pid: proc.pid as number,
     stop: stopChild(proc),
