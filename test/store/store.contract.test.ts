@@ -1,0 +1,201 @@
+/**
+ * The store contract: every operation of the `Store` interface, its transactions and its failures,
+ * run against each backend — the embedded JSON file store and the in-memory store (and, with issue
+ * 13, PostgreSQL) — so a backend that passes here can stand in for any other.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { openJsonStore } from '../../lib/store/json-store.js';
+import { memoryStore } from '../../lib/store/memory.js';
+import { failingStore } from '../../lib/store/failing.js';
+import { RazorError } from '../../lib/errors.js';
+import type { Doc, Store } from '../../lib/store/store.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Each backend: a fresh, empty store, and a second handle on the same data where one exists. */
+const BACKENDS: Array<[string, () => Promise<{ store: Store; again?: () => Promise<Store> }>]> = [
+  [
+    'json file',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'razor-store-contract-'));
+      dirs.push(dir);
+      const file = join(dir, 'razor.json');
+      return { store: await openJsonStore(file), again: () => openJsonStore(file) };
+    },
+  ],
+  ['memory', async () => ({ store: memoryStore() })],
+];
+
+const node = (uuid: string, extra: Record<string, unknown> = {}): Doc => ({
+  uuid,
+  hw_id: [uuid.toLowerCase()],
+  ...extra,
+});
+
+describe.each(BACKENDS)('store contract: %s', (_name, open) => {
+  test('put, get, all, count, matchUuid and remove, each seen by later transactions', async () => {
+    const { store } = await open();
+    await store.write(async (w) => {
+      await w.put('node', node('NodeAAAA0000000000000001', { n: 1 }));
+      await w.put('node', node('NodeBBBB0000000000000002', { n: 2 }));
+      await w.put('tag', { uuid: 'TagAAAA00000000000000001', name: 't' });
+    });
+    await store.read(async (r) => {
+      expect(await r.get('node', 'NodeAAAA0000000000000001')).toEqual(
+        node('NodeAAAA0000000000000001', { n: 1 }),
+      );
+      expect(await r.get('node', 'NoSuchNode000000000000')).toBeUndefined();
+      expect((await r.all('node')).map((d) => d.uuid).sort()).toEqual([
+        'NodeAAAA0000000000000001',
+        'NodeBBBB0000000000000002',
+      ]);
+      expect(await r.count('node')).toBe(2);
+      expect(await r.count('tag')).toBe(1);
+      expect(await r.count('policy')).toBe(0);
+      expect(await r.matchUuid('node', 'BBBB')).toEqual(['NodeBBBB0000000000000002']);
+      expect((await r.matchUuid('node', 'Node')).sort()).toHaveLength(2);
+      expect(await r.matchUuid('node', 'zzz')).toEqual([]);
+    });
+    const removed = await store.write(async (w) => [
+      await w.remove('node', 'NodeAAAA0000000000000001'),
+      await w.remove('node', 'NodeAAAA0000000000000001'),
+    ]);
+    expect(removed).toEqual([true, false]);
+    expect(await store.read((r) => r.count('node'))).toBe(1);
+    await store.close();
+  });
+
+  test('findBy finds scalar and array values through the index, pending changes included', async () => {
+    const { store } = await open();
+    await store.write(async (w) => {
+      await w.put('node', { uuid: 'N1000000000000000000001', macs: ['aa', 'bb'], state: 'x' });
+      await w.put('node', { uuid: 'N2000000000000000000002', macs: ['cc'], state: 'x' });
+    });
+    await store.read(async (r) => {
+      expect((await r.findBy('node', 'macs', 'bb')).map((d) => d.uuid)).toEqual(['N1000000000000000000001']);
+      expect((await r.findBy('node', 'state', 'x')).length).toBe(2);
+      expect(await r.findBy('node', 'macs', 'zz')).toEqual([]);
+    });
+    await store.write(async (w) => {
+      await w.put('node', { uuid: 'N1000000000000000000001', macs: ['dd'], state: 'y' });
+      expect(await w.findBy('node', 'macs', 'bb')).toEqual([]);
+      expect((await w.findBy('node', 'macs', 'dd')).map((d) => d.uuid)).toEqual(['N1000000000000000000001']);
+      await w.remove('node', 'N2000000000000000000002');
+      expect(await w.findBy('node', 'state', 'x')).toEqual([]);
+    });
+    expect((await store.read((r) => r.findBy('node', 'macs', 'dd'))).length).toBe(1);
+    expect(await store.read((r) => r.findBy('node', 'macs', 'cc'))).toEqual([]);
+    await store.close();
+  });
+
+  test('reads share frozen documents; writes get copies; put stores a copy', async () => {
+    const { store } = await open();
+    const doc = node('NodeFrozen000000000001', { facts: { a: 1 } });
+    await store.write((w) => w.put('node', doc));
+    (doc.facts as Record<string, number>).a = 2;
+    const read = await store.read((r) => r.get('node', doc.uuid));
+    expect(read?.facts).toEqual({ a: 1 });
+    expect(() => {
+      (read?.facts as Record<string, number>).a = 3;
+    }).toThrow(TypeError);
+    await store.write(async (w) => {
+      const copy = await w.get('node', doc.uuid);
+      (copy?.facts as Record<string, number>).a = 4;
+      // Changed but not put: nothing lands.
+    });
+    expect((await store.read((r) => r.get('node', doc.uuid)))?.facts).toEqual({ a: 1 });
+    await store.close();
+  });
+
+  test('a write sees its own changes; a write that throws changes nothing; later writes work', async () => {
+    const { store } = await open();
+    await store.write((w) => w.put('node', node('NodeKeep00000000000001')));
+    const failure = store.write(async (w) => {
+      await w.put('node', node('NodeNew000000000000001'));
+      await w.remove('node', 'NodeKeep00000000000001');
+      expect(await w.get('node', 'NodeNew000000000000001')).toBeDefined();
+      expect(await w.get('node', 'NodeKeep00000000000001')).toBeUndefined();
+      expect(await w.count('node')).toBe(1);
+      throw new Error('changed my mind');
+    });
+    await expect(failure).rejects.toThrow('changed my mind');
+    await store.read(async (r) => {
+      expect((await r.all('node')).map((d) => d.uuid)).toEqual(['NodeKeep00000000000001']);
+    });
+    expect(await store.write(async (w) => (await w.put('tag', { uuid: 'T1', name: 'x' }), 'done'))).toBe(
+      'done',
+    );
+    expect(await store.read((r) => r.count('tag'))).toBe(1);
+    await store.close();
+  });
+
+  test('a document without a uuid is refused and nothing of that transaction lands', async () => {
+    const { store } = await open();
+    await expect(
+      store.write(async (w) => {
+        await w.put('tag', { uuid: 'T1', name: 'x' });
+        await w.put('tag', { name: 'no uuid' } as unknown as Doc);
+      }),
+    ).rejects.toThrow(/uuid/);
+    expect(await store.read((r) => r.count('tag'))).toBe(0);
+    await store.close();
+  });
+
+  test('200 concurrent writes in one process each land (no lost update)', async () => {
+    const { store } = await open();
+    await store.write((w) => w.put('meta', { uuid: 'counter', n: 0 }));
+    await Promise.all(
+      Array.from({ length: 200 }, () =>
+        store.write(async (w) => {
+          const c = (await w.get('meta', 'counter')) as Doc & { n: number };
+          await w.put('meta', { ...c, n: c.n + 1 });
+        }),
+      ),
+    );
+    expect(((await store.read((r) => r.get('meta', 'counter'))) as Doc & { n: number }).n).toBe(200);
+    await store.close();
+  });
+
+  test('memo maps live as long as the data: a write starts new ones', async () => {
+    const { store } = await open();
+    await store.write((w) => w.put('tag', { uuid: 'T1', name: 'x' }));
+    await store.read(async (r) => r.memo<string>('boot').set('k', 'v'));
+    expect(await store.read(async (r) => r.memo<string>('boot').get('k'))).toBe('v');
+    await store.write((w) => w.put('tag', { uuid: 'T2', name: 'y' }));
+    expect(await store.read(async (r) => r.memo<string>('boot').get('k'))).toBeUndefined();
+    await store.close();
+  });
+
+  test('over a failing store: writes are StoreUnavailable and leave the data; reads pass or fail as told', async () => {
+    const { store } = await open();
+    await store.write((w) => w.put('tag', { uuid: 'T1', name: 'kept' }));
+    const writesFail = failingStore(store, 'writes');
+    const refused = writesFail.write((w) => w.put('tag', { uuid: 'T1', name: 'lost' }));
+    await expect(refused).rejects.toBeInstanceOf(RazorError);
+    await expect(refused).rejects.toMatchObject({ kind: 'StoreUnavailable' });
+    expect((await writesFail.read((r) => r.get('tag', 'T1')))?.name).toBe('kept');
+    await expect(failingStore(store, 'all').read((r) => r.count('tag'))).rejects.toMatchObject({
+      kind: 'StoreUnavailable',
+    });
+    await store.close();
+  });
+});
+
+/** Backends whose data outlives a handle (a file, a database): two handles share it. */
+const SHARED = BACKENDS.filter(([name]) => name !== 'memory');
+
+describe.each(SHARED)('store contract, shared data: %s', (_name, open) => {
+  test('a second handle on the same data sees what the first wrote', async () => {
+    const { store, again } = await open();
+    const other = await (again as () => Promise<Store>)();
+    await store.write((w) => w.put('tag', { uuid: 'T1', name: 'first' }));
+    expect((await other.read((r) => r.get('tag', 'T1')))?.name).toBe('first');
+    await other.write((w) => w.put('tag', { uuid: 'T1', name: 'second' }));
+    expect((await store.read((r) => r.get('tag', 'T1')))?.name).toBe('second');
+    await Promise.all([store.close(), other.close()]);
+  });
+});
