@@ -20,7 +20,7 @@ export interface Target {
 }
 
 /** mulberry32: a small seeded PRNG, so the fleet is the same on every run. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -46,7 +46,7 @@ const colons = (mac: string) => mac.toLowerCase().replace(/(..)(?!$)/g, '$1:');
 const nodeUuid = (i: number) => `BenchNode${String(i).padStart(13, '0')}`;
 
 /** One node: MACs `<oui><serial>` (OUI + node number, so all MACs are distinct), facts as a MK reports. */
-function node(i: number, rnd: () => number, now: string): NodeDoc {
+export function fleetNode(i: number, rnd: () => number, now: string): NodeDoc {
   const hw = pick(rnd, HARDWARE);
   const macs = [0, 1].map((nic) => `${hw.oui}${hex(i * 2 + nic, 6)}`);
   const [eth0, eth1] = macs.map(colons) as [string, string];
@@ -107,7 +107,7 @@ export async function writeFleet(home: string, count: number, targetIndex: numbe
   const at = '2026-01-01T00:00:00.000Z';
   const nodes: Record<string, NodeDoc> = {};
   for (let i = 0; i < count; i++) {
-    const n = node(i, rnd, now);
+    const n = fleetNode(i, rnd, now);
     nodes[n.uuid] = n;
   }
   const image = {

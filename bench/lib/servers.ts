@@ -54,11 +54,11 @@ export async function expectSame(s: Server, path: string, body: string, type: st
 }
 
 /** Checks razor's answer is the installer script for the bound node, and stable; returns it. */
-export async function installerScript(razor: Server, path: string) {
+export async function installerScript(razor: Server, path: string, imageUuid = OS_IMAGE) {
   const first = await get(razor.url + path); // records dhcp_mac and the boot event (store writes)
   const r = await get(razor.url + path); // steady state: no writes
   // The image service's port is the daemon's (a free one here, see startRazor).
-  const image = `http://10\\.0\\.2\\.2:\\d+/razor/image/os/${OS_IMAGE}/debian-installer/amd64`;
+  const image = `http://10\\.0\\.2\\.2:\\d+/razor/image/os/${imageUuid}/debian-installer/amd64`;
   const want = [
     /^#!ipxe\n/,
     new RegExp(`\\nkernel ${image}/linux .*auto=true priority=critical.*/preseed/file`),
@@ -114,7 +114,7 @@ export async function startRazor(
  * Binds the target through razor's REST API as an operator and a Microkernel would: a tag rule on
  * its serial number, a debian_bookworm model, a policy for that tag, then a checkin that binds it.
  */
-export async function bindTarget(razor: Server, target: Target): Promise<void> {
+export async function bindTarget(razor: Server, target: Target, imageUuid = OS_IMAGE): Promise<void> {
   const tag = (await api(razor, 'POST', 'tag', { name: 'bench target', tag: 'bench_target' }))[0]?.uuid;
   await api(razor, 'POST', `tag/${tag}/matcher`, {
     key: 'serialnumber',
@@ -124,7 +124,7 @@ export async function bindTarget(razor: Server, target: Target): Promise<void> {
   const model = await api(razor, 'POST', 'model', {
     template: 'debian_bookworm',
     label: 'bookworm',
-    image_uuid: OS_IMAGE,
+    image_uuid: imageUuid,
     req_metadata_hash: { hostname_prefix: 'web', domainname: 'example.com', root_password: 'correct-horse' },
   });
   await api(razor, 'POST', 'policy', {

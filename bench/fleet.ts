@@ -1,0 +1,146 @@
+/**
+ * Fleet benchmark: one daemon on the embedded store carrying a fleet, driven only through the REST
+ * API as Microkernels drive it (issue 13).
+ *
+ *   npm run bench:fleet
+ *
+ * 1. BENCH_FLEET_NODES simulated Microkernels (default 10,000; ~100 facts each) register with 16
+ *    concurrent clients, until all are in or BENCH_FLEET_REGISTER_SECONDS (default 120) pass: total
+ *    time, the first and last tenth's rates, errors.
+ * 2. Checkins over every registered node with 32 concurrent clients for BENCH_FLEET_CHECKIN_SECONDS
+ *    (default 20): checkins/s, p50/p99, errors; then the daemon's RSS and the store's size.
+ * 3. One node is bound as an operator would (an image imported with `razor image add`, tag, model,
+ *    policy over REST) and, while 32 clients keep checking in, wrk loads its boot URL on razor and
+ *    on bare Express serving the same bytes, in the same run: the ratio.
+ * Writes bench/results/fleet-<date>.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RAZOR } from '../test/helpers/daemon.js';
+import { ROOT, testEnv } from '../test/helpers/deps.js';
+import { prng } from './lib/fleet.js';
+import { simulatedNode, type SimulatedNode } from './lib/fleet-facts.js';
+import { mkClient, quantile, runLoad, sliceRate, type CallResult } from './lib/fleet-load.js';
+import {
+  bindTarget,
+  bootPath,
+  installerScript,
+  startExpress,
+  startRazor,
+  type Server,
+} from './lib/servers.js';
+import { rssBytes } from './lib/proc-watch.js';
+import { errorCount, wrk } from './lib/wrk.js';
+import { writeResults } from './lib/report.js';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const NODES = env('BENCH_FLEET_NODES', 10_000);
+const REGISTER_S = env('BENCH_FLEET_REGISTER_SECONDS', 120);
+const CHECKIN_S = env('BENCH_FLEET_CHECKIN_SECONDS', 20);
+const BOOT_S = env('BENCH_FLEET_BOOT_SECONDS', 10);
+
+const summary = (results: CallResult[], seconds: number) => ({
+  calls: results.length,
+  per_second: results.length / seconds,
+  p50_ms: quantile(results, 0.5),
+  p99_ms: quantile(results, 0.99),
+  errors: results.filter((r) => !r.ok).length,
+  first_error: results.find((r) => !r.ok)?.error,
+});
+
+/** Imports the Debian netboot fixture with the CLI (as an operator would); returns its UUID. */
+function importOsImage(home: string): string {
+  const fixture = join(ROOT, 'test', 'fixtures', 'images', 'debian-netboot');
+  const r = spawnSync(process.execPath, [RAZOR, 'image', 'add', '-t', 'os', '-p', fixture], {
+    env: testEnv(home),
+    encoding: 'utf8',
+  });
+  const uuid = /UUID\s+=>\s+(\w+)/.exec(r.stdout)?.[1];
+  if (r.status !== 0 || !uuid)
+    throw new Error(`razor image add failed (${r.status}):\n${r.stdout}${r.stderr}`);
+  return uuid;
+}
+
+const targetOf = (n: SimulatedNode) => ({
+  uuid: '',
+  macs: n.hwId.split('_').map((m) => m.toLowerCase().replace(/(..)(?!$)/g, '$1:')) as [string, string],
+  serial: n.facts.serialnumber as string,
+});
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'razor-bench-fleet-'));
+  const home = join(tmp, 'home');
+  mkdirSync(join(home, 'log'), { recursive: true });
+  const servers: Server[] = [];
+  try {
+    const rnd = prng(0x5eed);
+    const fleet = Array.from({ length: NODES }, (_, i) => simulatedNode(i, rnd));
+    const facts = Object.keys(fleet[0]?.facts ?? {}).length;
+    const razor = await startRazor(home);
+    servers.push(razor);
+    const mk = mkClient(razor.url, 32);
+    console.log(`Fleet benchmark: ${NODES} nodes, ${facts} facts each, one daemon, embedded store`);
+
+    const registered = await runLoad(16, NODES, REGISTER_S, (i) =>
+      mk.register((fleet[i] as SimulatedNode).hwId, (fleet[i] as SimulatedNode).facts),
+    );
+    const regSeconds = (registered[registered.length - 1]?.at ?? 0) / 1000;
+    const register = {
+      ...summary(registered, regSeconds),
+      seconds: regSeconds,
+      complete: registered.length === NODES,
+      first_tenth_per_second: sliceRate(registered, 0, 10),
+      last_tenth_per_second: sliceRate(registered, 9, 10),
+    };
+    console.log(`  register: ${JSON.stringify(register)}`);
+    const inFleet = registered.length;
+
+    const checkins = await runLoad(32, Number.MAX_SAFE_INTEGER, CHECKIN_S, (i) =>
+      mk.checkin((fleet[i % inFleet] as SimulatedNode).hwId),
+    );
+    const checkin = summary(checkins, CHECKIN_S);
+    const daemon = {
+      rss_mb: rssBytes(razor.pid) / 2 ** 20,
+      store_mb: statSync(join(home, 'razor.json')).size / 2 ** 20,
+    };
+    console.log(`  checkin: ${JSON.stringify(checkin)}\n  daemon: ${JSON.stringify(daemon)}`);
+
+    const image = importOsImage(home);
+    const target = targetOf(fleet[Math.floor(inFleet / 2)] as SimulatedNode);
+    await bindTarget(razor, target, image);
+    const path = bootPath(target);
+    const answer = await installerScript(razor, path, image);
+    const bodyFile = join(tmp, 'boot.ipxe');
+    writeFileSync(bodyFile, answer.body);
+    const express = await startExpress(bodyFile, answer.type);
+    servers.push(express);
+    const background = runLoad(32, Number.MAX_SAFE_INTEGER, BOOT_S * 2 + 4, (i) =>
+      mk.checkin((fleet[i % inFleet] as SimulatedNode).hwId),
+    );
+    const load = { connections: 16, seconds: BOOT_S, threads: 1 };
+    const razorBoot = await wrk(razor.url + path, load);
+    const expressBoot = await wrk(express.url + path, load);
+    const during = summary(await background, BOOT_S * 2 + 4);
+    const boot = {
+      razor_rps: razorBoot.rps,
+      express_rps: expressBoot.rps,
+      ratio: razorBoot.rps / expressBoot.rps,
+      errors: errorCount(razorBoot) + errorCount(expressBoot),
+      checkins_meanwhile: during,
+    };
+    console.log(`  boot while checking in: ${JSON.stringify(boot)}`);
+    mk.close();
+    const file = writeResults('fleet', { nodes: NODES, facts, register, checkin, daemon, boot });
+    console.log(`results written to ${file}`);
+  } finally {
+    for (const s of servers) await s.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench:fleet failed: ${(err as Error).stack ?? err}`);
+  process.exitCode = 1;
+});
