@@ -12,7 +12,7 @@ import {
   type VerbInput,
   type VerbSpec,
 } from '../../lib/verbs/spec.js';
-import { fillPlaceholders } from './fixture.js';
+import { fillPlaceholders, seedData } from './fixture.js';
 import type { ErrorKind } from '../../lib/errors.js';
 
 /** What a case expects. */
@@ -147,4 +147,15 @@ export function restPath(registry: SliceRegistry, c: Case): string[] | undefined
   if (c.omit) return [c.slice.name, ...c.verb.name.split(' ')];
   const pattern = restPattern(registry, c.slice, c.verb);
   return pattern && [c.slice.name, ...(formWords(pattern.slice(1).join(' '), c.input) ?? [])];
+}
+
+/**
+ * The seeded store for a case. `remove all` can only succeed when nothing depends on the objects,
+ * so those cases get a store holding just the collection being emptied.
+ */
+export function caseSeed(c: Case) {
+  const data = seedData();
+  if (c.verb.name !== 'remove-all' || !c.slice.collection) return data;
+  const only = c.slice.collection;
+  return { ...data, collections: { [only]: data.collections[only], meta: data.collections.meta } };
 }

@@ -1,0 +1,42 @@
+/** Effects of the broker verbs. */
+import { expect } from '@jest/globals';
+import { addedDoc, crudEffects, only, rows, stored, touched } from './common.js';
+import type { Doc } from './common.js';
+import type { SliceEffects } from './effect.js';
+
+/** broker. */
+export const brokerEffects: SliceEffects = {
+  ...crudEffects('broker', 'broker'),
+  plugins: {
+    store: 'unchanged',
+    response: (o) => {
+      expect(rows(o).map((p) => p.plugin)).toEqual(['chef', 'noop', 'puppet', 'script']);
+      expect(rows(o).find((p) => p.plugin === 'puppet')?.metadata).toBe('server, broker_version');
+    },
+  },
+  add: {
+    store: { added: { broker: 1 } },
+    response: (o) => expect(only(o)).toEqual(addedDoc(o, 'broker')),
+    check: (o) =>
+      expect(addedDoc(o, 'broker')).toMatchObject({
+        name: o.input.name,
+        description: o.input.description,
+        plugin: o.input.plugin,
+        metadata: o.input.req_metadata_hash as Doc,
+      }),
+  },
+  update: {
+    store: (input) => ({ changed: { broker: [input.uuid as string] } }),
+    response: (o) => expect(only(o)).toEqual(stored(o, 'broker', o.input.uuid as string)),
+    check: (o) => {
+      const was = o.before.broker?.[o.input.uuid as string] as Doc;
+      const now = stored(o, 'broker', o.input.uuid as string);
+      touched(was, now);
+      expect(now).toMatchObject({
+        name: o.input.name ?? was.name,
+        description: o.input.description ?? was.description,
+        metadata: { ...(was.metadata as Doc), ...((o.input.req_metadata_hash as Doc | undefined) ?? {}) },
+      });
+    },
+  },
+};
