@@ -1,5 +1,5 @@
 /** The daemon's Express app for tests, wired like bin/daemon.ts but without listening. */
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { allSlices } from '../../slices/index.js';
 import { dispatchRouted, toWire } from '../../lib/verbs/dispatch.js';
 import { restRoute } from '../../lib/verbs/rest.js';
@@ -14,15 +14,21 @@ export function inProcessInvoke(deps: Deps): Invoke {
     );
 }
 
+/** What a test may set on its app: the request time limit (30 s) and the logger (silent). */
+export interface TestAppOptions {
+  requestTimeoutMs?: number;
+  log?: Logger;
+}
+
 /** An app over `invoke` (in-process over deps by default), silent logs. */
-export function testApp(deps: Deps, invoke: Invoke = inProcessInvoke(deps)) {
+export function testApp(deps: Deps, invoke: Invoke = inProcessInvoke(deps), opts: TestAppOptions = {}) {
   const registry = allSlices();
   return createApp({
     invoke,
     routeFor: (method, parts) => restRoute(registry, method, parts),
-    log: pino({ level: 'silent' }),
+    log: opts.log ?? pino({ level: 'silent' }),
     bodyLimitBytes: 1 << 20,
-    requestTimeoutMs: 30_000,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
     health: () => ({}),
   });
 }
