@@ -42,6 +42,8 @@ export const CONFIG_DEFAULTS = {
   store_generations: 5,
   tls_cert: '',
   tls_key: '',
+  /** A folder of more families beside the built-in templates/: models/, policies/, images/, brokers/ (ADR 0022). */
+  extra_templates_path: '',
 };
 
 /** A configuration key. */

@@ -16,7 +16,7 @@ export function inProcessInvoke(deps: Deps): Invoke {
 
 /** An app over `invoke` (in-process over deps by default), silent logs. */
 export function testApp(deps: Deps, invoke: Invoke = inProcessInvoke(deps)) {
-  const registry = allSlices();
+  const registry = allSlices(deps.catalog);
   return createApp({
     invoke,
     routeFor: (method, parts) => restRoute(registry, method, parts),
