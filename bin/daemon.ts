@@ -90,11 +90,13 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     secretKeys: catalogSecretKeys(deps.catalog),
     notice: (message) => process.stderr.write(`${message}\n`),
   });
-  const registry = allSlices();
+  const registry = allSlices(deps.catalog);
   // One set of open image files and of buffers for both ports.
   const imageFiles = new ImageFileCache(v.image_svc_path);
   const buffers = imageBuffers();
   const heap = new HeapWhileSending();
+  const types = new Set(deps.catalog.imageTypes.keys());
+  const images = { root: v.image_svc_path, types, log, files: imageFiles, buffers, heap };
   const report = (err: unknown) => log.error({ err }, 'internal error');
   const childEnv = { ...env };
   for (const [k, val] of Object.entries(flags))
@@ -128,7 +130,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       requestTimeoutMs: v.request_timeout_ms,
       // Open to all: nothing about the host (store path, invoke mode) beyond the version.
       health: () => ({ version: razorVersion(root) }),
-      images: imageService({ root: v.image_svc_path, log, files: imageFiles, buffers, heap }),
+      images: imageService(images),
       authorize,
     });
   const trust = v.auth_allow_localhost as LocalTrust;
@@ -161,9 +163,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     // With TLS the image port is the node port: images plus the node-facing verbs over plain HTTP,
     // for firmware without HTTPS (ADR 0010); admin routes are not there.
     const adminUrl = `https://${v.image_svc_host}:${running.port}/razor/api`;
-    const imageApp = tls
-      ? appWith(nodeFacingOnly({ adminUrl }))
-      : createImageApp({ root: v.image_svc_path, log, files: imageFiles, buffers, heap });
+    const imageApp = tls ? appWith(nodeFacingOnly({ adminUrl })) : createImageApp(images);
     // Large downloads may take long: no request timeout on the image port (headers still time out).
     imagesRunning = await listen(imageApp, {
       host: v.listen_address,

@@ -1,7 +1,7 @@
 /** Builds the dispatcher's dependencies from the environment: config, store, catalog, templates. */
 import { join } from 'node:path';
 import { loadConfig, type ConfigKey } from '../lib/config.js';
-import { loadCatalog } from '../lib/domain/catalog.js';
+import { loadCatalog, templatesRoots } from '../lib/domain/catalog.js';
 import { templateLoader } from '../lib/domain/render-template.js';
 import { lazyStore } from '../lib/store/open.js';
 import { newUuid } from '../lib/domain/uuid.js';
@@ -18,7 +18,7 @@ export async function buildDeps(
   return {
     config,
     store: lazyStore(config),
-    catalog: await loadCatalog(templates),
+    catalog: await loadCatalog(templatesRoots(templates, config)),
     template: templateLoader(templates),
     clock: () => new Date(),
     newUuid,

@@ -56,7 +56,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     else say(process.stderr, `razor: ${escapeUnsafe(e.message)}\n`);
     return exitFor(e.http);
   }
-  const registry = allSlices();
+  const registry = allSlices(deps.catalog);
   try {
     if (sw.web) {
       const method = env.RAZOR_HTTP_METHOD as HttpMethod | undefined;

@@ -8,72 +8,16 @@ import { homedir, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { RazorError } from './errors.js';
+import {
+  CONFIG_DEFAULTS,
+  coerceValue,
+  type Config,
+  type ConfigKey,
+  type ConfigSource,
+  type ConfigValues,
+} from './config-keys.js';
 
-/** The default value of every configuration key. Derived defaults are filled in by `loadConfig`. */
-export const CONFIG_DEFAULTS = {
-  image_svc_host: '',
-  listen_address: '0.0.0.0',
-  api_port: 8026,
-  image_svc_port: 8027,
-  image_svc_path: '',
-  persist_mode: 'json',
-  persist_path: '',
-  invoke: 'inprocess',
-  mk_uri: '',
-  mk_checkin_interval: 60,
-  mk_checkin_skew: 5,
-  mk_register_path: '/razor/api/node/register',
-  mk_checkin_path: '/razor/api/node/checkin',
-  mk_fact_excl_pattern:
-    '(^facter.*$)|(^id$)|(^kernel.*$)|(^memoryfree$)|(^operating.*$)|(^osfamily$)|(^path$)|(^ps$)|(^ruby.*$)|(^selinux$)|(^ssh.*$)|(^swap.*$)|(^timezone$)|(^uniqueid$)|(^uptime.*$)|(.*json_str$)',
-  mk_log_level: 'Logger::ERROR',
-  register_timeout: 120,
-  install_timeout: 7200,
-  node_expire_timeout: 300,
-  daemon_min_cycle_time: 30,
-  rz_mk_boot_debug_level: '',
-  rz_mk_boot_kernel_args: '',
-  default_ipmi_username: 'ipmi_user',
-  default_ipmi_password: 'ipmi_password',
-  log_level: 'info',
-  request_timeout_ms: 30000,
-  auth_allow_localhost: 'owner',
-  body_limit_bytes: 1048576,
-  checkin_rate_per_minute: 60,
-  max_connections_per_port: 0,
-  max_connections_per_address: 64,
-  secrets_to_boot_address: 'true',
-  secrets_serve_limit: 3,
-  store_generations: 5,
-  tls_cert: '',
-  tls_key: '',
-};
-
-/** A configuration key. */
-export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
-
-/** Where a value came from. */
-export type ConfigSource = 'default' | 'derived' | 'file' | 'env' | 'flag';
-
-/** The effective configuration. */
-export type ConfigValues = { -readonly [K in ConfigKey]: (typeof CONFIG_DEFAULTS)[K] };
-
-/** Effective values, their sources, and the files they were read from. */
-export interface Config {
-  readonly home: string;
-  readonly file: string;
-  readonly values: Readonly<ConfigValues>;
-  readonly sources: Readonly<Record<ConfigKey, ConfigSource>>;
-}
-
-const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
-  persist_mode: ['json'],
-  invoke: ['inprocess', 'spawn'],
-  log_level: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
-  rz_mk_boot_debug_level: ['', 'quiet', 'debug'],
-  auth_allow_localhost: ['owner', 'true', 'false'],
-  secrets_to_boot_address: ['true', 'false'],
-};
+export * from './config-keys.js';
 
 /** `$RAZOR_HOME`, defaulting to `~/.razor`. */
 export function razorHome(env: NodeJS.ProcessEnv): string {
@@ -86,27 +30,6 @@ export function firstLocalIpv4(): string {
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   }
   return '127.0.0.1';
-}
-
-function coerce(key: ConfigKey, raw: unknown, where: string): unknown {
-  const want = typeof CONFIG_DEFAULTS[key];
-  let v: unknown = raw;
-  if (want === 'number') {
-    v = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-      throw new RazorError('InputError', `${where}: ${key} must be a whole number, not '${String(raw)}'`);
-    }
-  } else if (typeof raw !== 'string') {
-    v = raw === null || raw === undefined ? '' : String(raw);
-  }
-  const choices = CHOICES[key];
-  if (choices && !choices.includes(v as string)) {
-    throw new RazorError(
-      'InputError',
-      `${where}: ${key} must be one of ${choices.map((c) => `'${c}'`).join(', ')}`,
-    );
-  }
-  return v;
 }
 
 function readFileConfig(file: string): Record<string, unknown> {
@@ -154,19 +77,19 @@ export function loadConfig(opts: LoadConfigOptions): Config {
         `${file}: unknown key '${k}'; run 'razor config' to see the known keys`,
       );
     }
-    values[k as ConfigKey] = coerce(k as ConfigKey, v, file);
+    values[k as ConfigKey] = coerceValue(k as ConfigKey, v, file);
     sources[k as ConfigKey] = 'file';
   }
   for (const k of known) {
     const v = opts.env[`RAZOR_${k.toUpperCase()}`];
     if (v !== undefined && v !== '') {
-      values[k as ConfigKey] = coerce(k as ConfigKey, v, `RAZOR_${k.toUpperCase()}`);
+      values[k as ConfigKey] = coerceValue(k as ConfigKey, v, `RAZOR_${k.toUpperCase()}`);
       sources[k as ConfigKey] = 'env';
     }
   }
   for (const [k, v] of Object.entries(opts.flags ?? {})) {
     if (v === undefined) continue;
-    values[k as ConfigKey] = coerce(k as ConfigKey, v, `--${k}`);
+    values[k as ConfigKey] = coerceValue(k as ConfigKey, v, `--${k}`);
     sources[k as ConfigKey] = 'flag';
   }
   const derive = (k: ConfigKey, v: () => unknown) => {

@@ -6,10 +6,7 @@ import { crudVerbs, type Presenter } from '../lib/verbs/crud.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { importImage } from '../lib/images/import.js';
 import { silentProgress } from '../lib/images/progress.js';
-import type { ImageType } from '../lib/images/detect.js';
 import type { ModelDoc } from '../lib/domain/documents.js';
-
-const IMAGE_TYPES = ['mk', 'os', 'esxi', 'xenserver'] as const;
 
 const size = (bytes: unknown) =>
   typeof bytes === 'number' && bytes > 0 ? `${(bytes / 1048576).toFixed(1)} MB` : '-';
@@ -54,8 +51,8 @@ export const imageSlice = defineSlice({
       description:
         'os images are recognised (Debian, Ubuntu, RedHat/CentOS/Rocky, SLES/openSUSE) and their installer kernel and initrd found; mk images are checked against the SHA-256 hashes in iso-metadata.yaml; esxi needs boot.cfg and vmware-esx-base-osl.txt; xenserver needs XS-REPOSITORY and the pxelinux files. Ctrl-C leaves nothing behind.',
       fields: {
-        type: field.enum(IMAGE_TYPES, {
-          help: 'Image type: mk, os, esxi or xenserver',
+        type: field.catalogEnum('imageTypes', {
+          help: 'Image type',
           short: 't',
           required: true,
         }),
@@ -94,7 +91,7 @@ export const imageSlice = defineSlice({
         const doc = await importImage(
           ctx,
           {
-            type: input.type as ImageType,
+            type: input.type as string,
             path: input.path as string,
             name: input.name as string | undefined,
             version: input.version as string | undefined,
@@ -115,7 +112,7 @@ export const imageSlice = defineSlice({
       usedBy: [{ collection: 'model', field: 'image_uuid' }],
       // The store entry is gone first, so no node is sent to files that are being deleted.
       afterRemove: async (doc, ctx) => {
-        if (!IMAGE_TYPES.includes(doc.type as ImageType)) return;
+        if (!ctx.catalog.imageTypes.has(String(doc.type))) return;
         await rm(join(ctx.config.values.image_svc_path, String(doc.type), doc.uuid), {
           recursive: true,
           force: true,

@@ -1,5 +1,7 @@
 /** The slice registry: every slice razor has, handed to the CLI, the dispatcher and the daemon. */
 import { makeRegistry, type SliceRegistry } from '../lib/verbs/spec.js';
+import { withCatalogChoices } from '../lib/verbs/catalog-choices.js';
+import type { Catalog } from '../lib/domain/catalog.js';
 import { activeModelSlice } from './active-model.js';
 import { bmcSlice } from './bmc.js';
 import { bootSlice } from './boot.js';
@@ -13,20 +15,25 @@ import { policySlice } from './policy.js';
 import { tagSlice } from './tag.js';
 import { tokenSlice } from './token.js';
 
-/** Builds the registry of all slices. */
-export function allSlices(): SliceRegistry {
-  return makeRegistry([
-    activeModelSlice,
-    bmcSlice,
-    bootSlice,
-    brokerSlice,
-    configSlice,
-    imageSlice,
-    logSlice,
-    modelSlice,
-    nodeSlice,
-    policySlice,
-    tagSlice,
-    tokenSlice,
-  ]);
+/** Builds the registry of all slices, with the choices the catalog's families give (policy templates, image types). */
+export function allSlices(catalog: Catalog): SliceRegistry {
+  return makeRegistry(
+    withCatalogChoices(
+      [
+        activeModelSlice,
+        bmcSlice,
+        bootSlice,
+        brokerSlice,
+        configSlice,
+        imageSlice,
+        logSlice,
+        modelSlice,
+        nodeSlice,
+        policySlice,
+        tagSlice,
+        tokenSlice,
+      ],
+      catalog,
+    ),
+  );
 }

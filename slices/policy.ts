@@ -19,8 +19,6 @@ import type { Doc, StoreReader, StoreWriter } from '../lib/store/store.js';
 import type { VerbContext } from '../lib/verbs/context.js';
 import type { NodeDoc, PolicyDoc } from '../lib/domain/documents.js';
 
-const TEMPLATES = ['linux_deploy', 'vmware_hypervisor', 'xenserver_hypervisor'] as const;
-
 const present: Presenter = async (doc, _ctx, r) => {
   const p = doc as PolicyDoc;
   const order = await policyOrder(r);
@@ -190,8 +188,8 @@ export const policySlice = defineSlice({
       name: 'add',
       summary: 'Create a policy (appended to the end of the policy table)',
       fields: {
-        template: field.enum(TEMPLATES, {
-          help: `Policy template: ${TEMPLATES.join(', ')}`,
+        template: field.catalogEnum('policyTemplates', {
+          help: 'Policy template',
           short: 'p',
           required: true,
         }),

@@ -44,7 +44,7 @@ export async function bootBreakdown(
   n: number,
 ): Promise<Piece[]> {
   const deps = await testDeps(home, env);
-  const registry = allSlices();
+  const registry = allSlices(deps.catalog);
   const ctx = { ...deps, mode: 'web' as const, method: 'GET' as const };
   const hwId = `${target.macs.join('_')}______`;
   const dhcpMac = `01-${target.macs[0].replace(/:/g, '-')}`;

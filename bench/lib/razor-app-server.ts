@@ -7,7 +7,7 @@
  * request log's level; razor's default is info); prints `listening <port>`.
  */
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../daemon/app.js';
 import { listen } from '../../daemon/server.js';
@@ -15,6 +15,8 @@ import { authorizer } from '../../daemon/rest/authorize.js';
 import { imageService } from '../../daemon/images/image-service.js';
 import { restRoute } from '../../lib/verbs/rest.js';
 import { allSlices } from '../../slices/index.js';
+import { loadCatalog } from '../../lib/domain/catalog.js';
+import { ROOT } from '../../test/helpers/deps.js';
 import type { Store } from '../../lib/store/store.js';
 
 const [file, logFile, level = 'info'] = process.argv.slice(2);
@@ -23,7 +25,7 @@ if (!file || !logFile) {
   process.exit(2);
 }
 const body = readFileSync(file, 'utf8');
-const registry = allSlices();
+const registry = allSlices(await loadCatalog(join(ROOT, 'templates')));
 const log = pino({ level }, pino.destination({ dest: logFile, sync: false, mkdir: true }));
 const app = createApp({
   invoke: async () => ({ status: 200, contentType: 'text/plain; charset=utf-8', body }),

@@ -6,9 +6,14 @@
 import { constants, promises as fsp, type BigIntStats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { FAMILY_NAME } from '../../lib/domain/catalog-folders.js';
 
-/** The image types, each a folder directly under the image root. */
-export const IMAGE_TYPES: ReadonlySet<string> = new Set(['mk', 'os', 'esxi', 'xenserver']);
+/**
+ * Whether a name is an image type's folder under the image root: one of `types` (the catalog's
+ * image types) or, without them, any name an image type may have (never a `.staging-…` folder).
+ */
+export const isImageType = (name: string, types?: ReadonlySet<string>): boolean =>
+  types ? types.has(name) : FAMILY_NAME.test(name);
 
 const UUID = /^[0-9A-Za-z]{22}$/;
 const MAX_URL_PATH = 4096;
@@ -34,9 +39,9 @@ export interface ImageFile {
 /**
  * Decodes (once) and checks the raw URL path below the mount point, `/<type>/<uuid>/<path…>`
  * without query; undefined unless every element is printable ASCII with no `%`, `/`, `\` or `..`,
- * not empty and not `.`, the type is known and the uuid is 22 base62 characters.
+ * not empty and not `.`, the type is known (isImageType) and the uuid is 22 base62 characters.
  */
-export function parseImagePath(raw: string): ImagePath | undefined {
+export function parseImagePath(raw: string, types?: ReadonlySet<string>): ImagePath | undefined {
   if (raw.length > MAX_URL_PATH || !raw.startsWith('/')) return undefined;
   const raws = raw.slice(1).split('/');
   if (raws.length < 3 || raws.length > MAX_PARTS) return undefined;
@@ -53,7 +58,7 @@ export function parseImagePath(raw: string): ImagePath | undefined {
     names.push(name);
   }
   const [type, uuid, ...rel] = names;
-  if (type === undefined || uuid === undefined || !IMAGE_TYPES.has(type) || !UUID.test(uuid))
+  if (type === undefined || uuid === undefined || !isImageType(type, types) || !UUID.test(uuid))
     return undefined;
   return { type, uuid, rel };
 }

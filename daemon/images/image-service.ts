@@ -17,6 +17,8 @@ import { BufferPool, sendFileRange } from './image-stream.js';
 export interface ImageServiceOptions {
   /** The image root (config `image_svc_path`); files are served from `<root>/<type>/<uuid>/`. */
   root: string;
+  /** The image types served (the catalog's); default: any name an image type may have. */
+  types?: ReadonlySet<string>;
   log?: Logger;
   /** Read chunk size in bytes (default 512 KiB). */
   highWaterMark?: number;
@@ -120,7 +122,7 @@ function imageServer(o: ImageServiceOptions): ServeImage {
       return;
     }
     const q = below.indexOf('?');
-    const p = parseImagePath(q === -1 ? below : below.slice(0, q));
+    const p = parseImagePath(q === -1 ? below : below.slice(0, q), o.types);
     let file: ImageFileUse | undefined;
     try {
       file = p && (await files.open(p));

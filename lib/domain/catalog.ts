@@ -1,18 +1,14 @@
 /**
- * The catalog of things defined as data under templates/: model types (OS recipes), broker plugins
- * and policy templates. Adding an OS or a broker means adding a folder, not TypeScript.
+ * The catalog of things defined as data under templates/ (and the optional extra templates
+ * folder): model types (OS recipes), broker plugins, policy templates and image types. Adding an
+ * OS family or a broker means adding folders, not TypeScript (ADR 0022).
  */
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import {
-  metadataSpec,
-  modelTypeFile,
-  resolveModelTypes,
-  type ModelType,
-  type ModelTypeFile,
-} from './model-type.js';
+import { loadFolders } from './catalog-folders.js';
+import { imageTypeFile, type ImageType } from './image-type-schema.js';
+import type { Config } from '../config.js';
+import { metadataSpec, modelTypeFile, resolveModelTypes, type ModelType } from './model-type.js';
 
 /** One metadata key a model type or broker plugin asks for. */
 export type MetadataSpec = z.infer<typeof metadataSpec>;
@@ -24,69 +20,71 @@ const brokerFile = z
   })
   .strict();
 
-export type { ModelType };
+const policyFile = z.object({ description: z.string().min(1) }).strict();
+
+export type { ImageType, ModelType };
 
 /** A broker plugin: `templates/brokers/<name>/`. */
 export type BrokerPlugin = z.infer<typeof brokerFile> & { name: string; dir: string };
 
-/** A policy template (the original's three). */
+/** A policy template (`templates/policies/<name>/policy.yaml`): a kind of install a policy makes. */
 export interface PolicyTemplate {
   name: string;
   description: string;
 }
 
-/** The policy templates and what they deploy. */
-export const POLICY_TEMPLATES: readonly PolicyTemplate[] = [
-  { name: 'linux_deploy', description: 'Policy for deploying a Linux-based operating system.' },
-  { name: 'vmware_hypervisor', description: 'Policy for deploying a VMware hypervisor.' },
-  { name: 'xenserver_hypervisor', description: 'Policy for deploying a XenServer hypervisor.' },
-];
-
 /** Everything loaded from templates/. */
 export interface Catalog {
   readonly modelTypes: ReadonlyMap<string, ModelType>;
   readonly brokerPlugins: ReadonlyMap<string, BrokerPlugin>;
+  /** Sorted by name. */
   readonly policyTemplates: readonly PolicyTemplate[];
+  /** Image types by name (`templates/images/<type>/image.yaml`), sorted by name. */
+  readonly imageTypes: ReadonlyMap<string, ImageType>;
 }
 
-async function loadFolder<T>(
-  dir: string,
-  fileName: string,
-  schema: z.ZodType<T>,
-): Promise<Map<string, T & { name: string; dir: string }>> {
-  const out = new Map<string, T & { name: string; dir: string }>();
-  let names: string[];
-  try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return out;
-    throw err;
-  }
-  for (const name of names.sort()) {
-    const file = join(dir, name, fileName);
-    let data: unknown;
-    try {
-      data = parseYaml(await readFile(file, 'utf8'));
-    } catch (err) {
-      throw new Error(`${file}: ${(err as Error).message.split('\n')[0]}`);
-    }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) {
+/** Each model type's policy template and image type must be declared. */
+function checkFamilies(
+  modelTypes: ReadonlyMap<string, ModelType>,
+  policies: readonly PolicyTemplate[],
+  images: ReadonlyMap<string, ImageType>,
+): void {
+  const policyNames = policies.map((p) => p.name);
+  for (const t of modelTypes.values()) {
+    if (t.hidden) continue;
+    const file = join(t.dirs[0] as string, 'model.yaml');
+    if (!policyNames.includes(t.policy_template))
       throw new Error(
-        `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        `${file}: policy_template '${t.policy_template}' is not a policy template (policies/<name>/policy.yaml); known: ${policyNames.join(', ')}`,
       );
-    }
-    out.set(name, { ...parsed.data, name, dir: join(dir, name) });
+    if (!images.has(t.image_prefix))
+      throw new Error(
+        `${file}: image_prefix '${t.image_prefix}' is not an image type (images/<type>/image.yaml); known: ${[...images.keys()].join(', ')}`,
+      );
   }
-  return out;
 }
 
-/** Loads the catalog from a templates directory. */
-export async function loadCatalog(templatesDir: string): Promise<Catalog> {
-  const [modelFiles, brokerPlugins] = await Promise.all([
-    loadFolder(join(templatesDir, 'models'), 'model.yaml', modelTypeFile),
-    loadFolder(join(templatesDir, 'brokers'), 'broker.yaml', brokerFile),
+/** The templates folders: the built-in one, then `extra_templates_path` (relative to $RAZOR_HOME) if set. */
+export function templatesRoots(builtIn: string, config: Config): string[] {
+  const extra = config.values.extra_templates_path;
+  return extra ? [builtIn, resolve(config.home, extra)] : [builtIn];
+}
+
+/**
+ * Loads the catalog from templates folders: the built-in one first, then any extra ones, whose
+ * families are added (a name defined twice is an error naming both files).
+ */
+export async function loadCatalog(templatesDirs: string | readonly string[]): Promise<Catalog> {
+  const roots = typeof templatesDirs === 'string' ? [templatesDirs] : templatesDirs;
+  const [modelFiles, brokerPlugins, policies, imageTypes] = await Promise.all([
+    loadFolders(roots, 'models', 'model.yaml', modelTypeFile),
+    loadFolders(roots, 'brokers', 'broker.yaml', brokerFile),
+    loadFolders(roots, 'policies', 'policy.yaml', policyFile, true),
+    loadFolders(roots, 'images', 'image.yaml', imageTypeFile, true),
   ]);
-  const files = new Map([...modelFiles].map(([name, f]) => [name, { file: f as ModelTypeFile, dir: f.dir }]));
-  return { modelTypes: resolveModelTypes(files), brokerPlugins, policyTemplates: POLICY_TEMPLATES };
+  const files = new Map([...modelFiles].map(([name, f]) => [name, { file: f, dir: f.dir }]));
+  const modelTypes = resolveModelTypes(files);
+  const policyTemplates = [...policies.values()].map((p) => ({ name: p.name, description: p.description }));
+  checkFamilies(modelTypes, policyTemplates, imageTypes);
+  return { modelTypes, brokerPlugins, policyTemplates, imageTypes };
 }

@@ -122,7 +122,8 @@ export interface TagRuleDoc extends Doc {
 
 /** An image as stored (added by `razor image add`). */
 export interface ImageDoc extends Doc {
-  type: 'mk' | 'os' | 'esxi' | 'xenserver';
+  /** An image type of the catalog (templates/images/<type>/). */
+  type: string;
   name: string;
   version: string;
   /** `valid` (verified local copy) or `remote` (a mirror registered with --url). */

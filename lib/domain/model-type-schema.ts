@@ -53,8 +53,10 @@ export const modelTypeFile = z
     base: z.string().optional(),
     description: z.string().min(1),
     hidden: z.boolean().optional(),
-    policy_template: z.enum(['linux_deploy', 'vmware_hypervisor', 'xenserver_hypervisor']).optional(),
-    image_prefix: z.enum(['os', 'esxi', 'xenserver']).optional(),
+    /** A policy template (templates/policies/<name>/); the catalog checks it is declared. */
+    policy_template: z.string().min(1).optional(),
+    /** An image type (templates/images/<type>/); the catalog checks it is declared. */
+    image_prefix: z.string().min(1).optional(),
     kernel: z.string().optional(),
     initrd: z.string().optional(),
     kernel_args: z.string().optional(),
@@ -82,8 +84,8 @@ export interface ModelType {
   name: string;
   description: string;
   hidden: boolean;
-  policy_template: 'linux_deploy' | 'vmware_hypervisor' | 'xenserver_hypervisor';
-  image_prefix: 'os' | 'esxi' | 'xenserver';
+  policy_template: string;
+  image_prefix: string;
   kernel?: string;
   initrd?: string;
   kernel_args?: string;

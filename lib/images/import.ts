@@ -7,15 +7,17 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RazorError } from '../errors.js';
 import { copyTree, extractIso, isIso, lowerCaseTree, treeSize } from './extract.js';
-import { findPath, verifyImage, type ImageType } from './detect.js';
+import { findPath, verifyImage } from './detect.js';
 import { startJanitor } from './janitor.js';
 import type { ProgressFactory } from './progress.js';
 import type { Deps } from '../verbs/context.js';
 import type { ImageDoc } from '../domain/documents.js';
+import type { ImageType } from '../domain/image-type-schema.js';
 
 /** What to import: `path` is an ISO, a directory, or the http(s) URL of a remote mirror. */
 export interface ImportRequest {
-  type: ImageType;
+  /** An image type of the catalog. */
+  type: string;
   path: string;
   name?: string;
   version?: string;
@@ -37,7 +39,7 @@ async function sourceKind(path: string): Promise<'iso' | 'dir'> {
 
 const isUrl = (p: string) => /^https?:\/\//i.test(p);
 
-function remote(deps: Deps, req: ImportRequest): ImageDoc {
+function remote(deps: Deps, req: ImportRequest, type: ImageType): ImageDoc {
   const url = req.path;
   if (!/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(url)) {
     throw new RazorError('InputError', `'${url}' is not a usable http(s) URL`);
@@ -45,7 +47,7 @@ function remote(deps: Deps, req: ImportRequest): ImageDoc {
   if (!req.name || !req.version) {
     throw new RazorError('MissingArgument', 'a remote image (a URL) needs --name and --version');
   }
-  if (req.type !== 'esxi' && req.type !== 'xenserver' && (!req.kernel || !req.initrd)) {
+  if (type.remote_needs_boot_files && (!req.kernel || !req.initrd)) {
     throw new RazorError(
       'MissingArgument',
       'a remote image (a URL) needs --kernel and --initrd (paths below the URL)',
@@ -74,8 +76,13 @@ export async function importImage(
   progress: ProgressFactory,
   signal?: AbortSignal,
 ): Promise<ImageDoc> {
+  const type = deps.catalog.imageTypes.get(req.type);
+  if (!type) {
+    const known = [...deps.catalog.imageTypes.keys()].join(', ');
+    throw new RazorError('InputError', `'type' must be one of: ${known}`);
+  }
   if (isUrl(req.path)) {
-    const doc = remote(deps, req);
+    const doc = remote(deps, req, type);
     await deps.store.write((w) => w.put('image', doc));
     return doc;
   }
@@ -97,10 +104,10 @@ export async function importImage(
       bar.finish();
     }
     signal?.throwIfAborted();
-    // VMware's and Citrix's boot configs name files in lower case, as a Linux mount shows plain
-    // ISO 9660 names; unpacked names keep the ISO's upper case, so fold them.
-    if (req.type === 'esxi' || req.type === 'xenserver') await lowerCaseTree(staging);
-    const info = await verifyImage(req.type, staging);
+    // Unpacked names keep the ISO's upper case; types whose boot configs name files as a Linux
+    // mount shows them (lower case) fold them.
+    if (type.lower_case_names) await lowerCaseTree(staging);
+    const info = await verifyImage(type, staging);
     for (const part of ['kernel', 'initrd'] as const) {
       if (req[part] === undefined) continue;
       const found = await findPath(staging, req[part] as string);

@@ -9,6 +9,9 @@ import { validateRule } from '../tags/rule-language.js';
 /** A collection a UUID field refers to; the dispatcher resolves the reference before the handler runs. */
 export type { RefCollection };
 
+/** The catalog lists (families declared under templates/) a field's choices can come from. */
+export type CatalogList = 'policyTemplates' | 'imageTypes';
+
 /** What kind of value a field takes; the CLI and the docs use it to describe the flag. */
 export type FieldKind = 'string' | 'enum' | 'bool' | 'int' | 'list' | 'uuid' | 'json';
 
@@ -28,6 +31,8 @@ export interface Field {
   readonly exact?: boolean;
   /** For `enum` fields: the accepted values. */
   readonly choices?: readonly string[];
+  /** For `enum` fields whose values are a catalog list: filled in by withCatalogChoices. */
+  readonly choicesFrom?: CatalogList;
   /** For `bool` CLI flags that take no value. */
   readonly flag?: boolean;
   /** Where the value is also shown in a sample command (placeholder for the docs). */
@@ -68,6 +73,15 @@ export const field = {
   enum(choices: readonly [string, ...string[]], o: Common & { default?: string }): Field {
     const s = z.string().refine((v) => choices.includes(v), `must be one of: ${choices.join(', ')}`);
     return make('enum', s, { ...o, choices });
+  },
+  /**
+   * One of the names in a catalog list (policy templates, image types): the registry fills in the
+   * choices from the catalog (withCatalogChoices) and the help ends with them. Until then no value
+   * is accepted.
+   */
+  catalogEnum(from: CatalogList, o: Common & { default?: string }): Field {
+    const s = z.string().refine(() => false, `has no choices: the ${from} of the catalog were not filled in`);
+    return make('enum', s, { ...o, choicesFrom: from });
   },
   /** true/false; also accepts the strings "true"/"false" (the original stored strings). */
   bool(o: Common & { default?: boolean; flag?: boolean }): Field {

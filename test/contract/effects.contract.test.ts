@@ -12,7 +12,7 @@ import { allSlices } from '../../slices/index.js';
 import { spawnInvoke } from '../../daemon/spawn.js';
 import { allCases, caseSeed, okStatus, type Case } from '../helpers/cases.js';
 import { tempHome, writeSeed } from '../helpers/fixture.js';
-import { ROOT, testDeps, testEnv } from '../helpers/deps.js';
+import { ROOT, builtInCatalog, testDeps, testEnv } from '../helpers/deps.js';
 import { testApp } from '../helpers/app.js';
 import { callCase, serves, type FrontEnd } from '../helpers/call-case.js';
 import { EFFECTS } from './effects/index.js';
@@ -25,7 +25,7 @@ import {
 } from './effects/effect.js';
 import type { Deps } from '../../lib/verbs/context.js';
 
-const registry = allSlices();
+const registry = allSlices(await builtInCatalog());
 const cases = allCases(registry).filter((c) => c.expect.kind === undefined);
 const extraEnv = { PATH: `${join(ROOT, 'test', 'fixtures', 'bin')}:${process.env.PATH}` };
 
@@ -120,12 +120,13 @@ async function checkEffect(via: FrontEnd, home: string, c: Case): Promise<void> 
 
 const frontEnds: [string, FrontEnd['kind'], (home: string, deps: Deps) => FrontEnd][] = [
   ['-w', 'web', (_home, deps) => ({ kind: 'web', deps })],
-  ['REST, invoke in-process', 'rest', (_home, deps) => ({ kind: 'rest', app: testApp(deps) })],
+  ['REST, invoke in-process', 'rest', (_home, deps) => ({ kind: 'rest', deps, app: testApp(deps) })],
   [
     'REST, invoke spawn',
     'rest',
     (home, deps) => ({
       kind: 'rest',
+      deps,
       app: testApp(
         deps,
         spawnInvoke({

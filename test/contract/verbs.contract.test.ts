@@ -17,11 +17,11 @@ import { inProcessInvoke, testApp } from '../helpers/app.js';
 import { spawnInvoke } from '../../daemon/spawn.js';
 import { allCases, formWords, inWords, restPath, webArgv, type Case } from '../helpers/cases.js';
 import { fillPlaceholders, seedData, tempHome, writeSeed } from '../helpers/fixture.js';
-import { ROOT, testDeps, testEnv } from '../helpers/deps.js';
+import { ROOT, builtInCatalog, testDeps, testEnv } from '../helpers/deps.js';
 import type { Deps } from '../../lib/verbs/context.js';
 import type { HttpMethod } from '../../lib/verbs/spec.js';
 
-const registry = allSlices();
+const registry = allSlices(await builtInCatalog());
 const cases = allCases(registry);
 const fakeBin = join(ROOT, 'test', 'fixtures', 'bin');
 const extraEnv = { PATH: `${fakeBin}:${process.env.PATH}` };

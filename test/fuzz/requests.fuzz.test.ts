@@ -23,7 +23,7 @@ import { newToken } from '../../lib/domain/tokens.js';
 import { createApp } from '../../daemon/app.js';
 import { authorizer } from '../../daemon/rest/authorize.js';
 import { inProcessInvoke } from '../helpers/app.js';
-import { ROOT, testDeps } from '../helpers/deps.js';
+import { ROOT, builtInCatalog, testDeps } from '../helpers/deps.js';
 import {
   declaredTargets,
   offTheFilesystem,
@@ -49,7 +49,7 @@ const REMOVES = /remove|revoke/;
 
 const TOKEN = newToken();
 const reach: Reach = { handlers: 0, errorTexts: 0 };
-const registry = instrument(allSlices(), reach);
+const registry = instrument(allSlices(await builtInCatalog()), reach);
 const targets = declaredTargets(registry);
 const restTargets = targets.filter((t) => t.pattern);
 

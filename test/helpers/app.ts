@@ -22,7 +22,7 @@ export interface TestAppOptions {
 
 /** An app over `invoke` (in-process over deps by default), silent logs. */
 export function testApp(deps: Deps, invoke: Invoke = inProcessInvoke(deps), opts: TestAppOptions = {}) {
-  const registry = allSlices();
+  const registry = allSlices(deps.catalog);
   return createApp({
     invoke,
     routeFor: (method, parts) => restRoute(registry, method, parts),

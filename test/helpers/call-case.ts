@@ -12,7 +12,8 @@ import type { HttpMethod } from '../../lib/verbs/spec.js';
 import type { testApp } from './app.js';
 
 /** How a case is called: `-w` over deps, or REST against an app. */
-export type FrontEnd = { kind: 'web'; deps: Deps } | { kind: 'rest'; app: ReturnType<typeof testApp> };
+export type FrontEnd =
+  { kind: 'web'; deps: Deps } | { kind: 'rest'; deps: Deps; app: ReturnType<typeof testApp> };
 
 /** What came back. */
 export interface Answer {
@@ -27,7 +28,7 @@ export function serves(kind: FrontEnd['kind'], c: Case): boolean {
 
 /** Calls a case's verb with its input through `via` (positionals in the words or the path). */
 export async function callCase(via: FrontEnd, c: Case): Promise<Answer> {
-  const registry = allSlices();
+  const registry = allSlices(via.deps.catalog);
   if (via.kind === 'web') {
     const { words, json } = webArgv(c);
     const outcome = await dispatchArgv(via.deps, registry, [...words, JSON.stringify(json)], { mode: 'web' });

@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../lib/config.js';
-import { loadCatalog } from '../../lib/domain/catalog.js';
+import { loadCatalog, templatesRoots, type Catalog } from '../../lib/domain/catalog.js';
 import { templateLoader } from '../../lib/domain/render-template.js';
 import { openJsonStore } from '../../lib/store/json-store.js';
 import { newUuid } from '../../lib/domain/uuid.js';
@@ -11,6 +11,9 @@ import type { Store } from '../../lib/store/store.js';
 
 /** The checkout root (this file is test/helpers/deps.ts). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The catalog of the built-in templates/ folder. */
+export const builtInCatalog = (): Promise<Catalog> => loadCatalog(join(ROOT, 'templates'));
 
 /** The environment a test razor runs with: its own home, no colour, a fixed server address. */
 export function testEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -24,7 +27,7 @@ export async function testDeps(home: string, env: Record<string, string> = {}): 
   return {
     config,
     store: await openJsonStore(config.values.persist_path),
-    catalog: await loadCatalog(join(ROOT, 'templates')),
+    catalog: await loadCatalog(templatesRoots(join(ROOT, 'templates'), config)),
     template: templateLoader(join(ROOT, 'templates')),
     clock: () => new Date(),
     newUuid,

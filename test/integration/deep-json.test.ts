@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ADMIN, tempHome, writeSeed } from '../helpers/fixture.js';
-import { testEnv } from '../helpers/deps.js';
+import { builtInCatalog, testEnv } from '../helpers/deps.js';
 import { RAZOR, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { restPath, verbCases } from '../helpers/cases.js';
 import { allSlices } from '../../slices/index.js';
@@ -125,7 +125,7 @@ describe.each([['inprocess'], ['spawn']])('a daemon invoking %s', (mode) => {
   });
 
   test('every declared REST route: a deep body or json_hash is refused before anything runs', async () => {
-    const registry = allSlices();
+    const registry = allSlices(await builtInCatalog());
     const body = `{"x":${deep(10_000, '[')}}`;
     const query = `json_hash={"x":${deep(3000, '[')}}`;
     let routes = 0;

@@ -14,8 +14,6 @@ const MAX_LINES = 200;
 /** Files still over the limit while the redesign step (issue 11) splits them; must end empty. */
 const STILL_LONG = new Set<string>([
   'bin/daemon.ts',
-  'lib/config.ts',
-  'lib/tags/rules/operators.ts',
   'lib/verbs/crud.ts',
   'lib/verbs/dispatch.ts',
   'slices/policy.ts',

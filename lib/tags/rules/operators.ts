@@ -1,126 +1,19 @@
 /**
  * The operator table of the tag rule language (§3.1): for each operator its aliases, the types it
- * accepts per argument and returns (as the validator's Ruby classes), its arity and its meaning.
+ * accepts per argument and returns (as the validator's Ruby classes), its arity and its meaning;
+ * the shapes live in operator-types.ts.
  */
-import {
-  type Fail,
-  type Value,
-  NOT_FOUND,
-  isHash,
-  isValue,
-  lookup,
-  rubyType,
-  toNum,
-  toStr,
-  truthy,
-} from './values.js';
+import type { Atom, Operator } from './operator-types.js';
+import { compare, lookupIn, macaddresses, regexAt, strAt } from './operator-args.js';
+import { toNum, toStr, truthy } from './values.js';
 
-/** What a rule is evaluated against: a node's facts, metadata and state, and the other tags. */
-export interface RuleContext {
-  /** The node's facts; `null` for a node that never checked in. */
-  readonly facts: Readonly<Record<string, unknown>> | null;
-  readonly metadata: Readonly<Record<string, unknown>> | null;
-  /** `{ installed: <name or null> }` in razor. */
-  readonly state: Readonly<Record<string, unknown>> | null;
-  /** The rule of the tag called `name`, or undefined when there is no such tag. */
-  readonly tagRule: (name: string) => unknown;
-}
-
-/** What operators see besides their arguments: the context and a way to evaluate another tag. */
-export interface OperatorEnv {
-  readonly ctx: RuleContext;
-  readonly tag: (name: string, fail: Fail) => boolean;
-}
-
-/** A type as the validator names it (the original's Ruby classes). */
-export type Atom = 'String' | 'TrueClass' | 'FalseClass' | 'Numeric' | 'NilClass';
+export type { Atom, Operator, OperatorEnv, RuleContext } from './operator-types.js';
+export { atomOf, compileRegex } from './operator-types.js';
 
 const STRING: readonly Atom[] = ['String'];
 const NUMERIC: readonly Atom[] = ['Numeric'];
 const BOOLEAN: readonly Atom[] = ['TrueClass', 'FalseClass'];
 const MIXED: readonly Atom[] = ['String', 'TrueClass', 'FalseClass', 'Numeric', 'NilClass'];
-
-/** The validator type of a literal. */
-export const atomOf = (v: Value): Atom =>
-  v === null
-    ? 'NilClass'
-    : v === true
-      ? 'TrueClass'
-      : v === false
-        ? 'FalseClass'
-        : typeof v === 'string'
-          ? 'String'
-          : 'Numeric';
-
-/** One operator of the language. */
-export interface Operator {
-  readonly name: string;
-  readonly aliases: readonly string[];
-  /** Accepted types per argument; the last entry applies to all further arguments. */
-  readonly expects: readonly (readonly Atom[])[];
-  readonly returns: readonly Atom[];
-  readonly min: number;
-  readonly max: number;
-  /** Arguments from this 1-based position on are regular expressions compiled with `flags`. */
-  readonly regex?: { readonly from: number; readonly flags: string };
-  readonly apply: (args: readonly Value[], env: OperatorEnv, fail: Fail) => Value;
-}
-
-/** Compiles a rule's regular expression (a JavaScript RegExp); the error text when it does not compile. */
-export function compileRegex(pattern: string, flags: string): RegExp | string {
-  try {
-    return new RegExp(pattern, flags);
-  } catch (err) {
-    return (err instanceof Error ? err.message : String(err)).replace(/^Invalid regular expression: /, '');
-  }
-}
-
-const where = (name: string, args: readonly Value[], i: number): string =>
-  `argument${args.length > 1 ? ` ${i + 1}` : ''} to '${name}'`;
-
-function strAt(name: string, args: readonly Value[], i: number, fail: Fail): string {
-  const v = args[i] ?? null;
-  return typeof v === 'string'
-    ? v
-    : fail(`${where(name, args, i)} should be a string but was ${rubyType(v)}`);
-}
-
-function numAt(name: string, args: readonly Value[], i: number, fail: Fail): number {
-  const v = args[i] ?? null;
-  return typeof v === 'number'
-    ? v
-    : fail(`${where(name, args, i)} should be a number but was ${rubyType(v)}`);
-}
-
-function regexAt(name: string, args: readonly Value[], i: number, flags: string, fail: Fail): RegExp {
-  const re = compileRegex(strAt(name, args, i, fail), flags);
-  return typeof re === 'string'
-    ? fail(`invalid regular expression supplied to '${name}' for argument ${i + 1}: ${re}`)
-    : re;
-}
-
-const compare =
-  (name: string, test: (a: number, b: number) => boolean): Operator['apply'] =>
-  (args, _env, fail) =>
-    test(numAt(name, args, 0, fail), numAt(name, args, 1, fail));
-
-const lookupIn =
-  (label: string, pick: (ctx: RuleContext) => unknown): Operator['apply'] =>
-  (args, env, fail) => {
-    const name = strAt(label, args, 0, fail);
-    const found = lookup(pick(env.ctx), name);
-    if (found === NOT_FOUND) {
-      return args.length > 1
-        ? (args[1] ?? null)
-        : fail(`Couldn't find ${label} '${name}' and no default supplied`);
-    }
-    return isValue(found) ? found : fail(`cannot evaluate ${rubyType(found)} returned from ${label} ${name}`);
-  };
-
-const macaddresses = (ctx: RuleContext): string[] =>
-  Object.entries(isHash(ctx.facts) ? ctx.facts : {})
-    .filter(([key]) => key.startsWith('macaddress'))
-    .flatMap(([, v]) => (typeof v === 'string' ? [v] : []));
 
 const op = (
   name: string,
