@@ -1,28 +1,24 @@
-/** The daemon's Express app for tests, wired like bin/daemon.ts but without listening. */
+/** The daemon's Express app for tests: the daemon's own wiring (daemon/invoke.ts), without listening. */
 import pino from 'pino';
 import { allSlices } from '../../slices/index.js';
-import { dispatchRouted, toWire } from '../../lib/verbs/dispatch.js';
-import { restRoute } from '../../lib/verbs/rest.js';
-import { createApp, type Invoke } from '../../daemon/app.js';
+import { inProcessInvoke, routedApp } from '../../daemon/invoke.js';
+import type { Invoke } from '../../daemon/app.js';
 import type { Deps } from '../../lib/verbs/context.js';
+import type { Router } from '../../lib/verbs/route-call.js';
 
-/** The in-process invocation of the dispatcher over `deps`. */
-export function inProcessInvoke(deps: Deps): Invoke {
-  return async (call) =>
-    toWire(
-      await dispatchRouted(deps, call, call.input, { mode: 'web', method: call.method, remote: call.remote }),
-    );
-}
+export { inProcessInvoke };
 
-/** An app over `invoke` (in-process over deps by default), silent logs. */
-export function testApp(deps: Deps, invoke: Invoke = inProcessInvoke(deps)) {
-  const registry = allSlices();
-  return createApp({
-    invoke,
-    routeFor: (method, parts) => restRoute(registry, method, parts),
-    log: pino({ level: 'silent' }),
-    bodyLimitBytes: 1 << 20,
-    requestTimeoutMs: 30_000,
-    health: () => ({}),
-  });
+/** An app over `invoke` (in-process over deps by default), silent logs; `router` routes its paths. */
+export function testApp(deps: Deps, invoke: Invoke = inProcessInvoke(deps), router?: Router) {
+  return routedApp(
+    allSlices(),
+    {
+      invoke,
+      log: pino({ level: 'silent' }),
+      bodyLimitBytes: 1 << 20,
+      requestTimeoutMs: 30_000,
+      health: () => ({}),
+    },
+    router,
+  );
 }

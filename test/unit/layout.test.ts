@@ -13,12 +13,10 @@ const SOURCE_DIRS = ['bin', 'daemon', 'lib', 'slices'];
 const MAX_LINES = 200;
 /** Files still over the limit while the redesign step (issue 11) splits them; must end empty. */
 const STILL_LONG = new Set<string>([
-  'bin/daemon.ts',
   'lib/config.ts',
   'lib/store/json-store.ts',
   'lib/tags/rules/operators.ts',
   'lib/verbs/crud.ts',
-  'lib/verbs/dispatch.ts',
   'slices/policy.ts',
   'slices/tag.ts',
 ]);
