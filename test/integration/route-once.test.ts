@@ -157,6 +157,7 @@ test('a bad -p value gets the same message on the CLI as over -w and REST', asyn
   const message = JSON.parse(overWeb.body).result as string;
   expect(message).toContain("'template'");
   expect(message).toContain('must be one of');
+  expect(message).toContain("got 'no_such_template'");
   const rest = await request(testApp(deps)).post('/razor/api/policy').send(input);
   expect({ status: rest.status, message: rest.body.result }).toEqual({ status: 400, message });
   const cli = await human([
