@@ -1,70 +1,32 @@
 /**
  * `razor daemon`: the server's composition root. Loads config and the store, builds the Express app
- * with in-process or spawn-per-request invocation, listens, prints where and what to do next, and
- * stops gracefully on SIGTERM/SIGINT.
+ * with in-process or spawn-per-request invocation (daemon/invoke.ts), listens, prints where and what
+ * to do next, and stops gracefully on SIGTERM/SIGINT.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { fileLogger } from '../daemon/logs/log-file.js';
 import { catalogSecretKeys } from '../daemon/logs/log-redact.js';
 import { allSlices } from '../slices/index.js';
-import { dispatchRouted, toWire } from '../lib/verbs/dispatch.js';
-import { restRoute } from '../lib/verbs/rest.js';
 import { asRazorError } from '../lib/errors.js';
-import { createApp, type AppDeps, type Invoke } from '../daemon/app.js';
+import { translateToCli } from '../lib/cli/translate-cli.js';
+import { type AppDeps } from '../daemon/app.js';
+import { daemonInvoke, routedApp } from '../daemon/invoke.js';
 import { listen } from '../daemon/server.js';
 import { connectionLimits, processFileLimit } from '../daemon/limits/connection-limit.js';
 import { sweepTimeouts } from '../lib/engine/sweeper.js';
-import { spawnInvoke } from '../daemon/spawn.js';
 import { createImageApp, imageBuffers, imageService } from '../daemon/images/image-service.js';
 import { ImageFileCache } from '../daemon/images/image-files.js';
 import { HeapWhileSending } from '../daemon/limits/heap.js';
 import { authorizer, LOCAL_EXCEPTION, type LocalTrust } from '../daemon/rest/authorize.js';
 import { listenLocal } from '../daemon/local-socket.js';
 import { localBanner } from '../daemon/local-banner.js';
-import { createToken } from '../lib/domain/tokens.js';
-import { tokenBuckets } from '../lib/engine/rate-limit.js';
-import { limitCheckins } from '../daemon/limits/checkin-limit.js';
 import { loadTls } from '../daemon/tls.js';
 import { nodeFacingOnly } from '../daemon/rest/node-only.js';
-import type { Deps } from '../lib/verbs/context.js';
 import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
-import { nodeApiPort, type ConfigKey } from '../lib/config.js';
-
-function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | number {
-  const cmd = new Command('razor daemon')
-    .description('Run the razor server in the foreground: the REST API nodes and operators talk to')
-    .option('-p, --port <port>', 'API port (config api_port, env RAZOR_API_PORT; default 8026)')
-    .option('-l, --listen <address>', 'address to listen on (config listen_address; default 0.0.0.0)')
-    .option('--image-port <port>', 'image service port (config image_svc_port; default 8027)')
-    .option('-i, --invoke <mode>', "'inprocess' (default) or 'spawn': a razor -w child process per request")
-    .addHelpText(
-      'after',
-      '\nExamples:\n  razor daemon\n  razor daemon --port 9026 --listen 127.0.0.1\n  RAZOR_HOME=/srv/razor razor daemon --invoke spawn',
-    )
-    .exitOverride();
-  try {
-    cmd.parse(args, { from: 'user' });
-  } catch (err) {
-    return (err as { exitCode?: number }).exitCode === 0 ? 0 : 2;
-  }
-  const o = cmd.opts();
-  return { api_port: o.port, image_svc_port: o.imagePort, listen_address: o.listen, invoke: o.invoke };
-}
-
-/** On first start (no tokens yet) creates an admin token and writes it to `file` (mode 0600). */
-async function firstToken(deps: Deps, file: string): Promise<string | undefined> {
-  const secret = await deps.store.write(async (w) => {
-    if ((await w.count('token')) > 0) return undefined;
-    return (await createToken(w, 'admin', deps.newUuid(), deps.clock())).token;
-  });
-  if (!secret) return undefined;
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return file;
-}
+import { bannerLines, firstToken, parseFlags } from './daemon-start.js';
+import { nodeApiPort } from '../lib/config.js';
 
 /** Runs the daemon until SIGTERM/SIGINT; returns the exit status. */
 export async function runDaemon(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -77,8 +39,9 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     tls = loadTls(deps.config.values, deps.config.home);
     await deps.store.read(async () => undefined);
   } catch (err) {
-    process.stderr.write(`razor daemon: ${asRazorError(err).message}\n`);
-    return 2;
+    const failure = translateToCli(asRazorError(err), { command: 'daemon', starting: true });
+    process.stderr.write(`${failure.message}\n`);
+    return failure.exit;
   }
   const v = deps.config.values;
   const logDir = join(deps.config.home, 'log');
@@ -97,34 +60,21 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const heap = new HeapWhileSending();
   const types = new Set(deps.catalog.imageTypes.keys());
   const images = { root: v.image_svc_path, types, log, files: imageFiles, buffers, heap };
-  const report = (err: unknown) => log.error({ err }, 'internal error');
   const childEnv = { ...env };
   for (const [k, val] of Object.entries(flags))
     if (val !== undefined) childEnv[`RAZOR_${k.toUpperCase()}`] = String(val);
-  const dispatch: Invoke =
-    v.invoke === 'spawn'
-      ? spawnInvoke({ razorBin: join(root, 'bin', 'razor'), env: childEnv, timeoutMs: v.request_timeout_ms })
-      : async (call) =>
-          toWire(
-            await dispatchRouted(deps, call, call.input, {
-              mode: 'web',
-              method: call.method,
-              remote: call.remote,
-              report,
-            }),
-          );
-  const perMinute = v.checkin_rate_per_minute;
-  const invoke =
-    perMinute > 0
-      ? limitCheckins(dispatch, {
-          perMinute,
-          buckets: tokenBuckets({ perMinute, clock: deps.clock }),
-        })
-      : dispatch;
+  const invoke = daemonInvoke({
+    deps,
+    mode: v.invoke,
+    razorBin: join(root, 'bin', 'razor'),
+    childEnv,
+    timeoutMs: v.request_timeout_ms,
+    checkinRatePerMinute: v.checkin_rate_per_minute,
+    report: (err) => log.error({ err }, 'internal error'),
+  });
   const appWith = (authorize: AppDeps['authorize']) =>
-    createApp({
+    routedApp(registry, {
       invoke,
-      routeFor: (method, parts) => restRoute(registry, method, parts),
       log,
       bodyLimitBytes: v.body_limit_bytes,
       requestTimeoutMs: v.request_timeout_ms,
@@ -178,31 +128,25 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     return 1;
   }
   const shown = v.listen_address === '0.0.0.0' ? 'localhost' : v.listen_address;
-  const nodeUrl = `http://${v.image_svc_host}:${nodeApiPort(v)}`;
   const apiUrl = `${running.scheme}://${shown}:${running.port}`;
   const tokenPath = join(deps.config.home, 'admin.token');
   const banner = localBanner({ ...local, trust, apiUrl, certPath: tls?.certPath, tokenFile: tokenPath });
-  process.stdout.write(
-    [
-      `razor ${razorVersion(root)} daemon (pid ${process.pid})`,
-      tls
-        ? `  API      ${apiUrl}/razor/api   (TLS, certificate ${tls.certPath})\n` +
-          `  nodes    http://${shown}:${imagesRunning.port}/razor/api   (node-facing routes only, plain HTTP for iPXE; nodes are told ${nodeUrl})`
-        : `  API      ${apiUrl}/razor/api   (nodes are told ${nodeUrl})`,
-      `  images   http://${shown}:${imagesRunning.port}/razor/image   (also on the API port; files in ${v.image_svc_path})`,
-      `  store    ${deps.store.location} (embedded JSON)`,
-      `  log      ${logFile}   (razor log -t 20)`,
-      `  invoke   ${v.invoke === 'spawn' ? 'a razor -w child process per request' : 'in-process'}`,
-      banner.socket,
-      `  auth     admin routes need a bearer token${LOCAL_EXCEPTION[trust]}; node routes are open${tokenFile ? `\n           first token written to ${tokenFile} (mode 0600)` : ''}`,
-      'Next:',
-      ...banner.next,
-      '  razor config ipxe > /srv/tftp/razor.ipxe             the chain script for your TFTP server',
-      '  razor help                                           every command, with examples',
-      'Stop with Ctrl-C (SIGINT) or SIGTERM; requests in flight finish first.',
-      '',
-    ].join('\n'),
-  );
+  const firstTokenLine = tokenFile ? `\n           first token written to ${tokenFile} (mode 0600)` : '';
+  const lines = bannerLines({
+    version: razorVersion(root),
+    apiUrl,
+    certPath: tls?.certPath,
+    nodeUrl: `http://${v.image_svc_host}:${nodeApiPort(v)}`,
+    imagesUrl: `http://${shown}:${imagesRunning.port}`,
+    imageRoot: v.image_svc_path,
+    store: deps.store.location,
+    logFile,
+    spawn: v.invoke === 'spawn',
+    socketLine: banner.socket,
+    authLine: `  auth     admin routes need a bearer token${LOCAL_EXCEPTION[trust]}; node routes are open${firstTokenLine}`,
+    next: banner.next,
+  });
+  process.stdout.write(lines.join('\n'));
   log.info(
     { port: running.port, scheme: running.scheme, host: v.listen_address, invoke: v.invoke, connections },
     'razor daemon listening',

@@ -1,10 +1,12 @@
 /**
  * The daemon's Express app: the REST API (`/razor/api/<slice>/…`, daemon/rest/rest-handler.ts) first,
- * so boots and checkins pass no other layer; then health, the image service, and 404s. No Express
- * error ever reaches a client as a stack trace.
+ * so boots and checkins pass no other layer; then health, the image service, and 404s — error
+ * envelopes from the HTTP translator, as every other error. No Express error ever reaches a client
+ * as a stack trace.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { logRequest, requestIds } from './logs/request-log.js';
+import { RazorError } from '../lib/errors.js';
 import { failureWire, isUnexpected, restHandler, type RestDeps } from './rest/rest-handler.js';
 
 export type { AuthRequest, Invoke, RestCall, Verdict } from './rest/rest-handler.js';
@@ -50,19 +52,21 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ status: 'ok', ...deps.health() });
   });
   if (deps.images) app.use('/razor/image', deps.images);
+  const notFound = (err: RazorError) => async (_req: Request, res: Response) => {
+    const wire = await failureWire(err, deps.bodyLimitBytes);
+    res.status(wire.status).type(wire.contentType).send(wire.body);
+  };
   app.all(
     '/razor',
-    (_req, res) => void res.status(404).type('text/plain').send('Bad Request (no module selected)\n'),
+    notFound(new RazorError('NotFound', 'no module selected; the API is /razor/api/<slice>')),
   );
-  app.all(
-    '/razor/api',
-    (_req, res) => void res.status(404).type('text/plain').send('Bad Request (no slice selected)\n'),
-  );
-  app.use((_req, res) => void res.status(404).type('text/plain').send('Not found\n'));
+  app.all('/razor/api', notFound(new RazorError('InvalidSlice', "no slice selected; try 'razor help'")));
+  app.use(notFound(new RazorError('NotFound', 'Not found')));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (isUnexpected(err)) deps.log.error({ err, req_id: res.locals.reqId }, 'unexpected error');
-    const wire = failureWire(err, deps.bodyLimitBytes);
-    res.status(wire.status).type(wire.contentType).send(wire.body);
+    void failureWire(err, deps.bodyLimitBytes).then((wire) =>
+      res.status(wire.status).type(wire.contentType).send(wire.body),
+    );
   });
   return app;
 }

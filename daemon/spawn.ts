@@ -1,7 +1,8 @@
 /**
  * Spawn-per-request invocation (`invoke: spawn`), the original's architecture: each request runs
- * `razor -w <words>` as a child process. The input goes to the child's standard input, not its
- * arguments — Linux refuses an argument over 128 KiB (E2BIG) and bodies may be 1 MiB — and the
+ * `razor -w <words>` as a child process. The call was routed once, here: the child is told the
+ * verb and the values its path carried (RAZOR_HTTP_ROUTE) and does not route again. The input goes
+ * to the child's standard input, not its arguments — Linux refuses an argument over 128 KiB (E2BIG) and bodies may be 1 MiB — and the
  * child treats it exactly as the in-process invoke does. The child frames its answer as
  * `<status> <content-type>\n<body>` so nothing is guessed from stdout.
  */
@@ -26,7 +27,7 @@ export function parseFrame(stdout: string): { status: number; contentType: strin
 
 /** An Invoke that runs one child process per request. */
 export function spawnInvoke(o: SpawnOptions): Invoke {
-  return ({ words, method, input, remote }) =>
+  return ({ words, route, method, input, remote }) =>
     new Promise((resolve, reject) => {
       const json = typeof input === 'string' ? input : JSON.stringify(input);
       const child = execFile(
@@ -39,6 +40,7 @@ export function spawnInvoke(o: SpawnOptions): Invoke {
             RAZOR_HTTP_FRAME: '1',
             RAZOR_HTTP_REMOTE: remote ?? '',
             RAZOR_HTTP_INPUT: 'stdin',
+            RAZOR_HTTP_ROUTE: JSON.stringify({ verb: route?.verb.name, values: route?.values ?? {} }),
           },
           maxBuffer: 64 * 1024 * 1024,
           timeout: o.timeoutMs,

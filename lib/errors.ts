@@ -1,6 +1,9 @@
 /**
  * The one error type of razor and its table of codes. The codes and HTTP statuses are the
  * original Project Razor's (`lib/project_razor/error/slice.rb`), so `-w` clients keep working.
+ * A RazorError becomes output in exactly three places (ADR 0021), the only readers of the table's
+ * rows: lib/verbs/translate-envelope.ts (the `-w` envelope), lib/verbs/translate-http.ts (the HTTP
+ * response) and lib/cli/translate-cli.ts (the CLI's exit status and message).
  */
 
 /** One row of the error table: the original's std_err_code and the HTTP status it maps to. */
@@ -19,7 +22,8 @@ export const ERRORS = {
   InvalidCommand: { code: 115, http: 400 },
   InvalidUUID: { code: 116, http: 400 },
   MissingMK: { code: 117, http: 400 },
-  InvalidPathItem: { code: 118, http: 400 },
+  // A REST path element razor refuses (`..`, controls, `-V`): 404, as the original api.js answered.
+  InvalidPathItem: { code: 118, http: 404 },
   InvalidImageFilePath: { code: 119, http: 400 },
   CommandFailed: { code: 120, http: 400 },
   InvalidImageType: { code: 121, http: 400 },
@@ -52,6 +56,7 @@ export const ERRORS = {
   TooManyRequests: { code: 166, http: 429 },
   UriTooLong: { code: 167, http: 414 },
   Forbidden: { code: 168, http: 403 },
+  PayloadTooLarge: { code: 169, http: 413 },
 } as const satisfies Record<string, ErrorKindInfo>;
 
 /** The name of an error kind, e.g. `NotFound`. */
@@ -65,16 +70,6 @@ export class RazorError extends Error {
     super(message);
     this.name = kind;
     this.kind = kind;
-  }
-
-  /** The original's std_err_code for this error. */
-  get code(): number {
-    return ERRORS[this.kind].code;
-  }
-
-  /** The HTTP status a client receives for this error. */
-  get http(): number {
-    return ERRORS[this.kind].http;
   }
 }
 

@@ -84,6 +84,7 @@ export const activeModelSlice = defineSlice({
       forms: [':uuid reinstall'],
       success: 'updated',
       http: 'POST',
+      path: 'reinstall/:uuid',
       view: 'item',
       sample: { uuid: '{active_model}' },
       handler: async (input, ctx) => shown(ctx, await reinstall(ctx, input.uuid as string)),
@@ -105,6 +106,7 @@ export const activeModelSlice = defineSlice({
       forms: [':uuid rebind-address'],
       success: 'updated',
       http: 'POST',
+      path: 'rebind-address/:uuid',
       view: 'item',
       sample: { uuid: '{active_model}', address: '192.0.2.20' },
       handler: async (input, ctx) =>

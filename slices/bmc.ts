@@ -87,6 +87,7 @@ export const bmcSlice = defineSlice({
       },
       success: 'created',
       http: 'POST',
+      path: 'register',
       view: 'item',
       sample: { ip_address: '192.168.1.50', mac_address: '00:25:90:aa:bb:cc' },
       handler: async (input, ctx) =>
@@ -118,6 +119,7 @@ export const bmcSlice = defineSlice({
       forms: [':uuid update'],
       success: 'updated',
       http: 'PUT',
+      path: ':uuid',
       view: 'text',
       sample: { uuid: '{bmc}', power_state: 'cycle' },
       handler: async (input, ctx) => {

@@ -24,6 +24,7 @@ export const bootSlice = defineSlice({
       forms: [''],
       success: 'ok',
       http: 'GET',
+      path: '',
       human: false,
       nodeFacing: true,
       contentType: 'text/plain',

@@ -61,6 +61,7 @@ export const brokerSlice = defineSlice({
       forms: ['plugin', 't', 'get plugins'],
       success: 'ok',
       http: 'GET',
+      path: 'plugins',
       view: 'table',
       command: 'get_broker_plugins',
       sample: {},
@@ -86,6 +87,7 @@ export const brokerSlice = defineSlice({
       },
       success: 'created',
       http: 'POST',
+      path: '',
       view: 'item',
       prompt: {
         field: 'req_metadata_hash',
@@ -129,6 +131,7 @@ export const brokerSlice = defineSlice({
       positional: ['uuid'],
       success: 'updated',
       http: 'PUT',
+      path: ':uuid',
       view: 'item',
       sample: {
         uuid: '{broker}',

@@ -47,7 +47,6 @@ const present: Presenter = async (doc, ctx) => {
 };
 
 const crud = { slice: 'model', collection: 'model', noun: 'model', present } as const;
-
 const metadataHelp =
   'Values for the model template\'s metadata as JSON, e.g. {"hostname_prefix":"web","root_password":"…"} (see \'razor model templates\')';
 
@@ -85,6 +84,7 @@ export const modelSlice = defineSlice({
       forms: ['template', 'temp', 'types', 'get templates'],
       success: 'ok',
       http: 'GET',
+      path: 'templates',
       view: 'table',
       command: 'get_model_templates',
       sample: {},
@@ -120,6 +120,7 @@ export const modelSlice = defineSlice({
       },
       success: 'created',
       http: 'POST',
+      path: '',
       view: 'item',
       prompt: {
         field: 'req_metadata_hash',
@@ -169,6 +170,7 @@ export const modelSlice = defineSlice({
       positional: ['uuid'],
       success: 'updated',
       http: 'PUT',
+      path: ':uuid',
       view: 'item',
       sample: {
         uuid: '{model}',

@@ -66,6 +66,7 @@ export const nodeSlice = defineSlice({
       forms: ['c', 'C'],
       success: 'ok',
       http: 'GET',
+      path: 'checkin',
       human: false,
       nodeFacing: true,
       rateLimitKey: 'hw_id',
@@ -93,6 +94,7 @@ export const nodeSlice = defineSlice({
       forms: ['r', 'R'],
       success: 'ok',
       http: 'POST',
+      path: 'register',
       human: false,
       nodeFacing: true,
       rateLimitKey: 'hw_id',
@@ -126,6 +128,7 @@ export const nodeSlice = defineSlice({
       forms: [':uuid tags', 'get :uuid tags'],
       success: 'ok',
       http: 'GET',
+      path: 'tags/:uuid',
       view: 'table',
       // The reasons are a list (each may quote node facts); the table shows one per line.
       columns: [

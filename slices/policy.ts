@@ -81,6 +81,7 @@ function toggle(name: 'enable' | 'disable'): VerbSpec {
     positional: ['uuid'],
     success: 'updated',
     http: 'POST',
+    path: `${name}/:uuid`,
     view: 'item',
     sample: { uuid: '{policy}' },
     handler: async (input, ctx) =>
@@ -179,6 +180,7 @@ export const policySlice = defineSlice({
       forms: ['template', 'temp', 'types', 'get templates'],
       success: 'ok',
       http: 'GET',
+      path: 'templates',
       view: 'table',
       command: 'get_policy_templates',
       sample: {},
@@ -197,6 +199,7 @@ export const policySlice = defineSlice({
       },
       success: 'created',
       http: 'POST',
+      path: '',
       view: 'item',
       sample: {
         template: 'linux_deploy',
@@ -243,6 +246,7 @@ export const policySlice = defineSlice({
       positional: ['uuid'],
       success: 'updated',
       http: 'PUT',
+      path: ':uuid',
       view: 'item',
       sample: {
         uuid: '{policy}',
@@ -288,6 +292,7 @@ export const policySlice = defineSlice({
       positional: ['active_model', 'namespace', 'args'],
       success: 'ok',
       http: 'GET',
+      path: 'callback/:active_model/:namespace/*args',
       nodeFacing: true,
       contentType: 'text/plain',
       view: 'text',
@@ -313,6 +318,7 @@ export const policySlice = defineSlice({
       positional: ['node'],
       success: 'ok',
       http: 'GET',
+      path: 'simulate/:node',
       view: 'table',
       sample: { node: '{node}' },
       moreSamples: [{ facts: { mk_hw_nic_count: '2', mk_hw_mem_size: '16GiB' } }],

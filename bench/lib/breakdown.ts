@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { allSlices } from '../../slices/index.js';
-import { dispatchArgv, toWire } from '../../lib/verbs/dispatch.js';
+import { dispatchArgv } from '../../lib/verbs/dispatch.js';
+import { translateToHttp } from '../../lib/verbs/translate-http.js';
 import { parseJsonArg } from '../../lib/verbs/input.js';
 import { routeWords } from '../../lib/verbs/router.js';
 import { validateInput } from '../../lib/verbs/validate-input.js';
@@ -63,12 +64,13 @@ export async function bootBreakdown(
   const argv = ['boot', JSON.stringify({ hw_id: hwId, dhcp_mac: dhcpMac })];
   const slice = registry.get('boot');
   if (!slice) throw new Error('no boot slice');
-  const invoke = async () => toWire(await dispatchArgv(deps, registry, argv, { mode: 'web', method: 'GET' }));
+  const invoke = async () =>
+    translateToHttp(await dispatchArgv(deps, registry, argv, { mode: 'web', method: 'GET' }), deps);
   // Settle first: the 10 MB store was just parsed, and its promotion to the old generation would
   // otherwise land on whichever piece is timed first.
   for (const t0 = performance.now(); performance.now() - t0 < 2000;) await invoke();
   const pieces = [
-    await time('whole in-process invoke: dispatchArgv + toWire', n, invoke),
+    await time('whole in-process invoke: dispatchArgv + translateToHttp', n, invoke),
     await time('  dispatch front: parseJsonArg + routeWords + validateInput', n, () => {
       const raw = parseJsonArg(argv[1] as string);
       const route = routeWords(slice, []);

@@ -9,11 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pino from 'pino';
-import { createApp } from '../../daemon/app.js';
 import { listen } from '../../daemon/server.js';
 import { authorizer } from '../../daemon/rest/authorize.js';
 import { imageService } from '../../daemon/images/image-service.js';
-import { restRoute } from '../../lib/verbs/rest.js';
+import { routedApp } from '../../daemon/invoke.js';
 import { allSlices } from '../../slices/index.js';
 import { loadCatalog } from '../../lib/domain/catalog.js';
 import { ROOT } from '../../test/helpers/deps.js';
@@ -27,9 +26,8 @@ if (!file || !logFile) {
 const body = readFileSync(file, 'utf8');
 const registry = allSlices(await loadCatalog(join(ROOT, 'templates')));
 const log = pino({ level }, pino.destination({ dest: logFile, sync: false, mkdir: true }));
-const app = createApp({
+const app = routedApp(registry, {
   invoke: async () => ({ status: 200, contentType: 'text/plain; charset=utf-8', body }),
-  routeFor: (method, parts) => restRoute(registry, method, parts),
   log,
   bodyLimitBytes: 1048576,
   requestTimeoutMs: 30000,

@@ -4,15 +4,14 @@
  * the dispatcher runs — the store is neither read nor written. Works for both invoke modes, as the
  * buckets live in the daemon process.
  *
- * The node is the one the handler will write, found the handler's own way (ADR 0018): the call's
+ * The refusal is the HTTP translator's envelope. The node is the one the handler will write, found the handler's own way (ADR 0018): the call's
  * input is prepared by the dispatcher's `callInput` and validated by its `validateInput`, so every
  * spelling the handler accepts (`hw_id`, `@hw_id`, query, body, `json_hash`) leads to the same
  * value, and ambiguous input is refused by both alike. The handler touches every node owning any
  * of the MACs given, so each MAC's bucket is charged.
  */
-import { safeJson } from '../../lib/verbs/safe-json.js';
-import { commandName, type Routed } from '../../lib/verbs/dispatch.js';
-import { errorEnvelope } from '../../lib/verbs/envelope.js';
+import { translateToHttp } from '../../lib/verbs/translate-http.js';
+import type { Routed } from '../../lib/verbs/route-call.js';
 import { RazorError } from '../../lib/errors.js';
 import { parseHwId } from '../../lib/domain/hwid.js';
 import { callInput } from '../../lib/verbs/input.js';
@@ -64,10 +63,6 @@ export function limitCheckins(invoke: Invoke, o: CheckinLimitOptions): Invoke {
       `node ${macs.join('_')} called ${slice.name} ${verb.name} more than ${o.perMinute} times a minute; ` +
         `retry in ${verdict.retryAfterSeconds} s (config checkin_rate_per_minute)`,
     );
-    return {
-      status: err.http,
-      contentType: 'application/json; charset=utf-8',
-      body: safeJson(errorEnvelope(slice.name, commandName(slice, verb), err)),
-    };
+    return translateToHttp({ slice, verb, error: err });
   };
 }

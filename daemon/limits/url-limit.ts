@@ -1,11 +1,10 @@
 /**
  * The request-target length limit: a URL longer than `maxBytes` is answered 414 with an error
- * envelope before Express parses anything. (Node itself answers 431 when the request line and
- * headers together pass its 16 KiB header limit.)
+ * envelope (the HTTP translator's) before Express parses anything. (Node itself answers 431 when
+ * the request line and headers together pass its 16 KiB header limit.)
  */
-import { safeJson } from '../../lib/verbs/safe-json.js';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { errorEnvelope } from '../../lib/verbs/envelope.js';
+import { translateToHttp } from '../../lib/verbs/translate-http.js';
 import { RazorError } from '../../lib/errors.js';
 
 /** The default longest request target: 8 KiB, as nginx's default large_client_header_buffers. */
@@ -20,7 +19,9 @@ export function limitUrlLength(app: RequestListener, maxBytes = MAX_URL_BYTES): 
       'UriTooLong',
       `the URL is ${bytes} bytes long; at most ${maxBytes} are accepted`,
     );
-    res.writeHead(err.http, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-    res.end(safeJson(errorEnvelope(undefined, undefined, err)));
+    void translateToHttp({ error: err }).then((wire) => {
+      res.writeHead(wire.status, { 'content-type': wire.contentType, connection: 'close' });
+      res.end(wire.body);
+    });
   };
 }

@@ -1,18 +1,18 @@
 /**
- * The REST front of the dispatcher: `/razor/api/<slice>/…` → `-w` words routed once per distinct
- * path (as the original `api.js` mapped them), the input, authorization, the invoke with a time
- * limit, the answer written in one go, and one log line. Boots and checkins pass nothing else.
+ * The REST front of the dispatcher: `/razor/api/<slice>/…` routed once (by the verbs' declared
+ * paths and the original `api.js` forms), the input, authorization, the invoke with a time limit,
+ * the answer written in one go, and one log line. Boots and checkins pass nothing else. Every
+ * failure is a RazorError answered by the HTTP translator (lib/verbs/translate-http.ts).
  */
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { RazorError, asRazorError } from '../../lib/errors.js';
-import { errorEnvelope } from '../../lib/verbs/envelope.js';
-import { safeJson } from '../../lib/verbs/safe-json.js';
+import { translateToHttp, type Wire } from '../../lib/verbs/translate-http.js';
 import { decodePathParts } from '../../lib/verbs/rest.js';
 import { logRequest } from '../logs/request-log.js';
 import { deadlines } from '../limits/deadlines.js';
 import { bodyParser, requestInput } from './request-input.js';
-import type { Routed, Wire } from '../../lib/verbs/dispatch.js';
+import type { Routed } from '../../lib/verbs/route-call.js';
 import type { HttpMethod, VerbSpec } from '../../lib/verbs/spec.js';
 
 /** One REST call, routed once: its words, verb, method and input (`json_hash` text or fields). */
@@ -23,7 +23,7 @@ export interface RestCall extends Routed {
   readonly remote: string | undefined;
 }
 
-/** Runs a REST call (as `razor -w <words> <json>` would) and returns what to send. */
+/** Runs a routed REST call (as `razor -w <words> <json>` would) and returns what to send. */
 export type Invoke = (call: RestCall) => Promise<Wire>;
 
 /** What authorization looks at. */
@@ -41,7 +41,7 @@ export type Verdict = { ok: true; who: string } | { ok: false; why: string };
 /** What the REST handler needs. */
 export interface RestDeps {
   invoke: Invoke;
-  /** REST path elements (slice first) → `-w` words and the verb they lead to, for this method. */
+  /** Routes REST path elements (slice first) for a method: the verb, or why none. */
   routeFor: (method: HttpMethod, parts: string[]) => Routed;
   log: Logger;
   bodyLimitBytes: number;
@@ -55,30 +55,19 @@ export interface RestDeps {
 
 const METHODS = new Set<HttpMethod>(['GET', 'POST', 'PUT', 'DELETE']);
 
-/** How many distinct paths keep their routing remembered (callback paths carry UUIDs). */
-const REMEMBERED_ROUTES = 2_000;
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-const TEXT_TYPE = 'text/plain; charset=utf-8';
-
-/** The answer for a failed request: body-parser errors as the original's kinds, the rest enveloped. */
-export function failureWire(err: unknown, bodyLimitBytes: number): Wire {
+/** The RazorError for a failed request: body-parser errors as the kinds a client can act on. */
+function failureOf(err: unknown, bodyLimitBytes: number): RazorError {
   const e = err as { status?: number; type?: string; message?: string };
-  if (e.type === 'entity.too.large') {
-    const tooLarge = new RazorError('InputError', `request body is larger than ${bodyLimitBytes} bytes`);
-    const body = safeJson({ ...errorEnvelope(undefined, undefined, tooLarge), http_err_code: 413 });
-    return { status: 413, contentType: JSON_TYPE, body };
-  }
-  const failure =
-    !(err instanceof RazorError) && typeof e.status === 'number' && e.status >= 400 && e.status < 500
-      ? new RazorError('InputError', `bad request body: ${e.message ?? 'unreadable'}`)
-      : asRazorError(err);
-  return {
-    status: failure.http,
-    contentType: JSON_TYPE,
-    // A body parser's message may quote the body: terminal controls `\u`-escaped (lib/verbs/safe-json.ts).
-    body: safeJson(errorEnvelope(undefined, undefined, failure)),
-  };
+  if (e.type === 'entity.too.large')
+    return new RazorError('PayloadTooLarge', `request body is larger than ${bodyLimitBytes} bytes`);
+  if (!(err instanceof RazorError) && typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+    return new RazorError('InputError', `bad request body: ${e.message ?? 'unreadable'}`);
+  return asRazorError(err);
+}
+
+/** The answer for a failed request (a body parser's message may quote the body: it is escaped). */
+export function failureWire(err: unknown, bodyLimitBytes: number): Promise<Wire> {
+  return translateToHttp({ error: failureOf(err, bodyLimitBytes) });
 }
 
 /** True for errors that are razor's own fault (a stack to log), not the client's. */
@@ -106,19 +95,13 @@ export function clientAddress(remote: string | undefined): string | undefined {
 /** The handler of every `/razor/api/<slice>…` request; it never rejects. */
 export function restHandler(deps: RestDeps): (req: Request, res: Response) => Promise<void> {
   const limits = deadlines(deps.requestTimeoutMs);
-  // Routing depends only on the method and path: done once per distinct path, not per request.
-  const routes = new Map<string, Routed | { bad: string }>();
-  const routeOf = (method: HttpMethod, path: string): Routed | { bad: string } => {
-    const key = `${method} ${path}`;
-    let routed = routes.get(key);
-    if (routed) return routed;
+  const routeOf = (method: HttpMethod, path: string): Routed => {
     const raw = path.split('/').slice(3);
     if (raw[raw.length - 1] === '') raw.pop();
     const decoded = decodePathParts(raw);
-    routed = 'bad' in decoded ? decoded : deps.routeFor(method, decoded.parts);
-    if (routes.size >= REMEMBERED_ROUTES) routes.clear();
-    routes.set(key, routed);
-    return routed;
+    if ('bad' in decoded)
+      throw new RazorError('InvalidPathItem', `illegal path component '${decoded.bad.slice(0, 200)}'`);
+    return deps.routeFor(method, decoded.parts);
   };
   // Bodies are parsed only where one can matter: boots and checkins (GET) skip the parsers.
   const parseBody = bodyParser(deps.bodyLimitBytes);
@@ -132,14 +115,6 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
         `${req.method} is not supported; use GET, POST, PUT or DELETE`,
       );
     const routed = routeOf(method, req.path);
-    if ('bad' in routed) {
-      send(res, id, {
-        status: 404,
-        contentType: TEXT_TYPE,
-        body: `Illegal path component: '${routed.bad.slice(0, 200)}'\n`,
-      });
-      return;
-    }
     if (method !== 'GET') await parseBody(req, res);
     const input = requestInput(req);
     if (deps.authorize) {
@@ -156,6 +131,9 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
       }
       seen.who = verdict.who;
     }
+    // Words that lead nowhere are answered here, the same for both invoke modes.
+    if (routed.error)
+      return send(res, id, await translateToHttp({ slice: routed.slice, error: routed.error }));
     const remote = clientAddress(req.socket.remoteAddress);
     send(res, id, await deps.invoke({ ...routed, method, input, remote }));
   };
@@ -169,13 +147,13 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
         'StoreUnavailable',
         `the request took longer than ${deps.requestTimeoutMs} ms`,
       );
-      send(res, start.id, failureWire(late, deps.bodyLimitBytes));
+      void failureWire(late, deps.bodyLimitBytes).then((wire) => send(res, start.id, wire));
     });
     try {
       await answer(req, res, start.id, seen);
     } catch (err) {
       if (isUnexpected(err)) deps.log.error({ err, req_id: start.id }, 'unexpected error');
-      send(res, start.id, failureWire(err, deps.bodyLimitBytes));
+      send(res, start.id, await failureWire(err, deps.bodyLimitBytes));
     }
     answered();
     logRequest(deps.log, req, res, start, seen.who);

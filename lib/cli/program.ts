@@ -1,119 +1,21 @@
 /**
- * The human CLI, generated with commander from the verb declarations: `razor <slice> <verb words>
- * <positionals> [options]`, each field an option with the original's short flag. The original's
- * other word orders (`razor tag <t> matcher add`, `razor policy <uuid>`) are rewritten to the
- * canonical one first, so commander sees one shape.
+ * The human CLI's commander program, generated from the verb declarations: `razor <slice> <verb
+ * words> <positionals> [options]`. A call is routed once, by razor's router (lib/verbs/router.ts):
+ * the original's other word orders (`razor tag <t> matcher add`, `razor policy <uuid>`) are read
+ * there, and commander gets only the slice it names — with only the routed verb — in the
+ * canonical shape, to read its options.
  */
-import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
-import { RazorError } from '../errors.js';
-import { routeWords } from '../verbs/router.js';
-import { flagText } from '../verbs/validate-input.js';
+import { Command, CommanderError } from 'commander';
 import { terminalSafe } from './terminal-text.js';
-import type { Field } from '../verbs/fields.js';
-import type { SliceRegistry, SliceSpec, VerbSpec } from '../verbs/spec.js';
+import { addVerb, type RunVerb } from './verb-command.js';
+import type { Route } from '../verbs/router.js';
+import type { SliceRegistry, SliceSpec } from '../verbs/spec.js';
 
-/** What the generated commands call when a verb runs. */
-export type RunVerb = (slice: SliceSpec, verb: VerbSpec, raw: Record<string, unknown>) => Promise<void>;
+export type { RunVerb };
+export { exampleCommand } from './example-command.js';
 
-const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-
-function optionFor(name: string, f: Field): Option {
-  const value = f.flag ? '' : f.kind === 'bool' ? ' <true|false>' : ` <${name}>`;
-  const opt = new Option(`${flagText(name, f)}${value}`, f.help);
-  if (f.choices) opt.choices(f.choices);
-  if (f.default !== undefined) opt.default(f.default);
-  return opt;
-}
-
-/** A JSON option: inline JSON (`'{"a":1}'`), or the path of a file holding JSON. */
-function parseJsonOption(name: string, text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  const flag = `--${name.replace(/_/g, '-')}`;
-  let source = text;
-  if (!/^\s*[{[]/.test(text)) {
-    try {
-      source = readFileSync(text, 'utf8');
-    } catch (err) {
-      throw new RazorError(
-        'InputError',
-        `${flag} must be JSON or a JSON file; cannot read '${text}': ${(err as Error).message}`,
-      );
-    }
-  }
-  try {
-    return JSON.parse(source);
-  } catch (err) {
-    throw new RazorError('InputError', `${flag} must be JSON: ${(err as Error).message}`);
-  }
-}
-
-/** A sample command line for a verb, built from its declared sample input. */
-export function exampleCommand(slice: SliceSpec, verb: VerbSpec): string | undefined {
-  if (!verb.sample || verb.human === false) return undefined;
-  const sample = verb.sample;
-  const show = (v: unknown) => {
-    const s = typeof v === 'string' ? v.replace(/^\{(\w+?)\d?\}$/, '<$1-uuid>') : JSON.stringify(v);
-    return /[\s"'{}[\]*$&|;<>()]/.test(s) && !/^<[\w-]+>$/.test(s) ? `'${s}'` : s;
-  };
-  const parts = ['razor', slice.name, ...verb.name.split(' ')];
-  for (const p of verb.positional ?? []) if (sample[p] !== undefined) parts.push(show(sample[p]));
-  for (const [k, v] of Object.entries(sample)) {
-    const f = verb.fields[k];
-    if (!f || verb.positional?.includes(k)) continue;
-    const option = f.short ? `-${f.short}` : `--${k.replace(/_/g, '-')}`;
-    // A flag takes no value: it is there (true) or not.
-    if (f.flag) {
-      if (v === true || v === 'true') parts.push(option);
-      continue;
-    }
-    parts.push(option, show(v));
-  }
-  return parts.join(' ');
-}
-
-function addVerb(parent: Command, slice: SliceSpec, verb: VerbSpec, run: RunVerb): void {
-  const words = verb.name.split(' ');
-  let cmd = parent;
-  for (const w of words.slice(0, -1)) {
-    cmd = cmd.commands.find((c) => c.name() === w) ?? cmd.command(w).description(`${w} commands`);
-  }
-  const sub = cmd.command(words[words.length - 1] as string).description(verb.summary);
-  if (verb.human === false) (sub as unknown as { _hidden: boolean })._hidden = true;
-  const positional = verb.positional ?? [];
-  for (const p of positional) {
-    const f = verb.fields[p] as Field;
-    sub.argument(f.kind === 'list' ? `[${p}...]` : f.required ? `<${p}>` : `[${p}]`, f.help);
-  }
-  for (const [name, f] of Object.entries(verb.fields))
-    if (!positional.includes(name)) {
-      sub.addOption(optionFor(name, f));
-      for (const alias of f.aliases ?? [])
-        sub.addOption(optionFor(alias, { ...f, short: undefined, default: undefined }).hideHelp());
-    }
-  const example = exampleCommand(slice, verb);
-  const more = [verb.description, example && `Example:\n  ${example}`].filter(Boolean).join('\n\n');
-  if (more) sub.addHelpText('after', `\n${more}`);
-  sub.action(async (...args: unknown[]) => {
-    const command = args[args.length - 1] as Command;
-    const raw: Record<string, unknown> = {};
-    positional.forEach((p, i) => {
-      if (args[i] !== undefined) raw[p] = args[i];
-    });
-    const opts = command.opts();
-    for (const [name, f] of Object.entries(verb.fields)) {
-      if (positional.includes(name)) continue;
-      for (const key of [name, ...(f.aliases ?? [])]) {
-        const v = opts[camel(key)];
-        if (v !== undefined) raw[key] = f.kind === 'json' ? parseJsonOption(key, v) : v;
-      }
-    }
-    await run(slice, verb, raw);
-  });
-}
-
-/** Builds the commander program for all slices. */
-export function buildProgram(registry: SliceRegistry, run: RunVerb, version: string): Command {
+/** The program with razor's global switches and help, no slices yet. */
+function baseProgram(version: string): Command {
   const program = new Command('razor')
     .description('razor: bare-metal provisioning — discover nodes, tag them, bind policies, install an OS')
     .usage('[-w|-n|-d|-v] <slice> <verb> [args] [options]')
@@ -142,10 +44,17 @@ export function buildProgram(registry: SliceRegistry, run: RunVerb, version: str
       ].join('\n'),
     );
   program.command('daemon').description('Run the razor server in the foreground (see razor daemon --help)');
-  for (const slice of registry.values()) {
-    const cmd = program.command(slice.name, { hidden: slice.hidden ?? false }).description(slice.summary);
-    for (const verb of slice.verbs) addVerb(cmd, slice, verb, run);
-  }
+  return program;
+}
+
+/** Adds a slice's command with its verbs (only `only` when given). */
+function addSlice(program: Command, slice: SliceSpec, run: RunVerb, only?: Route): void {
+  const cmd = program.command(slice.name, { hidden: slice.hidden ?? false }).description(slice.summary);
+  for (const verb of slice.verbs) if (!only || only.verb === verb) addVerb(cmd, slice, verb, run);
+}
+
+/** Commander's errors and help go through the terminal guard, each pointing at its command's help. */
+function finish(program: Command): Command {
   for (const c of allCommands(program)) {
     c.exitOverride();
     c.showHelpAfterError(`(see '${commandPath(c)} --help')`);
@@ -159,6 +68,20 @@ export function buildProgram(registry: SliceRegistry, run: RunVerb, version: str
   return program;
 }
 
+/** The commander program for all slices (`razor help`, `razor --help`, the docs test). */
+export function buildProgram(registry: SliceRegistry, run: RunVerb, version: string): Command {
+  const program = baseProgram(version);
+  for (const slice of registry.values()) addSlice(program, slice, run);
+  return finish(program);
+}
+
+/** The program for one slice call: that slice only, and only the routed verb when there is one. */
+export function sliceProgram(slice: SliceSpec, run: RunVerb, version: string, route?: Route): Command {
+  const program = baseProgram(version);
+  addSlice(program, slice, run, route);
+  return finish(program);
+}
+
 function commandPath(c: Command): string {
   const names: string[] = [];
   for (let x: Command | null = c; x; x = x.parent) names.unshift(x.name());
@@ -169,18 +92,15 @@ function allCommands(c: Command): Command[] {
   return [c, ...c.commands.flatMap(allCommands)];
 }
 
-/** Rewrites the original's word orders to the canonical one commander knows. */
-export function canonicalArgv(registry: SliceRegistry, args: readonly string[]): string[] {
-  const [sliceName, ...rest] = args;
-  const slice = sliceName === undefined ? undefined : registry.get(sliceName);
-  if (!slice) return [...args];
+/** A slice call's words (up to the first option) and the options after them. */
+export function splitCall(rest: readonly string[]): { words: string[]; options: string[] } {
   const firstOption = rest.findIndex((a) => a.startsWith('-'));
-  const words = firstOption === -1 ? rest : rest.slice(0, firstOption);
-  const options = firstOption === -1 ? [] : rest.slice(firstOption);
-  const wantsHelp = options.includes('-h') || options.includes('--help');
-  if (words.length === 0 && wantsHelp) return [...args];
-  const route = routeWords(slice, words);
-  if (!route) return [...args];
+  if (firstOption === -1) return { words: [...rest], options: [] };
+  return { words: rest.slice(0, firstOption), options: rest.slice(firstOption) };
+}
+
+/** The canonical argv of a routed call, for commander: slice, verb words, positionals, options. */
+export function canonicalArgv(slice: SliceSpec, route: Route, options: readonly string[]): string[] {
   const positional = (route.verb.positional ?? []).flatMap((p) => {
     const v = route.values[p];
     return v === undefined ? [] : Array.isArray(v) ? v : [v];

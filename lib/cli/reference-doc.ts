@@ -4,17 +4,17 @@ import { SUCCESS, type SliceRegistry, type SliceSpec, type VerbSpec } from '../v
 import { flagText } from '../verbs/validate-input.js';
 import { exampleCommand } from './program.js';
 import { ERRORS } from '../errors.js';
-import { restPattern } from '../verbs/rest.js';
+import { declaredRestPath } from '../verbs/rest.js';
 
 const shown = (w: string) =>
   w.startsWith(':') ? `<${w.slice(1)}>` : w.startsWith('*') ? `[${w.slice(1)}...]` : w;
 
-const restLine = (registry: SliceRegistry, slice: SliceSpec, verb: VerbSpec): string | undefined => {
-  const path = restPattern(registry, slice, verb);
+const restLine = (slice: SliceSpec, verb: VerbSpec): string | undefined => {
+  const path = declaredRestPath(slice, verb);
   return path ? `\`${verb.http} /razor/api/${path.map(shown).join('/')}\`` : undefined;
 };
 
-function verbSection(registry: SliceRegistry, slice: SliceSpec, verb: VerbSpec): string[] {
+function verbSection(slice: SliceSpec, verb: VerbSpec): string[] {
   const usage = ['razor', slice.name, ...canonicalForm(verb).split(' ').filter(Boolean)].map(shown).join(' ');
   const out = [`### \`${slice.name} ${verb.name}\``, '', verb.summary + '.', ''];
   if (verb.description) out.push(verb.description, '');
@@ -44,7 +44,7 @@ function verbSection(registry: SliceRegistry, slice: SliceSpec, verb: VerbSpec):
     verb.contentType === 'text/plain'
       ? '200, text/plain'
       : `${SUCCESS[verb.success].http} ${SUCCESS[verb.success].result}`;
-  const rest = restLine(registry, slice, verb);
+  const rest = restLine(slice, verb);
   const nodes = verb.human === false ? ' (called by nodes; not in human mode)' : '';
   out.push(rest ? `REST: ${rest} → ${success}${nodes}` : 'REST: not served (CLI only)', '');
   const example = exampleCommand(slice, verb);
@@ -71,7 +71,7 @@ export function cliMarkdown(registry: SliceRegistry): string {
   ];
   for (const slice of registry.values()) {
     out.push(`## ${slice.name}${slice.hidden ? ' (hidden)' : ''}`, '', slice.summary + '.', '');
-    for (const verb of slice.verbs) out.push(...verbSection(registry, slice, verb));
+    for (const verb of slice.verbs) out.push(...verbSection(slice, verb));
   }
   out.push('## Errors', '', '| error | code | HTTP |', '|---|---|---|');
   for (const [name, e] of Object.entries(ERRORS)) out.push(`| ${name} | ${e.code} | ${e.http} |`);

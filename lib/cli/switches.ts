@@ -54,12 +54,3 @@ export function parseSwitches(argv: readonly string[]): Switches | { error: stri
 
 /** Process exit statuses, one per family of error. */
 export const EXIT = { ok: 0, internal: 1, usage: 2, notFound: 3, refused: 4, unavailable: 5 } as const;
-
-/** The exit status for an HTTP-style error status. */
-export function exitFor(http: number): number {
-  if (http === 404) return EXIT.notFound;
-  if (http === 403 || http === 405) return EXIT.refused;
-  if (http === 503) return EXIT.unavailable;
-  if (http >= 500) return EXIT.internal;
-  return EXIT.usage;
-}

@@ -1,11 +1,12 @@
 /**
  * `GET /razor/api/boot`: the iPXE script a node boots next (reference §3.1). Unknown and unbound
- * nodes get the Microkernel; bound nodes their model's script for the current state. Every failure
- * is an iPXE script that says what is wrong, waits and reboots — never JSON, never a 500.
+ * nodes get the Microkernel; bound nodes their model's script for the current state. A node that
+ * cannot be served now gets a script that says why, waits and reboots; the boot slice's errors
+ * become that script in the HTTP translator — never JSON, never a 500.
  */
 import { basename } from 'node:path';
 import { parseHwId } from '../domain/hwid.js';
-import { asRazorError } from '../errors.js';
+import { RazorError } from '../errors.js';
 import { bootAnswer } from './fsm.js';
 import { bootFacts, pinInstall, recordBoot, recordForeignBoot } from './boot-record.js';
 import { pinsAddress } from './pin.js';
@@ -148,38 +149,37 @@ async function bootFor(
   return script;
 }
 
-/** The boot script for a request. Never throws: any failure becomes an error script. */
+/**
+ * The boot script for a request. Throws RazorError for what the node sent wrong and passes store
+ * failures on: the HTTP translator answers every error of the boot route as the error script
+ * (status 200), the one place errors become iPXE (ADR 0021).
+ */
 export async function bootScript(ctx: VerbContext, req: BootRequest): Promise<string> {
-  try {
-    const { macs, bad } = parseHwId(req.hwId ?? req.mac ?? '');
-    if (bad.length)
-      return await errorScript(ctx, `hw_id has parts that are not MAC addresses: ${bad.join(', ')}`);
-    if (macs.length === 0)
-      return await errorScript(ctx, 'no hw_id or mac given; chain with the script from razor config ipxe');
-    if (req.dhcpMac !== undefined && !DHCP_MAC.test(req.dhcpMac)) {
-      return await errorScript(ctx, `dhcp_mac '${req.dhcpMac}' is not of the form 01-aa-bb-cc-dd-ee-ff`);
-    }
-    const dhcp = req.dhcpMac?.toLowerCase();
-    // One read for everything a boot needs: the node, its active model and that model's image —
-    // or, when the store has not changed since this node last booted from the same NIC and
-    // address, the answer it got then.
-    const key = `${macs.join('_')} ${dhcp ?? ''} ${ctx.remote ?? ''}`;
-    const found = await ctx.store.read(async (r) => {
-      const answers = r.memo<string>('boot');
-      const answered = answers.get(key);
-      if (answered !== undefined) return { answered };
-      const node = await nodeByMacs(r, macs);
-      const am = node && (await r.findBy<ActiveModelDoc>('active_model', 'node_uuid', node.uuid))[0];
-      const image = am ? await r.get<ImageDoc>('image', am.model.image_uuid) : undefined;
-      return { node, am, image, answers };
-    });
-    if (found.answered !== undefined) return found.answered;
-    const script = await bootFor(ctx, found.node, dhcp, found.am, found.image);
-    // Kept with the data it came from: a write (ours included) starts a new, empty memo. Random
-    // hw_ids cannot grow it without bound.
-    if (found.answers.size < MAX_REMEMBERED_BOOTS) found.answers.set(key, script);
-    return script;
-  } catch (err) {
-    return errorScript(ctx, asRazorError(err).message);
-  }
+  const { macs, bad } = parseHwId(req.hwId ?? req.mac ?? '');
+  if (bad.length)
+    throw new RazorError('InputError', `hw_id has parts that are not MAC addresses: ${bad.join(', ')}`);
+  if (macs.length === 0)
+    throw new RazorError('InputError', 'no hw_id or mac given; chain with the script from razor config ipxe');
+  if (req.dhcpMac !== undefined && !DHCP_MAC.test(req.dhcpMac))
+    throw new RazorError('InputError', `dhcp_mac '${req.dhcpMac}' is not of the form 01-aa-bb-cc-dd-ee-ff`);
+  const dhcp = req.dhcpMac?.toLowerCase();
+  // One read for everything a boot needs: the node, its active model and that model's image —
+  // or, when the store has not changed since this node last booted from the same NIC and
+  // address, the answer it got then.
+  const key = `${macs.join('_')} ${dhcp ?? ''} ${ctx.remote ?? ''}`;
+  const found = await ctx.store.read(async (r) => {
+    const answers = r.memo<string>('boot');
+    const answered = answers.get(key);
+    if (answered !== undefined) return { answered };
+    const node = await nodeByMacs(r, macs);
+    const am = node && (await r.findBy<ActiveModelDoc>('active_model', 'node_uuid', node.uuid))[0];
+    const image = am ? await r.get<ImageDoc>('image', am.model.image_uuid) : undefined;
+    return { node, am, image, answers };
+  });
+  if (found.answered !== undefined) return found.answered;
+  const script = await bootFor(ctx, found.node, dhcp, found.am, found.image);
+  // Kept with the data it came from: a write (ours included) starts a new, empty memo. Random
+  // hw_ids cannot grow it without bound.
+  if (found.answers.size < MAX_REMEMBERED_BOOTS) found.answers.set(key, script);
+  return script;
 }

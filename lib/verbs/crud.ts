@@ -102,6 +102,7 @@ export function listVerb(o: CrudOptions & { summary?: string }): VerbSpec {
     filter: true,
     success: 'ok',
     http: 'GET',
+    path: '',
     view: 'table',
     command: `${o.slice}_query_all`,
     sample: {},
@@ -131,6 +132,7 @@ export function getVerb(o: CrudOptions & { fields?: VerbSpec['fields'] }): VerbS
     forms: [':uuid'],
     success: 'ok',
     http: 'GET',
+    path: ':uuid',
     view: 'item',
     sample: { uuid: `{${o.collection}}` },
     handler: async (input, ctx) =>
@@ -149,6 +151,7 @@ export function removeVerb(o: CrudOptions): VerbSpec {
     positional: ['uuid'],
     success: 'removed',
     http: 'DELETE',
+    path: ':uuid',
     view: 'text',
     sample: { uuid: `{${o.collection}}` },
     handler: async (input, ctx) => {

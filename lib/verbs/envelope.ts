@@ -1,10 +1,9 @@
 /**
- * The `-w` JSON envelope, exactly the original's two shapes: success
- * `{resource, command, result, http_err_code, errcode: 0, response}` and error
- * `{std_err_code, err_class, result, http_err_code, slice, command}`.
+ * The `-w` JSON success envelope, exactly the original's shape
+ * `{resource, command, result, http_err_code, errcode: 0, response}`. (The error envelope is a
+ * translation of a RazorError: lib/verbs/translate-envelope.ts.)
  */
-import { RazorError } from '../errors.js';
-import { SUCCESS, type SuccessType } from './spec.js';
+import { SUCCESS, type SliceSpec, type SuccessType, type VerbSpec } from './spec.js';
 
 /** A handler's answer with extra top-level envelope keys (the Microkernel's `client_config`). */
 export class Reply {
@@ -38,14 +37,7 @@ export function successEnvelope(slice: string, command: string, type: SuccessTyp
   };
 }
 
-/** An error envelope. */
-export function errorEnvelope(slice: string | undefined, command: string | undefined, err: RazorError) {
-  return {
-    std_err_code: err.code,
-    err_class: `ProjectRazor::Error::Slice::${err.kind}`,
-    result: err.message,
-    http_err_code: err.http,
-    slice: slice ? sliceClass(slice) : 'ProjectRazor::Slice',
-    command: command ?? 'null',
-  };
+/** The envelope `command` of a verb: its own, or `<verb>_<slice>`. */
+export function commandName(slice: SliceSpec, verb: VerbSpec): string {
+  return verb.command ?? `${verb.name.replace(/ /g, '_')}_${slice.name}`;
 }

@@ -1,12 +1,12 @@
 /**
- * The original `api.js` mapping from a REST call to `razor -w` words: GET → the path as is (the
- * slice's default verb when only the slice is given), POST → `add` appended, PUT → `update` and
- * DELETE → `remove` inserted before the last path element — unless the path already names a verb
- * declared for that method (`POST /policy/enable/<uuid>`, `POST /node/register`).
+ * REST paths. Each verb declares its path with its method (`http: 'PUT', path: ':uuid'`); the
+ * daemon routes `/razor/api/<slice>/<path>` by those declarations, and keeps answering the
+ * original `api.js` forms too: the `-w` words as a path when they name a verb of that method, else
+ * the words rewritten — POST → `add` appended, PUT → `update` and DELETE → `remove` inserted before
+ * the last element, GET with no words → `default`. All of it in one pass over the slice's forms.
  */
-import { routeWords, verbForms } from './router.js';
-import { routeCall, type Routed } from './dispatch.js';
-import type { HttpMethod, SliceRegistry, SliceSpec, VerbSpec } from './spec.js';
+import { matchForm, verbForms, type Route } from './router.js';
+import type { HttpMethod, SliceSpec, VerbSpec } from './spec.js';
 
 /** Longest accepted path element, as in the original. */
 export const MAX_PATH_PART = 200;
@@ -30,42 +30,58 @@ export function decodePathParts(raw: readonly string[]): { parts: string[] } | {
   return { parts };
 }
 
-/** The `-w` words (slice first, no JSON) for a REST call. */
-export function restArgv(registry: SliceRegistry, method: HttpMethod, parts: readonly string[]): string[] {
-  const [sliceName, ...words] = parts;
-  const slice = sliceName === undefined ? undefined : registry.get(sliceName);
-  if (!slice) return [...parts];
-  if (routeWords(slice, words)?.verb.http === method) return [...parts];
-  const verbWord = { GET: undefined, POST: 'add', PUT: 'update', DELETE: 'remove' }[method];
-  if (verbWord === undefined) return words.length === 0 ? [slice.name, 'default'] : [...parts];
-  if (method === 'POST' || words.length === 0) return [slice.name, ...words, verbWord];
-  return [slice.name, ...words.slice(0, -1), verbWord, words[words.length - 1] as string];
+/** The original api.js rewrite of a path's words for a method (before any routing). */
+function apiWords(method: HttpMethod, words: readonly string[]): readonly string[] {
+  if (method === 'GET') return words.length === 0 ? ['default'] : words;
+  const verbWord = { POST: 'add', PUT: 'update', DELETE: 'remove' }[method];
+  if (method === 'POST' || words.length === 0) return [...words, verbWord];
+  return [...words.slice(0, -1), verbWord, words[words.length - 1] as string];
 }
 
-/** A REST call's words routed once, for authorization and the dispatcher alike. */
-export function restRoute(registry: SliceRegistry, method: HttpMethod, parts: readonly string[]): Routed {
-  return routeCall(registry, restArgv(registry, method, parts), method);
+/** A REST path routed: the verb (if any) and the `-w` words it was read as (for messages). */
+export interface RestRoute {
+  readonly route?: Route;
+  readonly words: readonly string[];
+}
+
+type Best = (Route & { score: number }) | undefined;
+
+const better = (best: Best, verb: VerbSpec, m: ReturnType<typeof matchForm>): Best =>
+  m && (!best || m.score > best.score) ? { verb, values: m.values, score: m.score } : best;
+
+const strip = (b: NonNullable<Best>): Route => ({ verb: b.verb, values: b.values });
+
+/** The words of a declared path (`:tag/matcher` → `:tag matcher`). */
+const pathForm = (path: string) => path.split('/').join(' ');
+
+/**
+ * Routes the path elements after the slice name for `method`, in one pass over the slice's forms:
+ * the words as given — by the verbs' `-w` forms, and by the declared paths of this method's verbs
+ * (matched completely) — when they name a verb of this method, else the api.js rewrite.
+ */
+export function routeRest(slice: SliceSpec, method: HttpMethod, words: readonly string[]): RestRoute {
+  const moved = apiWords(method, words);
+  let asGiven: Best;
+  let rewritten: Best;
+  for (const verb of slice.verbs) {
+    for (const form of verbForms(verb)) {
+      asGiven = better(asGiven, verb, matchForm(form, words));
+      if (moved !== words) rewritten = better(rewritten, verb, matchForm(form, moved));
+    }
+    if (verb.http === method && verb.path !== undefined) {
+      const m = matchForm(pathForm(verb.path), words);
+      if (m?.complete) asGiven = better(asGiven, verb, m);
+    }
+  }
+  if (asGiven && (asGiven.verb.http === method || moved === words)) return { route: strip(asGiven), words };
+  return { route: rewritten && strip(rewritten), words: moved };
 }
 
 /**
- * The shortest REST path pattern (slice first, `:name`/`*name` placeholders) that the daemon maps
- * back to `verb` for its method — `PUT /policy/:uuid`, `POST /tag/:tag/matcher` — or undefined for
- * verbs not served over REST.
+ * The declared REST path of a verb, slice first, with `:name`/`*name` placeholders
+ * (`['policy', ':uuid']`), or undefined for verbs not served over REST. Docs and tests read it.
  */
-export function restPattern(registry: SliceRegistry, slice: SliceSpec, verb: VerbSpec): string[] | undefined {
-  if (verb.http === null || slice.http === false) return undefined;
-  const method = verb.http;
-  const filled = (words: string[]) => words.map((w) => (w.startsWith(':') || w.startsWith('*') ? 'X' : w));
-  const candidates: string[][] = [];
-  for (const form of verbForms(verb)) {
-    const words = form === '' ? [] : form.split(' ');
-    candidates.push(
-      words,
-      words.filter((w) => !['add', 'update', 'remove'].includes(w)),
-    );
-  }
-  return candidates
-    .map((w) => [slice.name, ...w])
-    .filter((p) => routeWords(slice, restArgv(registry, method, filled(p)).slice(1))?.verb === verb)
-    .sort((a, b) => a.length - b.length)[0];
+export function declaredRestPath(slice: SliceSpec, verb: VerbSpec): string[] | undefined {
+  if (verb.http === null || slice.http === false || verb.path === undefined) return undefined;
+  return [slice.name, ...(verb.path === '' ? [] : verb.path.split('/'))];
 }

@@ -22,34 +22,38 @@ export function verbForms(verb: VerbSpec): string[] {
   return [canonicalForm(verb), ...(verb.forms ?? [])];
 }
 
+/** How well a form matched: more is better; `complete` when no placeholder was left without a word. */
+export interface FormMatch {
+  readonly score: number;
+  readonly complete: boolean;
+  readonly values: Route['values'];
+}
+
 /**
  * Matches one form. More literal words win; between equal literals a complete match beats a
  * partial one. A match is partial when the words stop before trailing placeholders (`policy update`
  * without its uuid): the verb is still chosen, and validation names the missing argument.
  */
-function matchForm(
-  form: string,
-  words: readonly string[],
-): { score: number; values: Route['values'] } | null {
+export function matchForm(form: string, words: readonly string[]): FormMatch | null {
   const parts = form === '' ? [] : form.split(' ');
-  const values: Route['values'] = {};
+  const values: Record<string, string | string[]> = {};
   let literals = 0;
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i] as string;
     if (p.startsWith('*')) {
       values[p.slice(1)] = words.slice(i);
-      return { score: literals * 2 + 1, values };
+      return { score: literals * 2 + 1, complete: true, values };
     }
     const w = words[i];
     if (w === undefined) {
       const onlyPlaceholdersLeft = parts.slice(i).every((x) => x.startsWith(':') || x.startsWith('*'));
-      return onlyPlaceholdersLeft && literals > 0 ? { score: literals * 2, values } : null;
+      return onlyPlaceholdersLeft && literals > 0 ? { score: literals * 2, complete: false, values } : null;
     }
     if (p.startsWith(':')) values[p.slice(1)] = w;
     else if (p === w) literals++;
     else return null;
   }
-  return parts.length === words.length ? { score: literals * 2 + 1, values } : null;
+  return parts.length === words.length ? { score: literals * 2 + 1, complete: true, values } : null;
 }
 
 /** Picks the verb of `slice` that `words` name, or undefined when none does. */

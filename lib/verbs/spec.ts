@@ -45,6 +45,12 @@ export interface VerbSpec {
   readonly contentType?: 'application/json' | 'text/plain';
   /** The REST method for this verb; null when the verb is not served over REST. */
   readonly http: HttpMethod | null;
+  /**
+   * The REST path after `/razor/api/<slice>/` for `http`: words and `:name`/`*name` placeholders
+   * joined by `/` (`''`, `':uuid'`, `'enable/:uuid'`, `':tag/matcher'`). The daemon routes by it
+   * (beside the original api.js forms) and the docs show it.
+   */
+  readonly path?: string;
   /** False for verbs only machines call (checkin, register, boot): refused in human CLI mode. */
   readonly human?: boolean;
   /**

@@ -92,7 +92,10 @@ export function validateInput(
     const parsed = f.schema.safeParse(value);
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
-      throw new RazorError('InputError', `'${key}' ${why}`);
+      // A refused choice names what was given, on the CLI as over `-w` and REST (ADR 0021).
+      const shown = typeof value === 'string' ? value : JSON.stringify(value);
+      const given = f.choices ? `; got '${shown.slice(0, 100)}'` : '';
+      throw new RazorError('InputError', `'${key}' ${why}${given}`);
     }
     out[key] = parsed.data;
   }

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
 import request from 'supertest';
 import { allSlices } from '../../slices/index.js';
-import { dispatchArgv, toWire } from '../../lib/verbs/dispatch.js';
-import { restArgv } from '../../lib/verbs/rest.js';
+import { dispatchArgv } from '../../lib/verbs/dispatch.js';
+import { translateToHttp } from '../../lib/verbs/translate-http.js';
+import { restRoute } from '../../lib/verbs/route-call.js';
 import { routeWords } from '../../lib/verbs/router.js';
 import { ERRORS } from '../../lib/errors.js';
 import type { Invoke } from '../../daemon/app.js';
@@ -19,7 +20,7 @@ import { allCases, formWords, inWords, restPath, webArgv, type Case } from '../h
 import { fillPlaceholders, seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { ROOT, builtInCatalog, testDeps, testEnv } from '../helpers/deps.js';
 import type { Deps } from '../../lib/verbs/context.js';
-import type { HttpMethod } from '../../lib/verbs/spec.js';
+import type { HttpMethod, VerbSpec } from '../../lib/verbs/spec.js';
 
 const registry = allSlices(await builtInCatalog());
 const cases = allCases(registry);
@@ -66,7 +67,10 @@ function check(c: Case, a: Answer): void {
 
 /** A missing positional can turn the words into another verb's address (`policy get` = the list). */
 function reachesVerb(c: Case, words: string[]): boolean {
-  const route = routeWords(c.slice, words.slice(1));
+  return reachesBy(c, routeWords(c.slice, words.slice(1)));
+}
+
+function reachesBy(c: Case, route: { verb: VerbSpec } | undefined): boolean {
   if (route?.verb === c.verb) return true;
   expect(c.omit).toBeDefined();
   expect(route?.verb.filter).toBe(true);
@@ -104,7 +108,7 @@ describe('-w mode', () => {
     const { words, json } = webArgv(c);
     if (!reachesVerb(c, words)) return;
     const outcome = await dispatchArgv(deps, registry, [...words, JSON.stringify(json)], { mode: 'web' });
-    check(c, toWire(outcome));
+    check(c, await translateToHttp(outcome, deps));
   });
 });
 
@@ -133,7 +137,7 @@ describe.each(modes)('HTTP, invoke %s', (_mode, makeInvoke) => {
     const path = restPath(registry, c);
     expect({ title: c.title, path: path !== undefined }).toEqual({ title: c.title, path: true });
     const parts = path as string[];
-    if (!reachesVerb(c, restArgv(registry, c.verb.http as HttpMethod, parts))) return;
+    if (!reachesBy(c, restRoute(registry, c.verb.http as HttpMethod, parts).route)) return;
     const json = Object.fromEntries(Object.entries(c.input).filter(([k]) => !inWords(c).has(k)));
     const url = `/razor/api/${parts.map(encodeURIComponent).join('/')}`;
     const method = c.verb.http as HttpMethod;

@@ -5,7 +5,7 @@
  * validation and reach their handler; mutations.ts then breaks them on purpose.
  */
 import fc from 'fast-check';
-import { restPattern } from '../../lib/verbs/rest.js';
+import { declaredRestPath } from '../../lib/verbs/rest.js';
 import { fillPlaceholders, seedData } from '../helpers/fixture.js';
 import type { Catalog, MetadataSpec } from '../../lib/domain/catalog.js';
 import type { Field } from '../../lib/verbs/fields.js';
@@ -48,7 +48,7 @@ export function declaredTargets(registry: SliceRegistry): Target[] {
         key: `${slice.name} ${verb.name}`,
         slice,
         verb,
-        pattern: restPattern(registry, slice, verb),
+        pattern: declaredRestPath(slice, verb),
         samples: [verb.sample as VerbInput, ...(verb.moreSamples ?? [])].map(fillPlaceholders),
       })),
   );

@@ -17,10 +17,10 @@ import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import pino from 'pino';
 import { allSlices } from '../../slices/index.js';
-import { dispatchArgv, toWire } from '../../lib/verbs/dispatch.js';
-import { restRoute } from '../../lib/verbs/rest.js';
+import { dispatchArgv } from '../../lib/verbs/dispatch.js';
+import { translateToHttp } from '../../lib/verbs/translate-http.js';
+import { routedApp } from '../../daemon/invoke.js';
 import { newToken } from '../../lib/domain/tokens.js';
-import { createApp } from '../../daemon/app.js';
 import { authorizer } from '../../daemon/rest/authorize.js';
 import { inProcessInvoke } from '../helpers/app.js';
 import { ROOT, builtInCatalog, testDeps } from '../helpers/deps.js';
@@ -66,9 +66,8 @@ beforeAll(async () => {
   // bmc update runs ipmitool: the test double, never a real BMC.
   deps = await testDeps(store.home, { PATH: `${join(ROOT, 'test', 'fixtures', 'bin')}:${process.env.PATH}` });
   domain = domainOf(deps.catalog);
-  const app = createApp({
+  const app = routedApp(registry, {
     invoke: inProcessInvoke(deps),
-    routeFor: (method, parts) => restRoute(registry, method, parts),
     log: pino({ level: 'silent' }),
     bodyLimitBytes: 1 << 20,
     requestTimeoutMs: 30_000,
@@ -169,13 +168,14 @@ test(`${RUNS} -w calls from the declarations: one envelope or text each, refused
     arbitrary,
     async (call, { form, argvMutation }) => {
       const { argv, mutation } = argvOf(call, form, argvMutation);
-      const wire = toWire(
+      const wire = await translateToHttp(
         await dispatchArgv(deps, registry, argv, {
           mode: 'web',
           report: (e) => {
             throw e;
           },
         }),
+        deps,
       );
       if (wire.contentType.startsWith('application/json')) JSON.parse(wire.body);
       return { status: wire.status, body: wire.body, what: JSON.stringify(argv).slice(0, 600), mutation };

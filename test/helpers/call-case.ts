@@ -5,7 +5,8 @@
  */
 import request from 'supertest';
 import { allSlices } from '../../slices/index.js';
-import { dispatchArgv, toWire } from '../../lib/verbs/dispatch.js';
+import { dispatchArgv } from '../../lib/verbs/dispatch.js';
+import { translateToHttp } from '../../lib/verbs/translate-http.js';
 import { inWords, restPath, webArgv, type Case } from './cases.js';
 import type { Deps } from '../../lib/verbs/context.js';
 import type { HttpMethod } from '../../lib/verbs/spec.js';
@@ -32,7 +33,7 @@ export async function callCase(via: FrontEnd, c: Case): Promise<Answer> {
   if (via.kind === 'web') {
     const { words, json } = webArgv(c);
     const outcome = await dispatchArgv(via.deps, registry, [...words, JSON.stringify(json)], { mode: 'web' });
-    const wire = toWire(outcome);
+    const wire = await translateToHttp(outcome, via.deps);
     return { status: wire.status, body: wire.body };
   }
   const parts = restPath(registry, c);

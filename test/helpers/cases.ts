@@ -4,7 +4,7 @@
  * alone, so a new verb is covered the moment it is declared.
  */
 import { canonicalForm } from '../../lib/verbs/router.js';
-import { restPattern } from '../../lib/verbs/rest.js';
+import { declaredRestPath } from '../../lib/verbs/rest.js';
 import {
   SUCCESS,
   type SliceRegistry,
@@ -140,12 +140,12 @@ export function webArgv(c: Case): { words: string[]; json: VerbInput } {
 }
 
 /**
- * The REST path of a case: the daemon's shortest path for the verb (`PUT /policy/<uuid>`,
+ * The REST path of a case: the verb's declared path (`PUT /policy/<uuid>`,
  * `POST /tag/<t>/matcher`); with a positional left out, the verb's own words and the rest as JSON.
  */
 export function restPath(registry: SliceRegistry, c: Case): string[] | undefined {
   if (c.omit) return [c.slice.name, ...c.verb.name.split(' ')];
-  const pattern = restPattern(registry, c.slice, c.verb);
+  const pattern = declaredRestPath(c.slice, c.verb);
   return pattern && [c.slice.name, ...(formWords(pattern.slice(1).join(' '), c.input) ?? [])];
 }
 

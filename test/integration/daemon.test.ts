@@ -138,7 +138,8 @@ describe('a running daemon', () => {
       body: JSON.stringify({ name: 'x'.repeat(2 << 20), tag: 't' }),
     });
     expect(big.status).toBe(413);
-    expect((await json(big)).std_err_code).toBe(111);
+    // PayloadTooLarge, its own row of the error table since ADR 0021 (was InputError 111 patched to 413).
+    expect(await json(big)).toMatchObject({ std_err_code: 169, http_err_code: 413 });
     const broken = await fetch(`${d.url}/razor/api/tag`, {
       method: 'POST',
       headers: { ...ADMIN, 'content-type': 'application/json' },
@@ -152,6 +153,8 @@ describe('a running daemon', () => {
     for (const p of ['..%2F..%2Fetc', '-V', '%00', 'a%7Cb', 'a&b', 'x'.repeat(201)]) {
       const res = await fetch(`${d.url}/razor/api/policy/${p}`, { headers: ADMIN });
       expect({ p, status: res.status }).toEqual({ p, status: 404 });
+      // An InvalidPathItem envelope since ADR 0021 (was a plain-text 'Illegal path component').
+      expect((await json(res)).std_err_code).toBe(118);
     }
     expect((await fetch(`${d.url}/razor/api/config`, { headers: ADMIN })).status).toBe(404);
   });
