@@ -1,7 +1,7 @@
 /** The fuzzer's closing check (test/fuzz/coverage.ts) fails a run that proved too little. */
 import { expect, test } from '@jest/globals';
 import { allSlices } from '../../slices/index.js';
-import { commandName } from '../../lib/dispatch.js';
+import { commandName } from '../../lib/verbs/dispatch.js';
 import { declaredTargets, type Target } from '../fuzz/declared-calls.js';
 import { tally } from '../fuzz/coverage.js';
 
