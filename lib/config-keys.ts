@@ -81,6 +81,12 @@ export function coerceValue(key: ConfigKey, raw: unknown, where: string): unknow
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
       throw new RazorError('InputError', `${where}: ${key} must be a whole number, not '${String(raw)}'`);
     }
+    if (key.endsWith('_port') && v > 65535) {
+      throw new RazorError(
+        'InputError',
+        `${where}: ${key} must be a port number (0 to 65535), not '${String(raw)}'`,
+      );
+    }
   } else if (typeof raw !== 'string') {
     v = raw === null || raw === undefined ? '' : String(raw);
   }

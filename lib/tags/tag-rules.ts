@@ -45,7 +45,10 @@ export function matcherPasses(m: TagMatcher, facts: Facts): boolean {
   return m.inverse ? !ok : ok;
 }
 
-/** The rule-language context for a node: its facts, and other tags' rules by tag name. */
+/**
+ * The rule-language context for a node: its facts, and other tags' rules by tag name. A rule of
+ * matchers stands as what its matchers decide for this node (`["=", true|false, true]`).
+ */
 function ruleContext(facts: Facts, rules: readonly TagRule[]): RuleContext {
   return {
     facts,
@@ -53,7 +56,7 @@ function ruleContext(facts: Facts, rules: readonly TagRule[]): RuleContext {
     state: {},
     tagRule: (name) => {
       const other = rules.find((r) => r.tag === name || r.name === name);
-      return other?.rule ?? (other ? ['and', ...other.matchers.map(() => true)] : undefined);
+      return other?.rule ?? (other ? ['=', rulePasses(other, facts), true] : undefined);
     },
   };
 }

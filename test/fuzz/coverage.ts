@@ -1,7 +1,8 @@
 /**
  * What the fuzzer reached: handlers are wrapped to count their calls, and every request is tallied
  * under its declared verb and mutation by status. The closing checks can fail: too few requests
- * reaching a handler, or a declared verb that never answered 2xx or never refused.
+ * reaching a handler, a declared verb that never answered 2xx or never refused, or a run too small
+ * to tell.
  */
 import { makeRegistry, type SliceRegistry, type VerbSpec } from '../../lib/verbs/spec.js';
 import { commandName } from '../../lib/verbs/dispatch.js';
@@ -89,17 +90,25 @@ export function tally() {
       if ((o.status >= 400 && o.status < 500 && namesVerb) || o.usedErrorText) t.refused++;
     },
     /**
-     * Problems that fail the run: too few requests reached a handler, or (in a run of at least
-     * MIN_PER_VERB requests per verb) a verb never answered 2xx or never refused a request.
+     * Problems that fail the run: too few requests reached a handler, or a verb never answered 2xx
+     * or never refused a request. Those per-verb checks need MIN_PER_VERB requests per verb; a
+     * smaller run is itself a problem unless `smallRunAllowed` (a quick run asked for by name).
      */
-    problems(targets: readonly Target[], minReached: number): string[] {
+    problems(targets: readonly Target[], minReached: number, smallRunAllowed = false): string[] {
       const out: string[] = [];
-      if (reached < total * minReached)
+      if (total === 0 || reached < total * minReached)
         out.push(
           `only ${reached} of ${total} requests reached a handler (need ${Math.round(minReached * 100)} %)`,
         );
       // Each verb needs its share of requests for the per-verb checks to be fair.
-      if (total < MIN_PER_VERB * targets.length) return out;
+      if (total < MIN_PER_VERB * targets.length) {
+        if (!smallRunAllowed)
+          out.push(
+            `${total} requests for ${targets.length} verbs are too few for the per-verb checks ` +
+              `(need ${MIN_PER_VERB * targets.length})`,
+          );
+        return out;
+      }
       for (const t of targets) {
         const v = verbs.get(t.key);
         if (!v?.ok) out.push(`${t.key}: no 2xx answer from its handler`);

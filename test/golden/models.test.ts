@@ -2,13 +2,16 @@
  * Golden files for every model type: an active model (bound node, fixed UUIDs, the type's IP pool,
  * a puppet broker) renders every file its callbacks and boot answers serve, and each must equal its
  * checked-in copy under test/golden/<type>/<file>. `UPDATE_GOLDEN=1` rewrites the copies (and
- * removes stale ones); review the diff before committing. Every rendered file must also hold no
+ * removes stale ones) and then fails, so a rewriting run never passes as a check; review the diff
+ * and run again without it. The broker hand-off is rendered by the real `broker/script` callback
+ * over a store holding the active model. Every rendered file must also hold no
  * `undefined` or `[object Object]`, never the plaintext password, the crypt hash exactly in the
  * files that set the password, and parse as its language (sh -n, YAML, well-formed XML).
  */
-import { beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ROOT } from '../helpers/deps.js';
@@ -18,7 +21,12 @@ import { templateLoader } from '../../lib/domain/render-template.js';
 import { applyMetadata } from '../../lib/domain/metadata.js';
 import { sha512Crypt } from '../../lib/domain/crypt.js';
 import { poolAddress } from '../../lib/engine/bind.js';
-import { renderContext, renderModelTemplate, type RenderInputs } from '../../lib/engine/render-context.js';
+import { renderModelTemplate, type RenderInputs } from '../../lib/engine/render-context.js';
+import { callback } from '../../lib/engine/callback.js';
+import { openJsonStore } from '../../lib/store/json-store.js';
+import { nodeTags, type TagRule } from '../../lib/tags/tag-rules.js';
+import type { Store } from '../../lib/store/store.js';
+import type { VerbContext } from '../../lib/verbs/context.js';
 import type { ModelType } from '../../lib/domain/model-type.js';
 import type { ActiveModelDoc, BrokerDoc, ImageDoc, ModelDoc, NodeDoc } from '../../lib/domain/documents.js';
 
@@ -40,6 +48,30 @@ const UUID = {
 };
 /** The bind counter: the node is the third one its policy bound. */
 const COUNTER = 3;
+
+/** The node's facts, and the stored tag rules that give it the tags `golden` and `kvm_vm`. */
+const FACTS = { macaddress_eth0: '52:54:00:aa:bb:cc', virtual: 'kvm' };
+const matcher = (uuid: string, key: string, compare: 'equal' | 'like', value: string) => ({
+  uuid,
+  key,
+  compare,
+  value,
+  inverse: false,
+});
+const TAG_RULES: TagRule[] = [
+  {
+    uuid: 'GoldenTag0000000000001',
+    name: 'golden',
+    tag: 'golden',
+    matchers: [matcher('GoldenMatcher000000001', 'macaddress_eth0', 'like', '^52:54:00')],
+  },
+  {
+    uuid: 'GoldenTag0000000000002',
+    name: 'kvm',
+    tag: '%V=virtual-%_vm',
+    matchers: [matcher('GoldenMatcher000000002', 'virtual', 'equal', 'kvm')],
+  },
+];
 
 /** Files that set the root password, by rendered name: the hash must be there and nowhere else. */
 const PASSWORD_FILES = new Set([
@@ -137,7 +169,7 @@ function fixture(catalog: Catalog, type: ModelType, full: boolean): Fixture {
   const node: NodeDoc = {
     uuid: UUID.node,
     hw_id: ['525400AABBCC', '525400AABBCD'],
-    attributes: { macaddress_eth0: '52:54:00:aa:bb:cc', mk_hw_nic_count: '2' },
+    attributes: FACTS,
     last_state: 'idle',
     dhcp_mac: full ? '01-52-54-00-aa-bb-cc' : null,
     checked_in_at: AT,
@@ -174,7 +206,7 @@ function fixture(catalog: Catalog, type: ModelType, full: boolean): Fixture {
     node,
     am,
     image,
-    tags: ['golden', 'kvm_vm'],
+    tags: nodeTags(TAG_RULES, FACTS),
     brokerSpecs: am.broker ? catalog.brokerPlugins.get(am.broker.plugin)?.metadata : undefined,
   };
   return { inputs, plaintexts, hash };
@@ -199,18 +231,47 @@ function servedFiles(type: ModelType): Map<string, { source: string; secret: boo
   return out;
 }
 
+/**
+ * The broker hand-off as the `broker/script` callback serves it: the fixture's node, image, tag
+ * rules and active model (with an install pin) are stored in `store`, and the callback renders.
+ */
+async function brokerByCallback(catalog: Catalog, f: Fixture, store: Store): Promise<string> {
+  const { node, am, image, config } = f.inputs;
+  const pin = { address: '192.0.2.10', key: INSTALL_KEY, pinned_at: AT, served: {} };
+  await store.write(async (w) => {
+    for (const old of await w.all('active_model')) await w.remove('active_model', old.uuid);
+    await w.put('node', { ...node });
+    if (image) await w.put('image', { ...image });
+    for (const rule of TAG_RULES) await w.put('tag', { ...rule, created_at: AT, updated_at: AT });
+    await w.put('active_model', { ...am, pin });
+  });
+  const ctx: VerbContext = {
+    store,
+    config,
+    catalog,
+    template: templateLoader(TEMPLATES),
+    clock: () => new Date(AT),
+    newUuid: () => 'GoldenUnused0000000001',
+    env: {},
+    mode: 'web',
+  };
+  return callback(ctx, { activeModel: am.uuid, namespace: 'broker', args: ['script'] });
+}
+
 /** Renders every served file, as /boot and the callbacks do (secret ones with the install key). */
-async function renderAll(catalog: Catalog, f: Fixture, type: ModelType): Promise<Map<string, string>> {
+async function renderAll(
+  catalog: Catalog,
+  f: Fixture,
+  type: ModelType,
+  store: Store,
+): Promise<Map<string, string>> {
   const loader = templateLoader(TEMPLATES);
   const out = new Map<string, string>();
   for (const [name, { source, secret }] of servedFiles(type)) {
     const inputs = { ...f.inputs, installKey: secret ? INSTALL_KEY : undefined };
     if (source === 'broker') {
-      const broker = f.inputs.am.broker;
-      if (!broker) continue; // without a broker, broker/script serves ''
-      const plugin = catalog.brokerPlugins.get(broker.plugin);
-      if (!plugin) throw new Error(`no broker plugin ${broker.plugin}`);
-      out.set(name, (await loader(`${plugin.dir}/script.sh.hbs`))(renderContext(inputs)));
+      if (!f.inputs.am.broker) continue; // without a broker, broker/script serves ''
+      out.set(name, await brokerByCallback(catalog, f, store));
     } else {
       out.set(name, await renderModelTemplate(loader, inputs, source));
     }
@@ -315,37 +376,61 @@ function languageProblems(name: string, text: string, hash: string): string[] {
 
 const catalog = await loadCatalog(TEMPLATES);
 const TYPES = [...catalog.modelTypes.values()].filter((t) => !t.hidden);
+const storeDir = await mkdtemp(join(tmpdir(), 'razor-golden-'));
+const store = await openJsonStore(join(storeDir, 'razor.json'));
+
+afterAll(async () => {
+  await store.close();
+  await rm(storeDir, { recursive: true, force: true });
+});
 
 test('every shipped model type is checked', () => {
-  expect(TYPES.length).toBeGreaterThanOrEqual(12);
+  expect(TYPES.map((t) => t.name).sort()).toEqual([
+    'centos_6',
+    'debian_bookworm',
+    'debian_wheezy',
+    'opensuse_15',
+    'redhat_6',
+    'rocky_9',
+    'sles_11',
+    'ubuntu_noble',
+    'ubuntu_precise',
+    'vmware_esxi_5',
+    'vmware_esxi_8',
+    'xenserver',
+  ]);
 });
 
 describe.each(TYPES.map((t) => [t.name, t] as const))('model type %s', (name, type) => {
   test('renders every served file as its golden copy', async () => {
-    const rendered = await renderAll(catalog, fixture(catalog, type, true), type);
+    const rendered = await renderAll(catalog, fixture(catalog, type, true), type, store);
     const dir = join(GOLDEN, name);
     const failures: string[] = [];
+    let rewritten = 0;
     if (UPDATE) await mkdir(dir, { recursive: true });
     for (const [file, text] of rendered) {
       const path = join(dir, file);
+      const golden = await readFile(path, 'utf8').catch(() => undefined);
+      if (golden === text) continue;
       if (UPDATE) {
         await writeFile(path, text);
-        continue;
-      }
-      let golden: string;
-      try {
-        golden = await readFile(path, 'utf8');
-      } catch {
-        failures.push(`${path} does not exist (a new file?)`);
-        continue;
-      }
-      if (golden !== text)
-        failures.push(`${path} differs from the rendered ${file}\n${describeDiff(golden, text)}`);
+        rewritten++;
+      } else if (golden === undefined) failures.push(`${path} does not exist (a new file?)`);
+      else failures.push(`${path} differs from the rendered ${file}\n${describeDiff(golden, text)}`);
     }
     const present = await readdir(dir).catch(() => [] as string[]);
     for (const stale of present.filter((p) => !rendered.has(p))) {
-      if (UPDATE) await rm(join(dir, stale));
-      else failures.push(`${join(dir, stale)} is no longer rendered (a stale golden file)`);
+      if (UPDATE) {
+        await rm(join(dir, stale));
+        rewritten++;
+      } else failures.push(`${join(dir, stale)} is no longer rendered (a stale golden file)`);
+    }
+    if (UPDATE) {
+      throw new Error(
+        `UPDATE_GOLDEN=1 rewrote ${name}'s golden files instead of checking them ` +
+          `(${rewritten} written or removed); review the diff ` +
+          'and run again without UPDATE_GOLDEN.',
+      );
     }
     if (failures.length) {
       throw new Error(
@@ -363,7 +448,7 @@ describe.each(TYPES.map((t) => [t.name, t] as const))('model type %s', (name, ty
     let rendered: Map<string, string>;
     beforeAll(async () => {
       f = fixture(catalog, type, full);
-      rendered = await renderAll(catalog, f, type);
+      rendered = await renderAll(catalog, f, type, store);
     });
 
     test('no file holds undefined, [object Object] or the plaintext password', () => {

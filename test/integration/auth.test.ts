@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { SEED, seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
 import { RAZOR, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { until } from '../helpers/poll.js';
 
 const run = promisify(execFile);
 let home: ReturnType<typeof tempHome>;
@@ -86,10 +87,13 @@ test('a revoked token stops working; admin changes are audited with the token na
   expect(JSON.stringify(listed)).not.toContain('sha256');
   await run(RAZOR, ['token', 'revoke', created.uuid], { env: testEnv(home.home) });
   expect((await call('tag', { token: created.token })).status).toBe(401);
-  await new Promise((r) => setTimeout(r, 300)); // let the async log flush
-  const audit = JSON.parse(
-    (await run(RAZOR, ['-w', 'log', '{"audit":true,"tail":50}'], { env: testEnv(home.home) })).stdout,
-  ).response;
+  // The log is written in batches: wait until the audit trail has the tag's POST.
+  const audit = await until('the audited POST', async () => {
+    const trail = JSON.parse(
+      (await run(RAZOR, ['-w', 'log', '{"audit":true,"tail":50}'], { env: testEnv(home.home) })).stdout,
+    ).response as Array<{ who: string; msg: string }>;
+    return trail.some((e) => e.msg === 'POST /razor/api/tag → 201') ? trail : undefined;
+  });
   expect(audit).toEqual(
     expect.arrayContaining([expect.objectContaining({ who: 'token:ci', msg: 'POST /razor/api/tag → 201' })]),
   );

@@ -44,7 +44,8 @@ function inPty(args: string[], env: Record<string, string>): Promise<{ code: num
     const p = pty.spawn(BIN, args, { cwd: ROOT, env, cols: 160, rows: 40, name: 'xterm' });
     let out = '';
     p.onData((d) => (out += d));
-    p.onExit(({ exitCode }) => setTimeout(() => resolve({ code: exitCode, out }), 50));
+    // node-pty reports the exit only once the terminal's output is read to its end (EIO): no wait.
+    p.onExit(({ exitCode }) => resolve({ code: exitCode, out }));
   });
 }
 

@@ -7,12 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, testEnv } from '../helpers/deps.js';
 import { ADMIN, SEED, tempHome, writeSeed } from '../helpers/fixture.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { childPids, logLines, until } from '../helpers/poll.js';
 
 const json = async (res: Response) => JSON.parse(await res.text());
 const run = promisify(execFile);
@@ -106,12 +106,11 @@ describe('a running daemon', () => {
     expect(JSON.stringify(health)).not.toContain(home.home);
     const id = res.headers.get('x-request-id');
     expect(id).toBeTruthy();
-    await new Promise((r) => setTimeout(r, 300));
-    const lines = readFileSync(join(home.home, 'log', 'razor.log'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(lines.find((l) => l.req_id === id)).toMatchObject({ method: 'GET', url: '/healthz', status: 200 });
+    // The log is written in batches: wait for the request's line.
+    const line = await until('the request line in the log', () =>
+      logLines(join(home.home, 'log', 'razor.log')).find((l) => l.req_id === id),
+    );
+    expect(line).toMatchObject({ method: 'GET', url: '/healthz', status: 200 });
   });
 
   test('POST with a form-encoded json_hash (the original clients) creates; @ keys are accepted', async () => {
@@ -184,7 +183,8 @@ test('SIGTERM lets a request in flight finish (spawn mode: each request takes a 
   const d = await startDaemon(home.home, ['--invoke', 'spawn']);
   try {
     const inFlight = fetch(`${d.url}/razor/api/policy`, { headers: ADMIN });
-    await new Promise((r) => setTimeout(r, 50));
+    // In flight: the daemon has started the request's child process.
+    await until("the request's child process", () => (childPids(d.proc.pid!).length ? true : undefined));
     const stopped = d.stop();
     const res = await inFlight;
     expect(res.status).toBe(200);

@@ -1,9 +1,13 @@
 /**
  * Malformed requests to the node-facing routes — boot, checkin, register, callbacks — get a clear
  * 4xx (an error envelope naming the problem) or, for boot, a valid iPXE error script; never a 500.
+ * Each bad request gets its exact status and error kind, and leaves the store's bytes as they were.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import request from 'supertest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ERRORS, type ErrorKind } from '../../lib/errors.js';
 import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testDeps } from '../helpers/deps.js';
 import { testApp } from '../helpers/app.js';
@@ -47,39 +51,101 @@ describe('boot always answers an iPXE script', () => {
   });
 });
 
-const hostile: [string, string, object | string | undefined][] = [
-  ['GET', '/razor/api/node/checkin', undefined],
-  ['GET', '/razor/api/node/checkin?hw_id=525400123456', undefined],
-  ['GET', '/razor/api/node/checkin?last_state=idle', undefined],
-  ['GET', '/razor/api/node/checkin?hw_id=zz&last_state=idle', undefined],
-  ['GET', '/razor/api/node/checkin?hw_id=____&last_state=idle', undefined],
-  ['GET', '/razor/api/node/checkin?hw_id=525400123456&last_state=idle&first_checkin=maybe', undefined],
-  ['GET', '/razor/api/node/checkin?hw_id=525400123456&hw_id=x&last_state=idle', undefined],
-  ['GET', '/razor/api/node/checkin?json_hash={', undefined],
-  ['GET', '/razor/api/node/checkin?json_hash=[]', undefined],
-  ['GET', `/razor/api/node/checkin?hw_id=${long}&last_state=idle`, undefined],
-  ['POST', '/razor/api/node/register', { json_hash: '{' }],
-  ['POST', '/razor/api/node/register', { json_hash: 'null' }],
-  ['POST', '/razor/api/node/register', { hw_id: '525400123456', attributes_hash: 'x', last_state: 'idle' }],
-  ['POST', '/razor/api/node/register', { hw_id: '525400123456', attributes_hash: {}, last_state: 'idle' }],
-  ['POST', '/razor/api/node/register', { hw_id: '', attributes_hash: { a: 1 }, last_state: 'idle' }],
-  ['POST', '/razor/api/node/register', { hw_id: 'nope', attributes_hash: { a: 1 }, last_state: 'idle' }],
-  ['POST', '/razor/api/node/register', '[1,2,3]'],
-  ['POST', '/razor/api/node/register', '{"@hw_id": 5}'],
-  ['GET', '/razor/api/node/register', undefined],
-  ['GET', '/razor/api/policy/callback', undefined],
-  ['GET', '/razor/api/policy/callback/Zz9Zz9Zz9Zz9Zz9Zz9Zz9Z/preseed/file', undefined],
-  ['GET', '/razor/api/policy/callback/bad*uuid/preseed/file', undefined],
-  ['GET', `/razor/api/policy/callback/${SEED.active_model}`, undefined],
-  ['GET', `/razor/api/policy/callback/${SEED.active_model}/nosuchns/file`, undefined],
-  ['GET', `/razor/api/policy/callback/${SEED.active_model}/preseed/nosuchaction`, undefined],
-  ['GET', `/razor/api/policy/callback/${SEED.active_model}/postinstall/send_ips/not-an-ip`, undefined],
-  ['GET', `/razor/api/policy/callback/${SEED.active_model}/postinstall/send_ips`, undefined],
-  ['GET', `/razor/api/policy/callback/${SEED.active_model}/..%2F..%2Fetc/passwd`, undefined],
-  ['GET', `/razor/api/policy/callback/${SEED.active_model}/preseed/${'x'.repeat(300)}`, undefined],
-  ['GET', `/razor/api/policy/callback/${SEED.active_model}/preseed/%00`, undefined],
-  ['POST', `/razor/api/policy/callback/${SEED.active_model}/preseed/file`, {}],
-  ['GET', '/razor/api/policy/callback/Seed/preseed/file', undefined],
+/** A bad request: method, URL, body; the exact status and error kind (`text`: a plain-text 404). */
+type BadRequest = [string, string, object | string | undefined, number, ErrorKind];
+const hostile: BadRequest[] = [
+  ['GET', '/razor/api/node/checkin', undefined, 400, 'MissingArgument'],
+  ['GET', '/razor/api/node/checkin?hw_id=525400123456', undefined, 400, 'MissingArgument'],
+  ['GET', '/razor/api/node/checkin?last_state=idle', undefined, 400, 'MissingArgument'],
+  ['GET', '/razor/api/node/checkin?hw_id=zz&last_state=idle', undefined, 400, 'InputError'],
+  ['GET', '/razor/api/node/checkin?hw_id=____&last_state=idle', undefined, 400, 'MissingArgument'],
+  [
+    'GET',
+    '/razor/api/node/checkin?hw_id=525400123456&last_state=idle&first_checkin=maybe',
+    undefined,
+    400,
+    'InputError',
+  ],
+  ['GET', '/razor/api/node/checkin?hw_id=525400123456&hw_id=x&last_state=idle', undefined, 400, 'InputError'],
+  ['GET', '/razor/api/node/checkin?json_hash={', undefined, 400, 'InputError'],
+  ['GET', '/razor/api/node/checkin?json_hash=[]', undefined, 400, 'InputError'],
+  ['GET', `/razor/api/node/checkin?hw_id=${long}&last_state=idle`, undefined, 400, 'InputError'],
+  ['POST', '/razor/api/node/register', { json_hash: '{' }, 400, 'InputError'],
+  ['POST', '/razor/api/node/register', { json_hash: 'null' }, 400, 'MissingArgument'],
+  [
+    'POST',
+    '/razor/api/node/register',
+    { hw_id: '525400123456', attributes_hash: 'x', last_state: 'idle' },
+    400,
+    'InputError',
+  ],
+  [
+    'POST',
+    '/razor/api/node/register',
+    { hw_id: '525400123456', attributes_hash: {}, last_state: 'idle' },
+    400,
+    'MissingArgument',
+  ],
+  [
+    'POST',
+    '/razor/api/node/register',
+    { hw_id: '', attributes_hash: { a: 1 }, last_state: 'idle' },
+    400,
+    'MissingArgument',
+  ],
+  [
+    'POST',
+    '/razor/api/node/register',
+    { hw_id: 'nope', attributes_hash: { a: 1 }, last_state: 'idle' },
+    400,
+    'InputError',
+  ],
+  ['POST', '/razor/api/node/register', '[1,2,3]', 400, 'MissingArgument'],
+  ['POST', '/razor/api/node/register', '{"@hw_id": 5}', 400, 'InputError'],
+  ['GET', '/razor/api/node/register', undefined, 405, 'MethodNotAllowed'],
+  ['GET', '/razor/api/policy/callback', undefined, 400, 'MissingArgument'],
+  ['GET', '/razor/api/policy/callback/Zz9Zz9Zz9Zz9Zz9Zz9Zz9Z/preseed/file', undefined, 404, 'NotFound'],
+  ['GET', '/razor/api/policy/callback/bad*uuid/preseed/file', undefined, 404, 'NotFound'],
+  ['GET', `/razor/api/policy/callback/${SEED.active_model}`, undefined, 400, 'MissingArgument'],
+  ['GET', `/razor/api/policy/callback/${SEED.active_model}/nosuchns/file`, undefined, 400, 'NoCallbackFound'],
+  [
+    'GET',
+    `/razor/api/policy/callback/${SEED.active_model}/preseed/nosuchaction`,
+    undefined,
+    400,
+    'NoCallbackFound',
+  ],
+  [
+    'GET',
+    `/razor/api/policy/callback/${SEED.active_model}/postinstall/send_ips/not-an-ip`,
+    undefined,
+    403,
+    'Forbidden',
+  ],
+  [
+    'GET',
+    `/razor/api/policy/callback/${SEED.active_model}/postinstall/send_ips`,
+    undefined,
+    403,
+    'Forbidden',
+  ],
+  [
+    'GET',
+    `/razor/api/policy/callback/${SEED.active_model}/..%2F..%2Fetc/passwd`,
+    undefined,
+    404,
+    'InvalidPathItem',
+  ],
+  [
+    'GET',
+    `/razor/api/policy/callback/${SEED.active_model}/preseed/${'x'.repeat(300)}`,
+    undefined,
+    404,
+    'InvalidPathItem',
+  ],
+  ['GET', `/razor/api/policy/callback/${SEED.active_model}/preseed/%00`, undefined, 404, 'InvalidPathItem'],
+  ['POST', `/razor/api/policy/callback/${SEED.active_model}/preseed/file`, {}, 405, 'MethodNotAllowed'],
+  ['GET', '/razor/api/policy/callback/Seed/preseed/file', undefined, 404, 'NotFound'],
 ];
 
 test('a hw_id with many MACs is still one node lookup (the Microkernel for an unknown machine)', async () => {
@@ -89,20 +155,19 @@ test('a hw_id with many MACs is still one node lookup (the Microkernel for an un
   expect(res.text).toContain(`/razor/image/mk/${SEED.mk_image}/boot/vmlinuz initrd=initrd.gz maxcpus=1`);
 });
 
-describe('checkin, register and callbacks answer 4xx to bad requests', () => {
-  test.each(hostile)('%s %s', async (method, url, body) => {
+describe('checkin, register and callbacks answer bad requests with their error and change nothing', () => {
+  test.each(hostile)('%s %s → %i %s', async (method, url, body, status, kind) => {
+    const before = readFileSync(join(home.home, 'razor.json'));
     const agent = request(app);
     const req = method === 'GET' ? agent.get(url) : agent.post(url);
     const res =
       typeof body === 'string' ? await req.type('json').send(body) : body ? await req.send(body) : await req;
-    expect({ url, status: res.status }).toEqual({ url, status: expect.any(Number) });
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
-    if (res.type === 'application/json') {
-      const env = JSON.parse(res.text);
-      expect(env.std_err_code).toBeGreaterThan(100);
-      expect(env.result.length).toBeGreaterThan(10);
-    }
+    expect({ url, status: res.status }).toEqual({ url, status });
+    const env = JSON.parse(res.text) as { err_class: string; std_err_code: number; result: string };
+    expect({ url, kind: env.err_class }).toEqual({ url, kind: `ProjectRazor::Error::Slice::${kind}` });
+    expect(env.std_err_code).toBe(ERRORS[kind].code);
+    expect(env.result.length).toBeGreaterThan(10);
+    expect(readFileSync(join(home.home, 'razor.json')).equals(before)).toBe(true);
   });
 });
 

@@ -215,7 +215,8 @@ function inPty(args: string[]): Promise<string> {
     const p = pty.spawn(RAZOR, args, { cwd: ROOT, env, cols: 200, rows: 50, name: 'xterm' });
     let out = '';
     p.onData((d) => (out += d));
-    p.onExit(() => setTimeout(() => resolve(out), 50));
+    // node-pty reports the exit only once the terminal's output is read to its end (EIO): no wait.
+    p.onExit(() => resolve(out));
   });
 }
 

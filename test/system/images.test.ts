@@ -15,6 +15,7 @@ import * as pty from 'node-pty';
 import { ROOT, testEnv } from '../helpers/deps.js';
 import { tempHome } from '../helpers/fixture.js';
 import { commandProbe, systemAvailable } from '../helpers/system.js';
+import { until } from '../helpers/poll.js';
 
 const run = promisify(execFile);
 const BIN = join(ROOT, 'bin', 'razor');
@@ -258,18 +259,22 @@ suite('image add', () => {
         });
         let err = '';
         child.stderr.on('data', (d) => (err += d));
-        // Wait until it is copying, then interrupt.
-        for (let i = 0; i < 200 && !/ [1-9]\d% /.test(err); i++) await new Promise((r) => setTimeout(r, 25));
-        expect(err).toMatch(/ [1-9]\d% /);
+        // Wait until it is copying (however slow the machine), then interrupt.
+        await until(
+          'the import to pass 10 %',
+          () => (/ [1-9]\d% /.test(err) ? true : undefined),
+          150_000,
+          25,
+        );
         child.kill(signal as NodeJS.Signals);
         await new Promise((r) => child.once('exit', r));
         // The janitor (SIGKILL) or the importer itself (SIGINT) removes the staging folder.
-        for (let i = 0; i < 100 && leftovers().length; i++) await new Promise((r) => setTimeout(r, 50));
+        await until('the staging folder to go', () => (leftovers().length ? undefined : true), 60_000);
         expect(leftovers()).toEqual([]);
         expect((await razorJson(['image'])).response.length).toBe(before);
         if (signal === 'SIGINT') expect(err).toContain('import cancelled; nothing was kept');
       },
-      60_000,
+      300_000,
     );
   });
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferPool, sendFileRange } from '../../daemon/images/image-stream.js';
 import { HeapWhileSending } from '../../daemon/limits/heap.js';
+import { until } from '../helpers/poll.js';
 
 test('the pool lends at most max buffers; the longest waiting borrower gets the next one back', () => {
   const pool = new BufferPool(16, 2);
@@ -103,7 +104,9 @@ test('clients going away mid-download leave no buffer lent out: the next downloa
       }),
   );
   await Promise.all(gone);
-  await new Promise((r) => setTimeout(r, 200));
+  // The server has seen every client go: all its connections closed.
+  const open = () => new Promise<number>((r, j) => server.getConnections((e, n) => (e ? j(e) : r(n))));
+  await until('the abandoned connections to close', async () => ((await open()) === 0 ? true : undefined));
   expect(pool.queued).toBe(0);
   expect(pool.buffers).toBeLessThanOrEqual(2);
   const body = await download(5, SIZE - 5);

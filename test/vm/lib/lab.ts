@@ -55,6 +55,9 @@ export const LAB_CONFIG: Record<string, string> = {
   RAZOR_RZ_MK_BOOT_KERNEL_ARGS: 'console=ttyS0',
 };
 
+/** The URL of the requests `loggedRequests` marks the log with. */
+const MARKER = '/healthz?log-marker=';
+
 /** A running lab; `Lab.start()` makes one, `stop()` ends it. */
 export class Lab {
   readonly vms: Vm[] = [];
@@ -136,12 +139,19 @@ export class Lab {
   }
 
   /**
-   * Every request the daemon had logged by now, read once its log's batch of lines has surely
-   * been written (daemon/logs/log-file.ts flushes at least every 250 ms).
+   * Every request the daemon had answered by now: a marker request is sent and the log read once
+   * its line is there (lines are written in order, in batches — daemon/logs/log-file.ts), so no line
+   * before it is missing, however loaded the machine. Marker lines are left out.
    */
   async loggedRequests(): Promise<DaemonRequest[]> {
-    await new Promise((r) => setTimeout(r, 400));
-    return this.requests();
+    const mark = `${MARKER}${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    await (await fetch(`http://127.0.0.1:${this.apiPort}${mark}`)).arrayBuffer();
+    await this.until(
+      'the marker request in the log',
+      async () => this.requests().some((r) => r.url === mark),
+      60_000,
+    );
+    return this.requests().filter((r) => !r.url.startsWith(MARKER));
   }
 
   /** The requests in razor.log so far (lines still in the daemon's buffer not yet among them). */
