@@ -1,7 +1,7 @@
 /** The `active_model` slice: a node bound to a policy, following its install (reference §1.6). */
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
-import { crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud.js';
+import { crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud/index.js';
 import { redactMetadata } from '../lib/domain/metadata.js';
 import { rebindAddress, reinstall } from '../lib/engine/reinstall.js';
 
@@ -86,7 +86,7 @@ export const activeModelSlice = defineSlice({
       http: 'POST',
       view: 'item',
       sample: { uuid: '{active_model}' },
-      handler: async (input, ctx) => shown(ctx, await reinstall(ctx, input.uuid as string)),
+      handler: async (input, ctx) => shown(ctx, await reinstall(ctx, input.uuid)),
     }),
     defineVerb({
       name: 'rebind-address',
@@ -107,8 +107,7 @@ export const activeModelSlice = defineSlice({
       http: 'POST',
       view: 'item',
       sample: { uuid: '{active_model}', address: '192.0.2.20' },
-      handler: async (input, ctx) =>
-        shown(ctx, await rebindAddress(ctx, input.uuid as string, input.address as string | undefined)),
+      handler: async (input, ctx) => shown(ctx, await rebindAddress(ctx, input.uuid, input.address)),
     }),
     defineVerb({
       name: 'logs',
@@ -121,9 +120,7 @@ export const activeModelSlice = defineSlice({
       view: 'table',
       sample: { uuid: '{active_model}' },
       handler: async (input, ctx) =>
-        logRows(
-          await ctx.store.read((r) => mustGet<ActiveModelDoc>(r, 'active_model', input.uuid as string)),
-        ),
+        logRows(await ctx.store.read((r) => mustGet<ActiveModelDoc>(r, 'active_model', input.uuid))),
     }),
     defineVerb({
       name: 'logview',

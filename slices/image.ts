@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { field } from '../lib/verbs/fields.js';
-import { crudVerbs, type Presenter } from '../lib/verbs/crud.js';
+import { crudVerbs, type Presenter } from '../lib/verbs/crud/index.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { importImage } from '../lib/images/import.js';
 import { silentProgress } from '../lib/images/progress.js';
@@ -94,12 +94,12 @@ export const imageSlice = defineSlice({
         const doc = await importImage(
           ctx,
           {
-            type: input.type as ImageType,
-            path: input.path as string,
-            name: input.name as string | undefined,
-            version: input.version as string | undefined,
-            kernel: input.kernel as string | undefined,
-            initrd: input.initrd as string | undefined,
+            type: input.type,
+            path: input.path,
+            name: input.name,
+            version: input.version,
+            kernel: input.kernel,
+            initrd: input.initrd,
           },
           ctx.progress ?? silentProgress,
           ctx.signal,

@@ -4,7 +4,7 @@
  */
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
-import { crudVerbs } from '../lib/verbs/crud.js';
+import { crudVerbs } from '../lib/verbs/crud/index.js';
 import { createToken } from '../lib/domain/tokens.js';
 
 /** The token slice. */
@@ -39,7 +39,7 @@ export const tokenSlice = defineSlice({
       sample: { name: 'ci-pipeline' },
       handler: async (input, ctx) => {
         const { token, doc } = await ctx.store.write((w) =>
-          createToken(w, input.name as string, ctx.newUuid(), ctx.clock()),
+          createToken(w, input.name, ctx.newUuid(), ctx.clock()),
         );
         return [{ uuid: doc.uuid, name: doc.name, created_at: doc.created_at, token }];
       },
