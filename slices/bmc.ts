@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { RazorError } from '../lib/errors.js';
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { columns } from '../lib/verbs/columns.js';
 import { created, crudVerbs, mustGet } from '../lib/verbs/crud/index.js';
 import type { Doc } from '../lib/store/store.js';
 import type { Config } from '../lib/config.js';
@@ -51,19 +52,19 @@ export const bmcSlice = defineSlice({
   summary: 'BMCs: out-of-band power control of nodes (IPMI)',
   collection: 'bmc',
   filterable: ['uuid', 'mac', 'ip', 'power_state'],
-  table: [
-    { header: 'MAC-Addr', value: (o) => o.mac },
-    { header: 'IP-Addr', value: (o) => o.ip },
-    { header: 'Power', value: (o) => o.power_state },
-    { header: 'UUID', value: (o) => o.uuid },
-  ],
-  item: [
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'MAC-Addr', value: (o) => o.mac },
-    { header: 'IP-Addr', value: (o) => o.ip },
-    { header: 'Power', value: (o) => o.power_state },
-    { header: 'Updated', value: (o) => o.updated_at },
-  ],
+  table: columns({
+    'MAC-Addr': 'mac',
+    'IP-Addr': 'ip',
+    Power: 'power_state',
+    UUID: 'uuid',
+  }),
+  item: columns({
+    UUID: 'uuid',
+    'MAC-Addr': 'mac',
+    'IP-Addr': 'ip',
+    Power: 'power_state',
+    Updated: 'updated_at',
+  }),
   verbs: [
     ...crudVerbs({ slice: 'bmc', collection: 'bmc', noun: 'BMC' }),
     defineVerb({

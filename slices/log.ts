@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { RazorError } from '../lib/errors.js';
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { columns } from '../lib/verbs/columns.js';
 
 const LEVELS: Record<number, string> = {
   10: 'trace',
@@ -53,13 +54,13 @@ export const logSlice = defineSlice({
   name: 'log',
   summary: "Read razor's log ($RAZOR_HOME/log/razor.log), filtered",
   http: false,
-  table: [
-    { header: 'Time', value: (o) => o.time },
-    { header: 'Level', value: (o) => o.level },
-    { header: 'Request', value: (o) => o.req_id ?? '' },
-    { header: 'Who', value: (o) => o.who ?? '' },
-    { header: 'Message', value: (o) => o.msg },
-  ],
+  table: columns({
+    Time: 'time',
+    Level: 'level',
+    Request: (o) => o.req_id ?? '',
+    Who: (o) => o.who ?? '',
+    Message: 'msg',
+  }),
   verbs: [
     defineVerb({
       name: 'show',

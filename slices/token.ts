@@ -4,6 +4,7 @@
  */
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { columns } from '../lib/verbs/columns.js';
 import { crudVerbs } from '../lib/verbs/crud/index.js';
 import { createToken } from '../lib/domain/tokens.js';
 
@@ -14,18 +15,18 @@ export const tokenSlice = defineSlice({
   http: false,
   collection: 'token',
   filterable: ['uuid', 'name'],
-  table: [
-    { header: 'Name', value: (o) => o.name },
-    { header: 'Created', value: (o) => o.created_at },
-    { header: 'Last used', value: (o) => o.last_used_at ?? '-' },
-    { header: 'UUID', value: (o) => o.uuid },
-  ],
-  item: [
-    { header: 'Name', value: (o) => o.name },
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'Created', value: (o) => o.created_at },
-    { header: 'Token', value: (o) => o.token ?? '(shown only when created)' },
-  ],
+  table: columns({
+    Name: 'name',
+    Created: 'created_at',
+    'Last used': (o) => o.last_used_at ?? '-',
+    UUID: 'uuid',
+  }),
+  item: columns({
+    Name: 'name',
+    UUID: 'uuid',
+    Created: 'created_at',
+    Token: (o) => o.token ?? '(shown only when created)',
+  }),
   verbs: [
     defineVerb({
       name: 'create',

@@ -25,6 +25,13 @@ const matcherFields = <R extends boolean>(required: R) => ({
   }),
 });
 
+/** What `matcher get` and `matcher remove` take: the rule and the matcher in it. */
+const ONE_MATCHER = {
+  fields: { tag: tagUuid, uuid: matcherUuid },
+  positional: ['tag', 'uuid'],
+  sample: { tag: '{tag}', uuid: '{tag_matcher}' },
+} as const;
+
 const MATCHER_COLUMNS = columns({
   UUID: 'uuid',
   Key: 'key',
@@ -73,6 +80,13 @@ async function saveRule(w: StoreWriter, ctx: VerbContext, rule: TagRuleDoc): Pro
   await w.put('tag', rule);
 }
 
+/** Checks `m`, new or changed in `rule`, then saves the rule; answers the matcher. */
+async function saveMatcher(w: StoreWriter, ctx: VerbContext, rule: TagRuleDoc, m: TagMatcher) {
+  checkMatcher(m);
+  await saveRule(w, ctx, rule);
+  return [m];
+}
+
 /** The four matcher verbs. */
 export const matcherVerbs = [
   defineVerb({
@@ -96,24 +110,20 @@ export const matcherVerbs = [
         const rule = await mustGet<TagRuleDoc>(w, 'tag', input.tag);
         const { key, compare, value, inverse } = input;
         const m: TagMatcher = { uuid: ctx.newUuid(), key, compare, value, inverse };
-        checkMatcher(m);
         rule.matchers.push(m);
-        await saveRule(w, ctx, rule);
-        return [m];
+        return saveMatcher(w, ctx, rule, m);
       }),
   }),
   defineVerb({
     name: 'matcher get',
     summary: 'Show one matcher',
-    fields: { tag: tagUuid, uuid: matcherUuid },
-    positional: ['tag', 'uuid'],
+    ...ONE_MATCHER,
     forms: [':tag matcher :uuid'],
     success: 'ok',
     http: 'GET',
     view: 'item',
     command: 'get_matcher',
     columns: MATCHER_COLUMNS,
-    sample: { tag: '{tag}', uuid: '{tag_matcher}' },
     handler: async (input, ctx) =>
       ctx.store.read(async (r) => {
         const { rule, index } = await findMatcher(r, input.uuid);
@@ -152,22 +162,18 @@ export const matcherVerbs = [
         if (input.compare !== undefined) m.compare = input.compare;
         if (input.value !== undefined) m.value = input.value;
         if (input.inverse !== undefined) m.inverse = input.inverse;
-        checkMatcher(m);
-        await saveRule(w, ctx, rule);
-        return [m];
+        return saveMatcher(w, ctx, rule, m);
       }),
   }),
   defineVerb({
     name: 'matcher remove',
     summary: 'Remove a matcher from its rule',
-    fields: { tag: tagUuid, uuid: matcherUuid },
-    positional: ['tag', 'uuid'],
+    ...ONE_MATCHER,
     forms: [':tag matcher remove :uuid'],
     success: 'removed',
     http: 'DELETE',
     view: 'item',
     command: 'remove_matcher',
-    sample: { tag: '{tag}', uuid: '{tag_matcher}' },
     handler: async (input, ctx) =>
       ctx.store.write(async (w) => {
         const { rule, index } = await findMatcher(w, input.uuid);
