@@ -1,7 +1,8 @@
 /** The `active_model` slice: a node bound to a policy, following its install (reference §1.6). */
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
-import { crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud.js';
+import { columns } from '../lib/verbs/columns.js';
+import { crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud/index.js';
 import { redactMetadata } from '../lib/domain/metadata.js';
 import { rebindAddress, reinstall } from '../lib/engine/reinstall.js';
 
@@ -37,36 +38,35 @@ const logRows = (am: ActiveModelDoc) =>
     result: e.result,
   }));
 
+const brokerName = (o: Record<string, unknown>) => (o.broker as { name?: string } | null)?.name ?? 'none';
+
 /** The active_model slice. */
 export const activeModelSlice = defineSlice({
   name: 'active_model',
   summary: 'Active models: nodes bound to a policy and the state of their install',
   collection: 'active_model',
   filterable: ['uuid', 'policy_uuid', 'node_uuid', 'label', 'state', 'hostname', 'counter'],
-  table: [
-    { header: 'Label', value: (o) => o.label },
-    { header: 'State', value: (o) => o.state },
-    { header: 'Node UUID', value: (o) => o.node_uuid },
-    { header: 'Broker', value: (o) => (o.broker as { name?: string } | null)?.name ?? 'none' },
-    { header: 'Bind #', value: (o) => o.counter },
-    { header: 'UUID', value: (o) => o.uuid },
-  ],
-  item: [
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'Label', value: (o) => o.label },
-    { header: 'Node UUID', value: (o) => o.node_uuid },
-    { header: 'Policy UUID', value: (o) => o.policy_uuid },
-    { header: 'Model Label', value: (o) => (o.model as { label?: string }).label },
-    { header: 'Hostname', value: (o) => o.hostname },
-    { header: 'Current State', value: (o) => o.state },
-    { header: 'Broker Target', value: (o) => (o.broker as { name?: string } | null)?.name ?? 'none' },
-    { header: 'Bound Number', value: (o) => o.counter },
-    { header: 'Bind Time', value: (o) => o.bound_at },
-    {
-      header: 'Pinned To',
-      value: (o) => (o.pin as { address?: string } | undefined)?.address ?? 'not booted yet',
-    },
-  ],
+  table: columns({
+    Label: 'label',
+    State: 'state',
+    'Node UUID': 'node_uuid',
+    Broker: brokerName,
+    'Bind #': 'counter',
+    UUID: 'uuid',
+  }),
+  item: columns({
+    UUID: 'uuid',
+    Label: 'label',
+    'Node UUID': 'node_uuid',
+    'Policy UUID': 'policy_uuid',
+    'Model Label': (o) => (o.model as { label?: string }).label,
+    Hostname: 'hostname',
+    'Current State': 'state',
+    'Broker Target': brokerName,
+    'Bound Number': 'counter',
+    'Bind Time': 'bound_at',
+    'Pinned To': (o) => (o.pin as { address?: string } | undefined)?.address ?? 'not booted yet',
+  }),
   verbs: [
     ...crudVerbs({ slice: 'active_model', collection: 'active_model', noun: 'active model', present }).map(
       (v) =>
@@ -87,7 +87,7 @@ export const activeModelSlice = defineSlice({
       path: 'reinstall/:uuid',
       view: 'item',
       sample: { uuid: '{active_model}' },
-      handler: async (input, ctx) => shown(ctx, await reinstall(ctx, input.uuid as string)),
+      handler: async (input, ctx) => shown(ctx, await reinstall(ctx, input.uuid)),
     }),
     defineVerb({
       name: 'rebind-address',
@@ -109,8 +109,7 @@ export const activeModelSlice = defineSlice({
       path: 'rebind-address/:uuid',
       view: 'item',
       sample: { uuid: '{active_model}', address: '192.0.2.20' },
-      handler: async (input, ctx) =>
-        shown(ctx, await rebindAddress(ctx, input.uuid as string, input.address as string | undefined)),
+      handler: async (input, ctx) => shown(ctx, await rebindAddress(ctx, input.uuid, input.address)),
     }),
     defineVerb({
       name: 'logs',
@@ -123,9 +122,7 @@ export const activeModelSlice = defineSlice({
       view: 'table',
       sample: { uuid: '{active_model}' },
       handler: async (input, ctx) =>
-        logRows(
-          await ctx.store.read((r) => mustGet<ActiveModelDoc>(r, 'active_model', input.uuid as string)),
-        ),
+        logRows(await ctx.store.read((r) => mustGet<ActiveModelDoc>(r, 'active_model', input.uuid))),
     }),
     defineVerb({
       name: 'logview',

@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import { RazorError } from '../lib/errors.js';
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
-import { created, crudVerbs, mustGet } from '../lib/verbs/crud.js';
+import { columns } from '../lib/verbs/columns.js';
+import { created, crudVerbs, mustGet } from '../lib/verbs/crud/index.js';
 import type { Doc } from '../lib/store/store.js';
 import type { Config } from '../lib/config.js';
 
@@ -18,12 +19,12 @@ export interface BmcDoc extends Doc {
 const MAC = /^([0-9A-Fa-f]{2}[:-]?){5}[0-9A-Fa-f]{2}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
-const ACTIONS: Record<string, { cmd: string; done: string }> = {
+const ACTIONS = {
   on: { cmd: 'on', done: 'now powering on' },
   off: { cmd: 'off', done: 'now powering off' },
   cycle: { cmd: 'cycle', done: 'now power cycling' },
   reset: { cmd: 'reset', done: 'now resetting' },
-};
+} as const;
 
 function ipmitool(config: Config, env: NodeJS.ProcessEnv, ip: string, args: string[]): Promise<string> {
   const { default_ipmi_username: user, default_ipmi_password: pass } = config.values;
@@ -51,19 +52,19 @@ export const bmcSlice = defineSlice({
   summary: 'BMCs: out-of-band power control of nodes (IPMI)',
   collection: 'bmc',
   filterable: ['uuid', 'mac', 'ip', 'power_state'],
-  table: [
-    { header: 'MAC-Addr', value: (o) => o.mac },
-    { header: 'IP-Addr', value: (o) => o.ip },
-    { header: 'Power', value: (o) => o.power_state },
-    { header: 'UUID', value: (o) => o.uuid },
-  ],
-  item: [
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'MAC-Addr', value: (o) => o.mac },
-    { header: 'IP-Addr', value: (o) => o.ip },
-    { header: 'Power', value: (o) => o.power_state },
-    { header: 'Updated', value: (o) => o.updated_at },
-  ],
+  table: columns({
+    'MAC-Addr': 'mac',
+    'IP-Addr': 'ip',
+    Power: 'power_state',
+    UUID: 'uuid',
+  }),
+  item: columns({
+    UUID: 'uuid',
+    'MAC-Addr': 'mac',
+    'IP-Addr': 'ip',
+    Power: 'power_state',
+    Updated: 'updated_at',
+  }),
   verbs: [
     ...crudVerbs({ slice: 'bmc', collection: 'bmc', noun: 'BMC' }),
     defineVerb({
@@ -92,12 +93,12 @@ export const bmcSlice = defineSlice({
       sample: { ip_address: '192.168.1.50', mac_address: '00:25:90:aa:bb:cc' },
       handler: async (input, ctx) =>
         ctx.store.write(async (w) => {
-          const mac = (input.mac_address as string).replace(/[:-]/g, '').toUpperCase();
+          const mac = input.mac_address.replace(/[:-]/g, '').toUpperCase();
           const existing = (await w.all<BmcDoc>('bmc')).find((b) => b.mac === mac);
           const base = existing ?? { ...created(ctx), mac, power_state: 'unknown' };
           const doc: BmcDoc = {
             ...base,
-            ip: input.ip_address as string,
+            ip: input.ip_address,
             updated_at: ctx.clock().toISOString(),
           };
           await w.put('bmc', doc);
@@ -123,8 +124,8 @@ export const bmcSlice = defineSlice({
       view: 'text',
       sample: { uuid: '{bmc}', power_state: 'cycle' },
       handler: async (input, ctx) => {
-        const bmc = await ctx.store.read((r) => mustGet<BmcDoc>(r, 'bmc', input.uuid as string));
-        const action = ACTIONS[input.power_state as string] as { cmd: string; done: string };
+        const bmc = await ctx.store.read((r) => mustGet<BmcDoc>(r, 'bmc', input.uuid));
+        const action = ACTIONS[input.power_state];
         await ipmitool(ctx.config, ctx.env, bmc.ip, ['chassis', 'power', action.cmd]);
         await ctx.store.write(async (w) => {
           const doc = await mustGet<BmcDoc>(w, 'bmc', bmc.uuid);

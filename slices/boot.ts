@@ -33,9 +33,9 @@ export const bootSlice = defineSlice({
       moreSamples: [{ mac: '52:54:00:12:34:56' }],
       handler: async (input, ctx) =>
         bootScript(ctx, {
-          hwId: input.hw_id as string | undefined,
-          mac: input.mac as string | undefined,
-          dhcpMac: input.dhcp_mac as string | undefined,
+          hwId: input.hw_id,
+          mac: input.mac,
+          dhcpMac: input.dhcp_mac,
         }),
       errorText: (message, ctx) => errorScript(ctx, message),
     }),

@@ -2,7 +2,8 @@
 import { RazorError } from '../lib/errors.js';
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
-import { created, crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud.js';
+import { columns } from '../lib/verbs/columns.js';
+import { created, crudVerbs, updateVerb, type Presenter } from '../lib/verbs/crud/index.js';
 import { applyMetadata, redactMetadata } from '../lib/domain/metadata.js';
 import type { BrokerPlugin, Catalog } from '../lib/domain/catalog.js';
 
@@ -27,33 +28,20 @@ const present: Presenter = async (doc, ctx) => {
 const metadataHelp =
   'Values for the plugin\'s metadata as JSON, e.g. {"server":"puppet.example.com"} (see \'razor broker plugins\')';
 
+const crud = { slice: 'broker', collection: 'broker', noun: 'broker', present } as const;
+
+const TABLE = { Name: 'name', Description: 'description', Plugin: 'plugin', UUID: 'uuid' };
+
 /** The broker slice. */
 export const brokerSlice = defineSlice({
   name: 'broker',
   summary: 'Brokers: hand installed nodes to Puppet, Chef or a script',
   collection: 'broker',
   filterable: ['uuid', 'name', 'description', 'plugin', 'metadata'],
-  table: [
-    { header: 'Name', value: (o) => o.name },
-    { header: 'Description', value: (o) => o.description },
-    { header: 'Plugin', value: (o) => o.plugin },
-    { header: 'UUID', value: (o) => o.uuid },
-  ],
-  item: [
-    { header: 'Name', value: (o) => o.name },
-    { header: 'Description', value: (o) => o.description },
-    { header: 'Plugin', value: (o) => o.plugin },
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'Metadata', value: (o) => o.metadata },
-  ],
+  table: columns(TABLE),
+  item: columns({ ...TABLE, Metadata: 'metadata' }),
   verbs: [
-    ...crudVerbs({
-      slice: 'broker',
-      collection: 'broker',
-      noun: 'broker',
-      present,
-      usedBy: [{ collection: 'policy', field: 'broker_uuid' }],
-    }),
+    ...crudVerbs({ ...crud, usedBy: [{ collection: 'policy', field: 'broker_uuid' }] }),
     defineVerb({
       name: 'plugins',
       summary: 'List the broker plugins',
@@ -101,16 +89,12 @@ export const brokerSlice = defineSlice({
         req_metadata_hash: { server: 'puppet.example.com', broker_version: '8.10.0' },
       },
       handler: async (input, ctx) => {
-        const p = plugin(ctx.catalog, input.plugin as string);
-        const metadata = applyMetadata(
-          p.metadata,
-          (input.req_metadata_hash ?? {}) as Record<string, unknown>,
-          errors,
-        );
+        const p = plugin(ctx.catalog, input.plugin);
+        const metadata = applyMetadata(p.metadata, input.req_metadata_hash, errors);
         const doc: BrokerDoc = {
           ...created(ctx),
-          name: input.name as string,
-          description: input.description as string,
+          name: input.name,
+          description: input.description,
           plugin: p.name,
           metadata,
         };
@@ -118,41 +102,30 @@ export const brokerSlice = defineSlice({
         return [await ctx.store.read((r) => present(doc, ctx, r))];
       },
     }),
-    defineVerb({
-      name: 'update',
+    updateVerb(crud, {
       summary: 'Change a broker',
       description: 'Metadata keys you leave out keep their current values.',
       fields: {
-        uuid: field.uuid('broker', { help: 'UUID of the broker', required: true }),
         name: field.string({ help: 'New name', short: 'n' }),
         description: field.string({ help: 'New description', short: 'd' }),
         req_metadata_hash: field.json({ help: metadataHelp, short: 'r' }),
       },
-      positional: ['uuid'],
-      success: 'updated',
       http: 'PUT',
       path: ':uuid',
-      view: 'item',
       sample: {
         uuid: '{broker}',
         name: 'puppet-staging',
         description: 'Staging',
         req_metadata_hash: { server: 'p2' },
       },
-      handler: async (input, ctx) =>
-        ctx.store.write(async (w) => {
-          const doc = await mustGet<BrokerDoc>(w, 'broker', input.uuid as string);
-          if (input.name !== undefined) doc.name = input.name as string;
-          if (input.description !== undefined) doc.description = input.description as string;
-          if (input.req_metadata_hash !== undefined) {
-            const p = plugin(ctx.catalog, doc.plugin);
-            const given = input.req_metadata_hash as Record<string, unknown>;
-            doc.metadata = applyMetadata(p.metadata, given, errors, doc.metadata);
-          }
-          doc.updated_at = ctx.clock().toISOString();
-          await w.put('broker', doc);
-          return [await present(doc, ctx, w)];
-        }),
+      apply: (doc: BrokerDoc, input, ctx) => {
+        if (input.name !== undefined) doc.name = input.name;
+        if (input.description !== undefined) doc.description = input.description;
+        if (input.req_metadata_hash !== undefined) {
+          const p = plugin(ctx.catalog, doc.plugin);
+          doc.metadata = applyMetadata(p.metadata, input.req_metadata_hash, errors, doc.metadata);
+        }
+      },
     }),
   ],
 });

@@ -1,5 +1,6 @@
 /** The `config` slice (hidden, not served over REST): the effective configuration and the iPXE chain script. */
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { columns } from '../lib/verbs/columns.js';
 import { REDACTED } from '../lib/domain/metadata.js';
 import { nodeApiPort } from '../lib/config.js';
 
@@ -11,11 +12,11 @@ export const configSlice = defineSlice({
   summary: 'Show the effective configuration and the iPXE chain script',
   hidden: true,
   http: false,
-  table: [
-    { header: 'Key', value: (o) => o.key },
-    { header: 'Value', value: (o) => o.value },
-    { header: 'Source', value: (o) => o.source },
-  ],
+  table: columns({
+    Key: 'key',
+    Value: 'value',
+    Source: 'source',
+  }),
   verbs: [
     defineVerb({
       name: 'read',

@@ -2,14 +2,16 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { field } from '../lib/verbs/fields.js';
-import { crudVerbs, type Presenter } from '../lib/verbs/crud.js';
+import { crudVerbs, type Presenter } from '../lib/verbs/crud/index.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { columns } from '../lib/verbs/columns.js';
 import { importImage } from '../lib/images/import.js';
 import { silentProgress } from '../lib/images/progress.js';
 import type { ModelDoc } from '../lib/domain/documents.js';
 
-const size = (bytes: unknown) =>
+const size = ({ size: bytes }: Record<string, unknown>) =>
   typeof bytes === 'number' && bytes > 0 ? `${(bytes / 1048576).toFixed(1)} MB` : '-';
+const usedBy = (o: Record<string, unknown>) => (o.used_by as string[]).join(', ') || '-';
 
 /** Adds which models use the image. */
 const present: Presenter = async (doc, _ctx, r) => ({
@@ -23,27 +25,27 @@ export const imageSlice = defineSlice({
   summary: 'Images: OS installers and Microkernels that nodes boot from',
   collection: 'image',
   filterable: ['uuid', 'name', 'version', 'type', 'status', 'source', 'used_by'],
-  table: [
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'Type', value: (o) => o.type },
-    { header: 'Name', value: (o) => o.name },
-    { header: 'Version', value: (o) => o.version },
-    { header: 'Size', value: (o) => size(o.size) },
-    { header: 'Status', value: (o) => o.status },
-    { header: 'Used by', value: (o) => (o.used_by as string[]).join(', ') || '-' },
-  ],
-  item: [
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'Type', value: (o) => o.type },
-    { header: 'Name', value: (o) => o.name },
-    { header: 'Version', value: (o) => o.version },
-    { header: 'Size', value: (o) => size(o.size) },
-    { header: 'Source', value: (o) => o.source },
-    { header: 'Kernel', value: (o) => o.kernel ?? '-' },
-    { header: 'Initrd', value: (o) => o.initrd ?? '-' },
-    { header: 'Status', value: (o) => o.status },
-    { header: 'Used by', value: (o) => (o.used_by as string[]).join(', ') || '-' },
-  ],
+  table: columns({
+    UUID: 'uuid',
+    Type: 'type',
+    Name: 'name',
+    Version: 'version',
+    Size: size,
+    Status: 'status',
+    'Used by': usedBy,
+  }),
+  item: columns({
+    UUID: 'uuid',
+    Type: 'type',
+    Name: 'name',
+    Version: 'version',
+    Size: size,
+    Source: 'source',
+    Kernel: (o) => o.kernel ?? '-',
+    Initrd: (o) => o.initrd ?? '-',
+    Status: 'status',
+    'Used by': usedBy,
+  }),
   verbs: [
     defineVerb({
       name: 'add',
@@ -91,12 +93,12 @@ export const imageSlice = defineSlice({
         const doc = await importImage(
           ctx,
           {
-            type: input.type as string,
-            path: input.path as string,
-            name: input.name as string | undefined,
-            version: input.version as string | undefined,
-            kernel: input.kernel as string | undefined,
-            initrd: input.initrd as string | undefined,
+            type: input.type,
+            path: input.path,
+            name: input.name,
+            version: input.version,
+            kernel: input.kernel,
+            initrd: input.initrd,
           },
           ctx.progress ?? silentProgress,
           ctx.signal,

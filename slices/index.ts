@@ -11,8 +11,8 @@ import { imageSlice } from './image.js';
 import { logSlice } from './log.js';
 import { modelSlice } from './model.js';
 import { nodeSlice } from './node.js';
-import { policySlice } from './policy.js';
-import { tagSlice } from './tag.js';
+import { policySlice } from './policy/index.js';
+import { tagSlice } from './tag/index.js';
 import { tokenSlice } from './token.js';
 
 /** Builds the registry of all slices, with the choices the catalog's families give (policy templates, image types). */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { RazorError } from '../lib/errors.js';
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
+import { columns } from '../lib/verbs/columns.js';
 
 const LEVELS: Record<number, string> = {
   10: 'trace',
@@ -53,13 +54,13 @@ export const logSlice = defineSlice({
   name: 'log',
   summary: "Read razor's log ($RAZOR_HOME/log/razor.log), filtered",
   http: false,
-  table: [
-    { header: 'Time', value: (o) => o.time },
-    { header: 'Level', value: (o) => o.level },
-    { header: 'Request', value: (o) => o.req_id ?? '' },
-    { header: 'Who', value: (o) => o.who ?? '' },
-    { header: 'Message', value: (o) => o.msg },
-  ],
+  table: columns({
+    Time: 'time',
+    Level: 'level',
+    Request: (o) => o.req_id ?? '',
+    Who: (o) => o.who ?? '',
+    Message: 'msg',
+  }),
   verbs: [
     defineVerb({
       name: 'show',
@@ -97,10 +98,10 @@ export const logSlice = defineSlice({
         const level = regex(input.log_level, '--log-level');
         const message = regex(input.log_message, '--log-message');
         let since = 0;
-        if (input.elapsed_time !== undefined) {
-          const m = /^(\d+)([smhd]?)$/.exec(input.elapsed_time as string) as RegExpExecArray;
-          since = ctx.clock().getTime() - Number(m[1]) * (UNITS[m[2] || 's'] as number) * 1000;
-        }
+        // The field's pattern has checked the form: a number and perhaps a unit.
+        const elapsed = input.elapsed_time && /^(\d+)([smhd]?)$/.exec(input.elapsed_time);
+        if (elapsed)
+          since = ctx.clock().getTime() - Number(elapsed[1]) * (UNITS[elapsed[2] || 's'] ?? 1) * 1000;
         const rows = [];
         for (const line of await readTail(logFile(ctx.config.home))) {
           let e: Record<string, unknown>;
@@ -124,7 +125,7 @@ export const logSlice = defineSlice({
           if (Number(e.time) < since) continue;
           rows.push(row);
         }
-        return rows.slice(-(input.tail as number));
+        return rows.slice(-input.tail);
       },
     }),
   ],

@@ -2,7 +2,8 @@
 import { RazorError } from '../lib/errors.js';
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
-import { created, crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud.js';
+import { columns } from '../lib/verbs/columns.js';
+import { created, crudVerbs, mustGet, updateVerb, type Presenter } from '../lib/verbs/crud/index.js';
 import { applyMetadata, redactMetadata } from '../lib/domain/metadata.js';
 import { sha512Crypt, isSha512Crypt } from '../lib/domain/crypt.js';
 import type { Catalog, ModelType } from '../lib/domain/catalog.js';
@@ -56,22 +57,22 @@ export const modelSlice = defineSlice({
   summary: 'Models: an OS install recipe (template + image + metadata)',
   collection: 'model',
   filterable: ['uuid', 'label', 'type', 'template', 'description', 'image_uuid', 'metadata'],
-  table: [
-    { header: 'Label', value: (o) => o.label },
-    { header: 'Template', value: (o) => o.template },
-    { header: 'Type', value: (o) => o.type },
-    { header: 'Description', value: (o) => o.description },
-    { header: 'UUID', value: (o) => o.uuid },
-  ],
-  item: [
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'Label', value: (o) => o.label },
-    { header: 'Template', value: (o) => o.template },
-    { header: 'Type', value: (o) => o.type },
-    { header: 'Description', value: (o) => o.description },
-    { header: 'Image UUID', value: (o) => o.image_uuid },
-    { header: 'Metadata', value: (o) => o.metadata },
-  ],
+  table: columns({
+    Label: 'label',
+    Template: 'template',
+    Type: 'type',
+    Description: 'description',
+    UUID: 'uuid',
+  }),
+  item: columns({
+    UUID: 'uuid',
+    Label: 'label',
+    Template: 'template',
+    Type: 'type',
+    Description: 'description',
+    'Image UUID': 'image_uuid',
+    Metadata: 'metadata',
+  }),
   verbs: [
     ...crudVerbs({
       ...crud,
@@ -138,18 +139,17 @@ export const modelSlice = defineSlice({
         },
       },
       handler: async (input, ctx) => {
-        const t = modelType(ctx.catalog, input.template as string);
-        const given = (input.req_metadata_hash ?? {}) as Record<string, unknown>;
-        const metadata = hashSecrets(t, applyMetadata(t.metadata, given, errors));
+        const t = modelType(ctx.catalog, input.template);
+        const metadata = hashSecrets(t, applyMetadata(t.metadata, input.req_metadata_hash, errors));
         return ctx.store.write(async (w) => {
-          await checkImage(w, t, input.image_uuid as string);
+          await checkImage(w, t, input.image_uuid);
           const doc: ModelDoc = {
             ...created(ctx),
-            label: input.label as string,
+            label: input.label,
             type: t.name,
             template: t.policy_template,
             description: t.description,
-            image_uuid: input.image_uuid as string,
+            image_uuid: input.image_uuid,
             metadata,
           };
           await w.put('model', doc);
@@ -157,44 +157,34 @@ export const modelSlice = defineSlice({
         });
       },
     }),
-    defineVerb({
-      name: 'update',
+    updateVerb(crud, {
       summary: 'Change a model',
       description: 'Metadata keys you leave out keep their current values.',
       fields: {
-        uuid: field.uuid('model', { help: 'UUID of the model', required: true }),
         label: field.string({ help: 'New label', short: 'l' }),
         image_uuid: field.uuid('image', { help: 'New image UUID', short: 'i' }),
         req_metadata_hash: field.json({ help: metadataHelp, short: 'r' }),
       },
-      positional: ['uuid'],
-      success: 'updated',
       http: 'PUT',
       path: ':uuid',
-      view: 'item',
       sample: {
         uuid: '{model}',
         label: 'bookworm-db',
         image_uuid: '{image}',
         req_metadata_hash: { hostname_prefix: 'db' },
       },
-      handler: async (input, ctx) =>
-        ctx.store.write(async (w) => {
-          const doc = await mustGet<ModelDoc>(w, 'model', input.uuid as string);
-          const t = modelType(ctx.catalog, doc.type);
-          if (input.label !== undefined) doc.label = input.label as string;
-          if (input.image_uuid !== undefined) {
-            await checkImage(w, t, input.image_uuid as string);
-            doc.image_uuid = input.image_uuid as string;
-          }
-          if (input.req_metadata_hash !== undefined) {
-            const given = input.req_metadata_hash as Record<string, unknown>;
-            doc.metadata = hashSecrets(t, applyMetadata(t.metadata, given, errors, doc.metadata));
-          }
-          doc.updated_at = ctx.clock().toISOString();
-          await w.put('model', doc);
-          return [await present(doc, ctx, w)];
-        }),
+      apply: async (doc: ModelDoc, input, ctx, w) => {
+        const t = modelType(ctx.catalog, doc.type);
+        if (input.label !== undefined) doc.label = input.label;
+        if (input.image_uuid !== undefined) {
+          await checkImage(w, t, input.image_uuid);
+          doc.image_uuid = input.image_uuid;
+        }
+        if (input.req_metadata_hash !== undefined) {
+          const given = input.req_metadata_hash;
+          doc.metadata = hashSecrets(t, applyMetadata(t.metadata, given, errors, doc.metadata));
+        }
+      },
     }),
   ],
 });

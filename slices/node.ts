@@ -1,7 +1,16 @@
 /** The `node` slice: machines razor has discovered (reference §1.4). Checkin and register are the engine's. */
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
-import { crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud.js';
+import { columns, bracketed } from '../lib/verbs/columns.js';
+import {
+  getVerb,
+  listVerb,
+  mustGet,
+  removeAllVerb,
+  removeVerb,
+  uuidField,
+  type Presenter,
+} from '../lib/verbs/crud/index.js';
 import { explainTags, nodeTags, type TagRule } from '../lib/tags/tag-rules.js';
 import { checkin, register } from '../lib/engine/checkin.js';
 import { Reply } from '../lib/verbs/envelope.js';
@@ -24,6 +33,7 @@ const ago = (iso: unknown) => {
   return s < 60 ? `${Math.round(s)} sec` : `${(s / 60).toFixed(1)} min`;
 };
 
+/** The parts `node get --field` shows, by the names it accepts. */
 const FIELDS = {
   attributes: 'attributes',
   attrib: 'attributes',
@@ -31,6 +41,36 @@ const FIELDS = {
   hardware: 'hw_id',
   hardware_id: 'hw_id',
 } as const;
+const PARTS = Object.keys(FIELDS) as [keyof typeof FIELDS, ...(keyof typeof FIELDS)[]];
+
+const crud = {
+  slice: 'node',
+  collection: 'node',
+  noun: 'node',
+  present,
+  usedBy: [{ collection: 'active_model', field: 'node_uuid' }],
+} as const;
+
+/** `razor node get <uuid> [--field attributes|hardware_ids]`: one node, or one part of it. */
+const getNode = defineVerb({
+  ...getVerb(crud),
+  positional: ['uuid'],
+  fields: {
+    uuid: uuidField(crud),
+    field: field.enum(PARTS, {
+      help: 'Show only this part: attributes (facts) or hardware_ids',
+      short: 'f',
+    }),
+  },
+  sample: { uuid: '{node}', field: 'attributes' },
+  handler: async (input, ctx) =>
+    ctx.store.read(async (r) => {
+      const node = await mustGet<NodeDoc>(r, 'node', input.uuid);
+      if (!input.field) return [await present(node, ctx, r)];
+      if (FIELDS[input.field] === 'hw_id') return [{ hw_id: node.hw_id }];
+      return [Object.fromEntries(Object.entries(node.attributes).sort(([a], [b]) => a.localeCompare(b)))];
+    }),
+});
 
 /** The node slice. */
 export const nodeSlice = defineSlice({
@@ -38,19 +78,19 @@ export const nodeSlice = defineSlice({
   summary: 'Nodes: machines razor has discovered, their facts, tags and status',
   collection: 'node',
   filterable: ['uuid', 'hw_id', 'attributes', 'last_state', 'dhcp_mac', 'status', 'tags'],
-  table: [
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'Last Checkin', value: (o) => ago(o.checked_in_at) },
-    { header: 'Status', value: (o) => String(o.status).charAt(0).toUpperCase() },
-    { header: 'Tags', value: (o) => `[${(o.tags as string[]).join(',')}]` },
-  ],
-  item: [
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'Last Checkin', value: (o) => o.checked_in_at },
-    { header: 'Status', value: (o) => o.status },
-    { header: 'Tags', value: (o) => `[${(o.tags as string[]).join(',')}]` },
-    { header: 'Hardware IDs', value: (o) => `[${(o.hw_id as string[]).join(', ')}]` },
-  ],
+  table: columns({
+    UUID: 'uuid',
+    'Last Checkin': (o) => ago(o.checked_in_at),
+    Status: (o) => String(o.status).charAt(0).toUpperCase(),
+    Tags: bracketed('tags'),
+  }),
+  item: columns({
+    UUID: 'uuid',
+    'Last Checkin': 'checked_in_at',
+    Status: 'status',
+    Tags: bracketed('tags'),
+    'Hardware IDs': bracketed('hw_id', ', '),
+  }),
   verbs: [
     defineVerb({
       name: 'checkin',
@@ -73,9 +113,9 @@ export const nodeSlice = defineSlice({
       sample: { hw_id: '525400123456', last_state: 'idle', first_checkin: 'false' },
       handler: async (input, ctx) => {
         const command = await checkin(ctx, {
-          hwId: input.hw_id as string,
-          lastState: input.last_state as string,
-          firstCheckin: input.first_checkin as boolean,
+          hwId: input.hw_id,
+          lastState: input.last_state,
+          firstCheckin: input.first_checkin,
         });
         return new Reply(
           { command_name: command, command_param: {} },
@@ -105,9 +145,9 @@ export const nodeSlice = defineSlice({
       },
       handler: async (input, ctx) => {
         const node = await register(ctx, {
-          hwId: input.hw_id as string,
-          attributes: input.attributes_hash as Record<string, unknown>,
-          lastState: input.last_state as string,
+          hwId: input.hw_id,
+          attributes: input.attributes_hash,
+          lastState: input.last_state,
         });
         const shown = await ctx.store.read((r) => present(node, ctx, r));
         return new Reply(shown, { client_config: clientConfig(ctx.config) });
@@ -131,16 +171,16 @@ export const nodeSlice = defineSlice({
       path: 'tags/:uuid',
       view: 'table',
       // The reasons are a list (each may quote node facts); the table shows one per line.
-      columns: [
-        { header: 'tag', value: (o) => o.tag },
-        { header: 'rule', value: (o) => o.rule },
-        { header: 'matched', value: (o) => o.matched },
-        { header: 'because', value: (o) => (o.because as string[]).join('\n') },
-      ],
+      columns: columns({
+        tag: 'tag',
+        rule: 'rule',
+        matched: 'matched',
+        because: (o) => (o.because as string[]).join('\n'),
+      }),
       sample: { uuid: '{node}', explain: 'true' },
       handler: async (input, ctx) =>
         ctx.store.read(async (r) => {
-          const node = await mustGet<NodeDoc>(r, 'node', input.uuid as string);
+          const node = await mustGet<NodeDoc>(r, 'node', input.uuid);
           const explained = explainTags(await r.all<TagRuleDoc>('tag'), node.attributes);
           const rows = input.explain ? explained : explained.filter((e) => e.matched);
           return rows.map((e) => ({
@@ -151,35 +191,9 @@ export const nodeSlice = defineSlice({
           }));
         }),
     }),
-    ...crudVerbs({
-      slice: 'node',
-      collection: 'node',
-      noun: 'node',
-      present,
-      usedBy: [{ collection: 'active_model', field: 'node_uuid' }],
-    }).map((v) =>
-      v.name !== 'get'
-        ? v
-        : defineVerb({
-            ...v,
-            fields: {
-              ...v.fields,
-              field: field.enum(Object.keys(FIELDS) as [string, ...string[]], {
-                help: 'Show only this part: attributes (facts) or hardware_ids',
-                short: 'f',
-              }),
-            },
-            sample: { uuid: '{node}', field: 'attributes' },
-            handler: async (input, ctx) => {
-              const part = input.field as keyof typeof FIELDS | undefined;
-              if (!part) return v.handler(input, ctx);
-              const node = await ctx.store.read((r) => mustGet<NodeDoc>(r, 'node', input.uuid as string));
-              if (FIELDS[part] === 'hw_id') return [{ hw_id: node.hw_id }];
-              return [
-                Object.fromEntries(Object.entries(node.attributes).sort(([a], [b]) => a.localeCompare(b))),
-              ];
-            },
-          }),
-    ),
+    listVerb(crud),
+    getNode,
+    removeVerb(crud),
+    removeAllVerb(crud),
   ],
 });

@@ -4,7 +4,8 @@
  */
 import { field } from '../lib/verbs/fields.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
-import { crudVerbs } from '../lib/verbs/crud.js';
+import { columns } from '../lib/verbs/columns.js';
+import { crudVerbs } from '../lib/verbs/crud/index.js';
 import { createToken } from '../lib/domain/tokens.js';
 
 /** The token slice. */
@@ -14,18 +15,18 @@ export const tokenSlice = defineSlice({
   http: false,
   collection: 'token',
   filterable: ['uuid', 'name'],
-  table: [
-    { header: 'Name', value: (o) => o.name },
-    { header: 'Created', value: (o) => o.created_at },
-    { header: 'Last used', value: (o) => o.last_used_at ?? '-' },
-    { header: 'UUID', value: (o) => o.uuid },
-  ],
-  item: [
-    { header: 'Name', value: (o) => o.name },
-    { header: 'UUID', value: (o) => o.uuid },
-    { header: 'Created', value: (o) => o.created_at },
-    { header: 'Token', value: (o) => o.token ?? '(shown only when created)' },
-  ],
+  table: columns({
+    Name: 'name',
+    Created: 'created_at',
+    'Last used': (o) => o.last_used_at ?? '-',
+    UUID: 'uuid',
+  }),
+  item: columns({
+    Name: 'name',
+    UUID: 'uuid',
+    Created: 'created_at',
+    Token: (o) => o.token ?? '(shown only when created)',
+  }),
   verbs: [
     defineVerb({
       name: 'create',
@@ -39,7 +40,7 @@ export const tokenSlice = defineSlice({
       sample: { name: 'ci-pipeline' },
       handler: async (input, ctx) => {
         const { token, doc } = await ctx.store.write((w) =>
-          createToken(w, input.name as string, ctx.newUuid(), ctx.clock()),
+          createToken(w, input.name, ctx.newUuid(), ctx.clock()),
         );
         return [{ uuid: doc.uuid, name: doc.name, created_at: doc.created_at, token }];
       },

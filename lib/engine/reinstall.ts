@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { RazorError } from '../errors.js';
-import { mustGet } from '../verbs/crud.js';
+import { mustGet } from '../verbs/crud/index.js';
 import { logEvent } from './fsm.js';
 import { newPin } from './pin.js';
 import type { VerbContext } from '../verbs/context.js';

@@ -15,8 +15,14 @@ export type CatalogList = 'policyTemplates' | 'imageTypes';
 /** What kind of value a field takes; the CLI and the docs use it to describe the flag. */
 export type FieldKind = 'string' | 'enum' | 'bool' | 'int' | 'list' | 'uuid' | 'json';
 
-/** One declared argument of a verb. */
-export interface Field {
+/** Whether a handler always gets a field's value (required, or defaulted) or may get none. */
+export type Presence = 'always' | 'maybe';
+
+/**
+ * One declared argument of a verb. `T` is the value its handler receives and `P` whether it is
+ * always there: the field constructors fix both, so a handler's input type follows from its fields.
+ */
+export interface Field<T = unknown, P extends Presence = Presence> {
   readonly kind: FieldKind;
   readonly help: string;
   /** The original's one-letter flag, e.g. `p` for `-p|--template`. */
@@ -40,7 +46,33 @@ export interface Field {
   /** Other names the field answers to (`url` for an image's `path`), as razor-server's aliases. */
   readonly aliases?: readonly string[];
   readonly schema: z.ZodType;
+  /** Type only, never set: what the handler receives. */
+  readonly __input?: { readonly value: T; readonly presence: P };
 }
+
+/** A verb's declared fields by name. */
+export type Fields = Readonly<Record<string, Field>>;
+
+/** The value a handler receives for field `F`. */
+type ValueOf<F> = F extends { readonly __input?: { readonly value: infer T } } ? T : never;
+
+/** Is field `F` always present in a handler's input? */
+type IsAlways<F> = F extends Field<unknown, 'always'> ? true : false;
+
+/**
+ * The input a handler receives for fields `F`: required and defaulted fields always, the others
+ * perhaps (`undefined` when not given). Reading a field not in `F` does not compile.
+ */
+export type InputOf<F extends Fields> = {
+  [K in keyof F as IsAlways<F[K]> extends true ? K : never]: ValueOf<F[K]>;
+} & {
+  [K in keyof F as IsAlways<F[K]> extends true ? never : K]?: ValueOf<F[K]> | undefined;
+};
+
+/** `always` when the options make the field required or give it a default, else `maybe`. */
+type PresenceOf<O> = O extends { readonly required: true } | { readonly default: NonNullable<unknown> }
+  ? 'always'
+  : 'maybe';
 
 interface Common {
   help: string;
@@ -56,7 +88,11 @@ export const UUID_FRAGMENT = /^[0-9A-Za-z]{1,22}$/;
 const TRUE = new Set(['true', 'yes', '1', 'on']);
 const FALSE = new Set(['false', 'no', '0', 'off']);
 
-function make(kind: FieldKind, schema: z.ZodType, o: Common & Partial<Field>): Field {
+function make<T, P extends Presence>(
+  kind: FieldKind,
+  schema: z.ZodType,
+  o: Common & Omit<Partial<Field>, '__input'>,
+): Field<T, P> {
   return { ...o, kind, schema, required: o.required ?? false };
 }
 
@@ -65,12 +101,17 @@ const text = z.string().trim().min(1, 'must not be empty').max(4096, 'must be at
 /** Field constructors, one per kind of value. */
 export const field = {
   /** Free text (trimmed, non-empty). */
-  string(o: Common & { default?: string; pattern?: RegExp; patternHelp?: string }): Field {
+  string<const O extends Common & { default?: string; pattern?: RegExp; patternHelp?: string }>(
+    o: O,
+  ): Field<string, PresenceOf<O>> {
     const s = o.pattern ? text.regex(o.pattern, o.patternHelp ?? `must match ${o.pattern}`) : text;
     return make('string', s, o);
   },
   /** One of a fixed set of words. */
-  enum(choices: readonly [string, ...string[]], o: Common & { default?: string }): Field {
+  enum<const C extends readonly [string, ...string[]], const O extends Common & { default?: C[number] }>(
+    choices: C,
+    o: O,
+  ): Field<C[number], PresenceOf<O>> {
     const s = z.string().refine((v) => choices.includes(v), `must be one of: ${choices.join(', ')}`);
     return make('enum', s, { ...o, choices });
   },
@@ -79,12 +120,15 @@ export const field = {
    * choices from the catalog (withCatalogChoices) and the help ends with them. Until then no value
    * is accepted.
    */
-  catalogEnum(from: CatalogList, o: Common & { default?: string }): Field {
+  catalogEnum<const O extends Common & { default?: string }>(
+    from: CatalogList,
+    o: O,
+  ): Field<string, PresenceOf<O>> {
     const s = z.string().refine(() => false, `has no choices: the ${from} of the catalog were not filled in`);
     return make('enum', s, { ...o, choicesFrom: from });
   },
   /** true/false; also accepts the strings "true"/"false" (the original stored strings). */
-  bool(o: Common & { default?: boolean; flag?: boolean }): Field {
+  bool<const O extends Common & { default?: boolean; flag?: boolean }>(o: O): Field<boolean, PresenceOf<O>> {
     const s = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
       if (typeof v === 'boolean') return v;
       const w = v.trim().toLowerCase();
@@ -96,7 +140,9 @@ export const field = {
     return make('bool', s, o);
   },
   /** A whole number, given as a number or a numeric string. */
-  int(o: Common & { default?: number; min?: number; max?: number }): Field {
+  int<const O extends Common & { default?: number; min?: number; max?: number }>(
+    o: O,
+  ): Field<number, PresenceOf<O>> {
     const min = o.min ?? Number.MIN_SAFE_INTEGER;
     const max = o.max ?? Number.MAX_SAFE_INTEGER;
     const s = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -110,7 +156,9 @@ export const field = {
     return make('int', s, o);
   },
   /** A list of words: a JSON array or a comma-separated string. */
-  list(o: Common & { default?: string[]; allowEmpty?: boolean; keepOrder?: boolean }): Field {
+  list<const O extends Common & { default?: readonly string[]; allowEmpty?: boolean; keepOrder?: boolean }>(
+    o: O,
+  ): Field<string[], PresenceOf<O>> {
     const s = z.union([z.array(z.string()), z.string()]).transform((v, ctx) => {
       const raw = Array.isArray(v) ? v : v.split(',');
       const items = o.keepOrder ? raw : raw.map((x) => x.trim()).filter((x) => x !== '');
@@ -124,18 +172,28 @@ export const field = {
    * A reference to another object by UUID (or a unique fragment of one). With a collection the
    * dispatcher resolves it; with `null` (a matcher inside a tag rule) only its form is checked.
    */
-  uuid(ref: RefCollection | null, o: Common & { none?: string; default?: string; exact?: boolean }): Field {
+  uuid<const O extends Common & { none?: string; default?: string; exact?: boolean }>(
+    ref: RefCollection | null,
+    o: O,
+  ): Field<string, PresenceOf<O>> {
     return make('uuid', z.string(), { ...o, ...(ref ? { ref } : {}) });
   },
   /** A tag rule in razor-server's language; every problem is reported with its path. */
-  rule(o: Common): Field {
+  rule<const O extends Common>(o: O): Field<unknown, PresenceOf<O>> {
     const s = z.unknown().superRefine((v, ctx) => {
       for (const message of validateRule(v)) ctx.addIssue({ code: 'custom', message });
     });
     return make('json', s, o);
   },
   /** A JSON object of key → value (metadata hashes). */
-  json(o: Common & { default?: Record<string, unknown> }): Field {
+  json<const O extends Common & { default?: Record<string, unknown> }>(
+    o: O,
+  ): Field<Record<string, unknown>, PresenceOf<O>> {
     return make('json', z.record(z.string(), z.unknown()), o);
   },
 };
+
+/** The same field with a default, so its handler always gets a value (`add` beside `update`). */
+export function withDefault<T>(f: Field<T>, value: T): Field<T, 'always'> {
+  return { ...f, default: value } as Field<T, 'always'>;
+}

@@ -2,7 +2,7 @@
  * Verb and slice declarations. A slice declares each verb once; the CLI, `-w`, the REST routes,
  * `razor help` and docs/cli.md are all generated from these objects.
  */
-import type { Field, RefCollection } from './fields.js';
+import type { Field, Fields, InputOf, RefCollection } from './fields.js';
 import type { Deps, HttpMethod, VerbContext } from './context.js';
 import type { MetadataSpec } from '../domain/catalog.js';
 
@@ -119,9 +119,32 @@ export interface SliceSpec {
 /** The registry of all slices, handed to the dispatcher, the CLI builder and the daemon. */
 export type SliceRegistry = ReadonlyMap<string, SliceSpec>;
 
-/** Declares a verb (identity function that fixes the type). */
-export function defineVerb(v: VerbSpec): VerbSpec {
-  return v;
+/** The input a list verb's handler gets besides its fields: the filters, by key. */
+type FilterInput<X> = X extends true ? { readonly filter: Readonly<Record<string, string>> } : unknown;
+
+/** The input a handler of fields `F` receives (with `filter` for list verbs). */
+export type HandlerInput<F extends Fields, X extends boolean = false> = InputOf<F> & FilterInput<X>;
+
+/**
+ * A verb as a slice writes it: like `VerbSpec`, but its handler's input is typed from its fields,
+ * so reading a field it did not declare does not compile.
+ */
+export interface VerbDecl<F extends Fields, X extends boolean = false> extends Omit<
+  VerbSpec,
+  'fields' | 'positional' | 'filter' | 'handler'
+> {
+  readonly fields: F;
+  readonly positional?: readonly (keyof F & string)[];
+  readonly filter?: X;
+  readonly handler: (input: HandlerInput<F, X>, ctx: VerbContext) => Promise<unknown>;
+}
+
+/**
+ * Declares a verb. Its handler is typed from its fields; the registry holds it as a plain
+ * `VerbSpec`, and the dispatcher hands it only input validated against those fields.
+ */
+export function defineVerb<F extends Fields, X extends boolean = false>(v: VerbDecl<F, X>): VerbSpec {
+  return v as unknown as VerbSpec;
 }
 
 /** Declares a slice and checks at load time that every verb and field carries help text. */
