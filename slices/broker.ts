@@ -1,6 +1,7 @@
 /** The `broker` slice: where an installed node is handed off to (Puppet, Chef, a script) (reference §1.9, §8). */
 import { RazorError } from '../lib/errors.js';
 import { field } from '../lib/verbs/fields.js';
+import { addWithMetadataPrompt } from './shared-verbs.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { columns } from '../lib/verbs/columns.js';
 import { created, crudVerbs, updateVerb, type Presenter } from '../lib/verbs/crud/index.js';
@@ -73,15 +74,10 @@ export const brokerSlice = defineSlice({
         description: field.string({ help: 'What this broker is for', short: 'd', required: true }),
         req_metadata_hash: field.json({ help: metadataHelp, short: 'r', required: true }),
       },
-      success: 'created',
-      http: 'POST',
-      path: '',
-      view: 'item',
-      prompt: {
-        field: 'req_metadata_hash',
-        title: 'This broker plugin needs some values.',
-        specs: (raw, deps) => deps.catalog.brokerPlugins.get(String(raw.plugin))?.metadata,
-      },
+      ...addWithMetadataPrompt(
+        'This broker plugin needs some values.',
+        (raw, deps) => deps.catalog.brokerPlugins.get(String(raw.plugin))?.metadata,
+      ),
       sample: {
         plugin: 'puppet',
         name: 'puppet-prod',

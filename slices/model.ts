@@ -1,6 +1,7 @@
 /** The `model` slice: OS install recipes configured from a model type (reference §1.7, §6). */
 import { RazorError } from '../lib/errors.js';
 import { field } from '../lib/verbs/fields.js';
+import { addWithMetadataPrompt, templatesVerb } from './shared-verbs.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { columns } from '../lib/verbs/columns.js';
 import { created, crudVerbs, mustGet, updateVerb, type Presenter } from '../lib/verbs/crud/index.js';
@@ -78,18 +79,10 @@ export const modelSlice = defineSlice({
       ...crud,
       usedBy: [{ collection: 'policy', field: 'model_uuid' }],
     }),
-    defineVerb({
-      name: 'templates',
+    templatesVerb({
       summary: 'List the model templates (OS types) razor can install',
-      fields: {},
-      forms: ['template', 'temp', 'types', 'get templates'],
-      success: 'ok',
-      http: 'GET',
-      path: 'templates',
-      view: 'table',
       command: 'get_model_templates',
-      sample: {},
-      handler: async (_input, ctx) =>
+      list: (ctx) =>
         [...ctx.catalog.modelTypes.values()]
           .filter((t) => !t.hidden)
           .map((t) => ({
@@ -119,15 +112,10 @@ export const modelSlice = defineSlice({
         }),
         req_metadata_hash: field.json({ help: metadataHelp, short: 'r', required: true }),
       },
-      success: 'created',
-      http: 'POST',
-      path: '',
-      view: 'item',
-      prompt: {
-        field: 'req_metadata_hash',
-        title: 'This model template needs some values.',
-        specs: (raw, deps) => deps.catalog.modelTypes.get(String(raw.template))?.metadata,
-      },
+      ...addWithMetadataPrompt(
+        'This model template needs some values.',
+        (raw, deps) => deps.catalog.modelTypes.get(String(raw.template))?.metadata,
+      ),
       sample: {
         template: 'debian_bookworm',
         label: 'bookworm-web',

@@ -1,5 +1,6 @@
 /** The `policy` slice: which nodes get which model, in table order (reference §1.5, §5). */
-import { defineSlice, defineVerb } from '../../lib/verbs/spec.js';
+import { templatesVerb } from '../shared-verbs.js';
+import { defineSlice } from '../../lib/verbs/spec.js';
 import { bracketed, columns } from '../../lib/verbs/columns.js';
 import { crudVerbs } from '../../lib/verbs/crud/index.js';
 import { crud } from './present.js';
@@ -49,18 +50,10 @@ export const policySlice = defineSlice({
   }),
   verbs: [
     ...crudVerbs(crud),
-    defineVerb({
-      name: 'templates',
+    templatesVerb({
       summary: 'List the policy templates',
-      fields: {},
-      forms: ['template', 'temp', 'types', 'get templates'],
-      success: 'ok',
-      http: 'GET',
-      path: 'templates',
-      view: 'table',
       command: 'get_policy_templates',
-      sample: {},
-      handler: async (_input, ctx) => ctx.catalog.policyTemplates.map((t) => ({ ...t })),
+      list: (ctx) => ctx.catalog.policyTemplates.map((t) => ({ ...t })),
     }),
     addVerb,
     updatePolicyVerb,
