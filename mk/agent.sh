@@ -9,9 +9,11 @@ MK_HOME=${MK_HOME:-/mk}
 . "$MK_HOME/lib/facts.sh"
 . "$MK_HOME/lib/json.sh"
 
-# Defaults: the original MK's (§3.2), until the server's client_config says otherwise.
-interval=60
-skew=5
+# Defaults: the original MK's (§3.2), until the server's client_config says otherwise. The MK_*
+# variables exist for tests only; the MK's init sets none of them.
+interval=${MK_CHECKIN_INTERVAL:-60}
+skew=${MK_CHECKIN_SKEW:-5}
+retry_step=${MK_RETRY_STEP:-5} # seconds added to the wait per failed checkin in a row
 checkin_path=/razor/api/node/checkin
 register_path=/razor/api/node/register
 excl_pattern='(^facter.*$)|(^id$)|(^kernel.*$)|(^memoryfree$)|(^operating.*$)|(^osfamily$)|(^path$)|(^ps$)|(^ruby.*$)|(^selinux$)|(^ssh.*$)|(^swap.*$)|(^timezone$)|(^uniqueid$)|(^uptime.*$)|(.*json_str$)'
@@ -150,8 +152,9 @@ main() {
     elapsed=$(($(now) - started))
     wait=$((interval - elapsed + RANDOM % (skew + 1)))
     # After a failed checkin try again sooner: 5 s, 10 s, … up to the interval.
-    [ "$failures" -gt 0 ] && [ $((5 * failures)) -lt "$wait" ] && wait=$((5 * failures))
+    [ "$failures" -gt 0 ] && [ $((retry_step * failures)) -lt "$wait" ] && wait=$((retry_step * failures))
     [ "$wait" -ge 1 ] || wait=1
+    [ "$failures" -gt 0 ] && log "next checkin in ${wait}s"
     sleep "$wait"
   done
 }

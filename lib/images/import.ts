@@ -1,14 +1,15 @@
 /**
  * `razor image add`: unpack an ISO or copy a directory into a staging folder beside the image root,
  * verify it for its type, move it into `<image_root>/<type>/<uuid>/` and record it. A failed
- * verification, Ctrl-C or SIGKILL at any moment leaves no files and no store entry behind.
+ * verification, Ctrl-C or SIGKILL at any moment — even between the move and the store write —
+ * leaves no files and no store entry behind (janitor.ts).
  */
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RazorError } from '../errors.js';
 import { copyTree, extractIso, isIso, lowerCaseTree, treeSize } from './extract.js';
 import { findPath, verifyImage } from './detect.js';
-import { startJanitor } from './janitor.js';
+import { PENDING_MARKER, startJanitor } from './janitor.js';
 import type { ProgressFactory } from './progress.js';
 import type { Deps } from '../verbs/context.js';
 import type { ImageDoc } from '../domain/documents.js';
@@ -93,7 +94,7 @@ export async function importImage(
   const staging = join(root, `.staging-${process.pid}-${uuid}`);
   const final = join(root, req.type, uuid);
   await mkdir(staging, { recursive: true, mode: 0o755 });
-  const janitor = startJanitor(staging);
+  const janitor = startJanitor(staging, { final, storeFile: deps.store.location, uuid });
   try {
     const total = kind === 'iso' ? (await stat(source)).size : await treeSize(source);
     const bar = progress(`${req.type} image ${source}`, total);
@@ -129,6 +130,8 @@ export async function importImage(
       ...(info.boot_cfg ? { boot_cfg: info.boot_cfg } : {}),
     };
     await mkdir(join(root, req.type), { recursive: true, mode: 0o755 });
+    // Moves in with the tree; a SIGKILL before it is gone leaves the janitor an orphan to remove.
+    await writeFile(join(staging, PENDING_MARKER), '');
     await rename(staging, final);
     try {
       await deps.store.write((w) => w.put('image', doc));
@@ -136,6 +139,8 @@ export async function importImage(
       await rm(final, { recursive: true, force: true });
       throw err;
     }
+    // Should this fail, the janitor finds the store naming the image and drops the marker itself.
+    await rm(join(final, PENDING_MARKER), { force: true }).catch(() => undefined);
     return doc;
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
