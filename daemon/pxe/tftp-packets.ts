@@ -70,12 +70,17 @@ export function decodeReply(buf: Buffer): TftpReply | undefined {
   return undefined;
 }
 
-/** A DATA packet for `block` (the 16-bit wire number) carrying `payload`. */
-export function encodeData(block: number, payload: Buffer): Buffer {
+/** The 4-byte header of a DATA packet for `block` (the 16-bit wire number); the payload follows. */
+export function dataHeader(block: number): Buffer {
   const head = Buffer.allocUnsafe(4);
   head.writeUInt16BE(OP.DATA, 0);
   head.writeUInt16BE(block & 0xffff, 2);
-  return Buffer.concat([head, payload], 4 + payload.length);
+  return head;
+}
+
+/** A DATA packet for `block` carrying `payload`. */
+export function encodeData(block: number, payload: Buffer): Buffer {
+  return Buffer.concat([dataHeader(block), payload], 4 + payload.length);
 }
 
 /** An ERROR packet; the message is ASCII, NUL-terminated. */

@@ -6,7 +6,7 @@
  * Block numbers wrap past 65535 to 0, so files of any size go through.
  */
 import type { Socket } from 'node:dgram';
-import { OP, TFTP_ERROR, decodeReply, encodeData, encodeError, encodeOack } from './tftp-packets.js';
+import { OP, TFTP_ERROR, dataHeader, decodeReply, encodeError, encodeOack } from './tftp-packets.js';
 import type { TransferSettings } from './tftp-options.js';
 import type { TftpFile } from './tftp-files.js';
 
@@ -57,14 +57,15 @@ export function startTransfer(d: TransferDeps): Transfer {
       resolve(end);
     };
   });
-  const send = (buf: Buffer) => socket.send(buf, () => undefined);
+  // Send errors surface as the socket's 'error' event (handled below).
+  const send = (buf: Buffer | Buffer[]) => socket.send(buf);
   // Events run one at a time, in order; a failure (the file cannot be read) ends the transfer.
   const enqueue = (step: () => Promise<void>) => {
     queue = queue.then(step).catch(() => finish('aborted'));
   };
   const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => enqueue(onTimeout), timeoutMs);
+    if (timer) timer.refresh();
+    else timer = setTimeout(() => enqueue(onTimeout), timeoutMs);
   };
   const sendWindow = async () => {
     const first = acked + 1;
@@ -73,7 +74,8 @@ export function startTransfer(d: TransferDeps): Transfer {
     if (finished) return;
     for (let b = first; b <= last; b++) {
       const start = (b - first) * blockSize;
-      send(encodeData(b, bytes.subarray(start, Math.min(bytes.length, start + blockSize))));
+      // Header and payload go out as one datagram without copying the payload.
+      send([dataHeader(b), bytes.subarray(start, Math.min(bytes.length, start + blockSize))]);
     }
     sentUpTo = last;
     arm();
