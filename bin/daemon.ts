@@ -32,6 +32,8 @@ import type { Deps } from '../lib/verbs/context.js';
 import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
 import { nodeApiPort, type ConfigKey } from '../lib/config.js';
+import { startPxeServices, type PxeServices } from '../daemon/pxe/start.js';
+import { chainScript } from '../daemon/pxe/chain-script.js';
 
 function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | number {
   const cmd = new Command('razor daemon')
@@ -40,9 +42,16 @@ function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | numbe
     .option('-l, --listen <address>', 'address to listen on (config listen_address; default 0.0.0.0)')
     .option('--image-port <port>', 'image service port (config image_svc_port; default 8027)')
     .option('-i, --invoke <mode>', "'inprocess' (default) or 'spawn': a razor -w child process per request")
+    .option('--tftp', 'serve iPXE and razor.ipxe over TFTP (config tftp, tftp_root)')
+    .option('--tftp-port <port>', 'TFTP port (config tftp_port; default 69)')
+    .option('--proxy-dhcp', 'answer PXE clients beside your DHCP server, UDP 67 and 4011 (config proxy_dhcp)')
+    .option(
+      '--dhcp-interface <if>',
+      'the interface whose address ProxyDHCP announces (config dhcp_interface)',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  razor daemon\n  razor daemon --port 9026 --listen 127.0.0.1\n  RAZOR_HOME=/srv/razor razor daemon --invoke spawn',
+      '\nExamples:\n  razor daemon\n  razor daemon --port 9026 --listen 127.0.0.1\n  RAZOR_HOME=/srv/razor razor daemon --invoke spawn\n  razor daemon --tftp --proxy-dhcp --dhcp-interface eth1',
     )
     .exitOverride();
   try {
@@ -51,7 +60,15 @@ function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | numbe
     return (err as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
   const o = cmd.opts();
-  return { api_port: o.port, image_svc_port: o.imagePort, listen_address: o.listen, invoke: o.invoke };
+  return {
+    api_port: o.port,
+    image_svc_port: o.imagePort,
+    listen_address: o.listen,
+    invoke: o.invoke,
+    // Built-in TFTP/ProxyDHCP (issue 17).
+    ...{ tftp: o.tftp && 'true', tftp_port: o.tftpPort, proxy_dhcp: o.proxyDhcp && 'true' },
+    dhcp_interface: o.dhcpInterface,
+  };
 }
 
 /** On first start (no tokens yet) creates an admin token and writes it to `file` (mode 0600). */
@@ -143,6 +160,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   );
   let running;
   let imagesRunning;
+  let pxe: PxeServices | undefined;
   try {
     // The owner's Unix socket (ADR 0014): first, so a second daemon on this home stops here.
     local = await listenLocal(appWith(authorizer({ ...auth, channel: 'socket' })), {
@@ -172,8 +190,9 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       log,
       connections,
     });
+    pxe = await startPxeServices({ values: v, log, chainScript: chainScript(deps, registry) });
   } catch (err) {
-    await Promise.all([running?.stop(0), local?.stop(0)]);
+    await Promise.all([running?.stop(0), imagesRunning?.stop(0), local?.stop(0)]);
     process.stderr.write(`razor daemon: ${(err as Error).message}\n`);
     return 1;
   }
@@ -193,6 +212,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       `  store    ${deps.store.location} (embedded JSON)`,
       `  log      ${logFile}   (razor log -t 20)`,
       `  invoke   ${v.invoke === 'spawn' ? 'a razor -w child process per request' : 'in-process'}`,
+      ...pxe.banner,
       banner.socket,
       `  auth     admin routes need a bearer token${LOCAL_EXCEPTION[trust]}; node routes are open${tokenFile ? `\n           first token written to ${tokenFile} (mode 0600)` : ''}`,
       'Next:',
@@ -221,7 +241,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       clearInterval(sweep);
       process.stdout.write(`razor daemon: ${signal}, finishing requests in flight…\n`);
       log.info({ signal }, 'shutting down');
-      await Promise.all([running.stop(), imagesRunning.stop(), local.stop()]);
+      await Promise.all([running.stop(), imagesRunning.stop(), local.stop(), pxe.stop()]);
       await deps.store.close();
       log.flush();
       process.stdout.write('razor daemon: stopped\n');
