@@ -9,7 +9,8 @@
  * the same for both servers). Two loads, in rounds where the servers take turns:
  * 1. 50 clients at once each fetch undionly.kpxe (blksize 1468, as PXE firmware asks);
  * 2. one client fetches the 30 MB file with blksize 1468 and windowsize 16 (tftpd-hpa has no
- *    windowsize: it leaves it out of its OACK, so that transfer runs lock-step, as RFC 7440 says).
+ *    windowsize: it leaves it out of its OACK, so that transfer runs lock-step, as RFC 7440 says);
+ * 3. the same file without windowsize, lock-step on both: the like-for-like figure.
  * Every file received is compared with the original. Prints the median of each, the throughput
  * ratio razor ÷ tftpd-hpa and the issue's target (≥ 0.8×), and writes bench/results/tftp-<date>.json.
  * Knobs (env): BENCH_ROUNDS (default 3), BENCH_CLIENTS (default 50), BENCH_BIG_MB (default 30),
@@ -69,8 +70,8 @@ async function main() {
       for (const s of servers) pin(s.pid, 0);
       pin(process.pid, 1);
     }
-    const times: Record<string, { many: number[]; big: number[] }> = {};
-    for (const s of servers) times[s.name] = { many: [], big: [] };
+    const times: Record<string, { many: number[]; big: number[]; step: number[] }> = {};
+    for (const s of servers) times[s.name] = { many: [], big: [], step: [] };
     for (let round = 1; round <= ROUNDS; round++) {
       const order = round % 2 ? servers : [...servers].reverse();
       for (const s of order) {
@@ -94,10 +95,17 @@ async function main() {
           big,
           `${s.name} ${BIG_MB} MB`,
         );
+        // The same file lock-step (no windowsize): the like-for-like comparison with tftpd-hpa.
+        const stepS = await timed(
+          async () => [(await tftpGet(s.port, 'big.bin', { blksize: 1468 }, { deadlineMs: 600_000 })).data],
+          big,
+          `${s.name} ${BIG_MB} MB lock-step`,
+        );
         times[s.name]!.many.push(many);
         times[s.name]!.big.push(bigS);
+        times[s.name]!.step.push(stepS);
         console.log(
-          `  round ${round} ${s.name.padEnd(9)} ${CLIENTS} clients ${many.toFixed(2)} s, ${BIG_MB} MB ${bigS.toFixed(2)} s`,
+          `  round ${round} ${s.name.padEnd(9)} ${CLIENTS} clients ${many.toFixed(2)} s, ${BIG_MB} MB ${bigS.toFixed(2)} s, lock-step ${stepS.toFixed(2)} s`,
         );
       }
     }
@@ -110,23 +118,31 @@ async function main() {
         many_MBps: mb(small.length * CLIENTS, median(t.many)),
         big_s: median(t.big),
         big_MBps: mb(big.length, median(t.big)),
-        spread: { many: spread(t.many), big: spread(t.big) },
+        step_s: median(t.step),
+        step_MBps: mb(big.length, median(t.step)),
+        spread: { many: spread(t.many), big: spread(t.big), step: spread(t.step) },
       };
     });
     const [r, h] = rows as [(typeof rows)[0], (typeof rows)[0]];
-    const ratios = { many: r.many_MBps / h.many_MBps, big: r.big_MBps / h.big_MBps };
+    const ratios = {
+      many: r.many_MBps / h.many_MBps,
+      big: r.big_MBps / h.big_MBps,
+      step: r.step_MBps / h.step_MBps,
+    };
     console.log(
-      `\n  server     ${CLIENTS}×undionly.kpxe            ${BIG_MB} MB (blksize 1468, windowsize 16)`,
+      `\n  server     ${CLIENTS}×undionly.kpxe            ${BIG_MB} MB (blksize 1468, windowsize 16)     ${BIG_MB} MB lock-step`,
     );
     for (const x of rows) {
       console.log(
         `  ${x.server.padEnd(9)}  ${x.many_s.toFixed(2)} s ${x.many_MBps.toFixed(1).padStart(6)} MB/s (${x.spread.many})   ` +
-          `${x.big_s.toFixed(2)} s ${x.big_MBps.toFixed(1).padStart(6)} MB/s (${x.spread.big})`,
+          `${x.big_s.toFixed(2)} s ${x.big_MBps.toFixed(1).padStart(6)} MB/s (${x.spread.big})   ` +
+          `${x.step_s.toFixed(2)} s ${x.step_MBps.toFixed(1).padStart(6)} MB/s (${x.spread.step})`,
       );
     }
     const verdict = (x: number) => `${x.toFixed(2)}× ${x >= 0.8 ? 'PASS' : 'MISS'} (target ≥ 0.8×)`;
     console.log(
-      `\n  razor ÷ tftpd-hpa throughput: ${CLIENTS} clients ${verdict(ratios.many)}; ${BIG_MB} MB ${verdict(ratios.big)}`,
+      `\n  razor ÷ tftpd-hpa throughput: ${CLIENTS} clients ${verdict(ratios.many)}; ${BIG_MB} MB ${verdict(ratios.big)}; ` +
+        `lock-step ${ratios.step.toFixed(2)}× (for reference: tftpd-hpa has no windowsize)`,
     );
     const file = writeResults('tftp', {
       machine: description,
