@@ -20,6 +20,12 @@ export interface ProxyDhcpOptions {
   readonly log: PxeLog;
   /** Where DHCP-port answers go: 255.255.255.255:68 in production. */
   readonly broadcastTo?: { address: string; port: number };
+  /**
+   * A local address to send DHCP-port answers from (the announced server's). Linux routes a
+   * limited broadcast out of the interface owning its source address; from 0.0.0.0 it needs a
+   * default route, and a lab network or a PXE VLAN often has none.
+   */
+  readonly sendFrom?: string;
 }
 
 /** A running ProxyDHCP. */
@@ -40,7 +46,17 @@ export async function startProxyDhcp(o: ProxyDhcpOptions): Promise<ProxyDhcp> {
     dhcp.close();
     throw err;
   }
-  dhcp.setBroadcast(true);
+  let sender = dhcp;
+  if (o.sendFrom) {
+    try {
+      sender = await bindUdp(o.sendFrom, dhcp.address().port, 'ProxyDHCP', 'config proxy_dhcp_port', true);
+    } catch (err) {
+      dhcp.close();
+      pxe.close();
+      throw err;
+    }
+  }
+  sender.setBroadcast(true);
   const serve = (socket: Socket, port: 'dhcp' | 'pxe') => (buf: Buffer, from: RemoteInfo) => {
     const req = decodeDhcp(buf);
     if (!req) return o.log.debug({ from: from.address, bytes: buf.length }, 'proxydhcp: not a DHCP request');
@@ -54,22 +70,26 @@ export async function startProxyDhcp(o: ProxyDhcpOptions): Promise<ProxyDhcp> {
         : req.giaddr !== '0.0.0.0'
           ? { address: req.giaddr, port: 67 }
           : broadcastTo;
-    socket.send(encodeDhcp(answer.reply), to.port, to.address, () => undefined);
+    socket.send(encodeDhcp(answer.reply), to.port, to.address, (err) => {
+      if (err)
+        o.log.warn({ mac: answer.mac, to: to.address, err: err.message }, 'proxydhcp: answer not sent');
+    });
     o.log.info(
       { mac: answer.mac, arch: answer.arch, file: answer.file, port },
       'proxydhcp: boot file offered',
     );
   };
-  dhcp.on('message', serve(dhcp, 'dhcp'));
+  // Unicast to the announced address (a relay, a renewal) lands on `sender`: it is served too.
+  for (const s of new Set([dhcp, sender])) s.on('message', serve(sender, 'dhcp'));
   pxe.on('message', serve(pxe, 'pxe'));
-  for (const s of [dhcp, pxe])
+  for (const s of new Set([dhcp, pxe, sender]))
     s.on('error', (err) => o.log.warn({ err: err.message }, 'proxydhcp: socket error'));
   const close = (s: Socket) => new Promise<void>((r) => s.close(() => r()));
   return {
     dhcpPort: dhcp.address().port,
     pxePort: pxe.address().port,
     stop: async () => {
-      await Promise.all([close(dhcp), close(pxe)]);
+      await Promise.all([...new Set([dhcp, pxe, sender])].map(close));
     },
   };
 }

@@ -48,13 +48,16 @@ export async function startPxeServices(d: PxeServiceDeps): Promise<PxeServices> 
       );
     }
     if (v.proxy_dhcp === 'true') {
-      const server = pxeServerAddress(v.dhcp_interface, v.image_svc_host).address;
+      const announced = pxeServerAddress(v.dhcp_interface, v.image_svc_host);
+      const server = announced.address;
       const ipxeUrl = ipxeBootUrl(server, nodeApiPort(v));
       const proxy = await startProxyDhcp({
         host: '0.0.0.0',
         dhcpPort: v.proxy_dhcp_port,
         pxePort: v.proxy_dhcp_pxe_port,
         log: d.log,
+        // Send from the announced address when it is this host's (its netmask was found).
+        sendFrom: announced.netmask ? server : undefined,
         context: {
           server,
           ipxeUrl,
