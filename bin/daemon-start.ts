@@ -16,9 +16,16 @@ export function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> 
     .option('-l, --listen <address>', 'address to listen on (config listen_address; default 0.0.0.0)')
     .option('--image-port <port>', 'image service port (config image_svc_port; default 8027)')
     .option('-i, --invoke <mode>', "'inprocess' (default) or 'spawn': a razor -w child process per request")
+    .option('--tftp', 'serve iPXE and razor.ipxe over TFTP (config tftp, tftp_root)')
+    .option('--tftp-port <port>', 'TFTP port (config tftp_port; default 69)')
+    .option('--proxy-dhcp', 'answer PXE clients beside your DHCP server, UDP 67 and 4011 (config proxy_dhcp)')
+    .option(
+      '--dhcp-interface <if>',
+      'the interface whose address ProxyDHCP announces (config dhcp_interface)',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  razor daemon\n  razor daemon --port 9026 --listen 127.0.0.1\n  RAZOR_HOME=/srv/razor razor daemon --invoke spawn',
+      '\nExamples:\n  razor daemon\n  razor daemon --port 9026 --listen 127.0.0.1\n  RAZOR_HOME=/srv/razor razor daemon --invoke spawn\n  razor daemon --tftp --proxy-dhcp --dhcp-interface eth1',
     )
     .exitOverride();
   try {
@@ -27,7 +34,15 @@ export function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> 
     return (err as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
   const o = cmd.opts();
-  return { api_port: o.port, image_svc_port: o.imagePort, listen_address: o.listen, invoke: o.invoke };
+  return {
+    api_port: o.port,
+    image_svc_port: o.imagePort,
+    listen_address: o.listen,
+    invoke: o.invoke,
+    // Built-in TFTP/ProxyDHCP (issue 17).
+    ...{ tftp: o.tftp && 'true', tftp_port: o.tftpPort, proxy_dhcp: o.proxyDhcp && 'true' },
+    dhcp_interface: o.dhcpInterface,
+  };
 }
 
 /** On first start (no tokens yet) creates an admin token and writes it to `file` (mode 0600). */
@@ -56,6 +71,8 @@ export interface BannerFacts {
   store: string;
   logFile: string;
   spawn: boolean;
+  /** What the built-in TFTP and ProxyDHCP serve where (none when they are off). */
+  pxeLines: readonly string[];
   socketLine: string;
   authLine: string;
   next: readonly string[];
@@ -73,6 +90,7 @@ export function bannerLines(b: BannerFacts): string[] {
     `  store    ${b.store} (embedded JSON)`,
     `  log      ${b.logFile}   (razor log -t 20)`,
     `  invoke   ${b.spawn ? 'a razor -w child process per request' : 'in-process'}`,
+    ...b.pxeLines,
     b.socketLine,
     b.authLine,
     'Next:',

@@ -27,6 +27,8 @@ import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
 import { bannerLines, firstToken, parseFlags } from './daemon-start.js';
 import { nodeApiPort } from '../lib/config.js';
+import { startPxeServices, type PxeServices } from '../daemon/pxe/start.js';
+import { chainScript } from '../daemon/pxe/chain-script.js';
 
 /** Runs the daemon until SIGTERM/SIGINT; returns the exit status. */
 export async function runDaemon(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -95,6 +97,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   );
   let running;
   let imagesRunning;
+  let pxe: PxeServices | undefined;
   try {
     // The owner's Unix socket (ADR 0014): first, so a second daemon on this home stops here.
     local = await listenLocal(appWith(authorizer({ ...auth, channel: 'socket' })), {
@@ -122,8 +125,9 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       log,
       connections,
     });
+    pxe = await startPxeServices({ values: v, log, chainScript: chainScript(deps, registry) });
   } catch (err) {
-    await Promise.all([running?.stop(0), local?.stop(0)]);
+    await Promise.all([running?.stop(0), imagesRunning?.stop(0), local?.stop(0)]);
     process.stderr.write(`razor daemon: ${(err as Error).message}\n`);
     return 1;
   }
@@ -142,6 +146,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     store: deps.store.location,
     logFile,
     spawn: v.invoke === 'spawn',
+    pxeLines: pxe.banner,
     socketLine: banner.socket,
     authLine: `  auth     admin routes need a bearer token${LOCAL_EXCEPTION[trust]}; node routes are open${firstTokenLine}`,
     next: banner.next,
@@ -165,7 +170,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       clearInterval(sweep);
       process.stdout.write(`razor daemon: ${signal}, finishing requests in flight…\n`);
       log.info({ signal }, 'shutting down');
-      await Promise.all([running.stop(), imagesRunning.stop(), local.stop()]);
+      await Promise.all([running.stop(), imagesRunning.stop(), local.stop(), pxe.stop()]);
       await deps.store.close();
       log.flush();
       process.stdout.write('razor daemon: stopped\n');

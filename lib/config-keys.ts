@@ -42,6 +42,15 @@ export const CONFIG_DEFAULTS = {
   store_generations: 5,
   tls_cert: '',
   tls_key: '',
+  // Built-in TFTP and ProxyDHCP (issue 17, ADR 0023): off unless asked for.
+  tftp: 'false',
+  tftp_port: 69,
+  tftp_root: '/usr/lib/ipxe',
+  proxy_dhcp: 'false',
+  proxy_dhcp_port: 67,
+  proxy_dhcp_pxe_port: 4011,
+  dhcp_interface: '',
+  pxe_efi_file: 'snponly.efi',
   /** A folder of more families beside the built-in templates/: models/, policies/, images/, brokers/ (ADR 0022). */
   extra_templates_path: '',
 };
@@ -70,6 +79,9 @@ const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
   rz_mk_boot_debug_level: ['', 'quiet', 'debug'],
   auth_allow_localhost: ['owner', 'true', 'false'],
   secrets_to_boot_address: ['true', 'false'],
+  tftp: ['true', 'false'],
+  proxy_dhcp: ['true', 'false'],
+  pxe_efi_file: ['snponly.efi', 'ipxe.efi'],
 };
 
 /** Checks and converts a raw value for `key`; `where` names its source in the error. */

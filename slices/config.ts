@@ -3,13 +3,15 @@ import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { columns } from '../lib/verbs/columns.js';
 import { REDACTED } from '../lib/domain/metadata.js';
 import { nodeApiPort } from '../lib/config.js';
+import { dnsmasqConfig } from '../lib/pxe/dnsmasq-config.js';
+import { pxeServerAddress } from '../lib/pxe/server-address.js';
 
 const SECRET_KEYS = new Set(['default_ipmi_password']);
 
 /** The config slice. */
 export const configSlice = defineSlice({
   name: 'config',
-  summary: 'Show the effective configuration and the iPXE chain script',
+  summary: 'Show the effective configuration, the iPXE chain script and a dnsmasq equivalent',
   hidden: true,
   http: false,
   table: columns({
@@ -53,6 +55,29 @@ export const configSlice = defineSlice({
         const render = await ctx.template('ipxe/razor.ipxe.hbs');
         const port = nodeApiPort(ctx.config.values);
         return render({ api_url: `http://${host}:${port}`, retry_seconds: Math.min(wait, 15) });
+      },
+    }),
+    defineVerb({
+      name: 'dnsmasq',
+      summary:
+        'Print a dnsmasq ProxyDHCP + TFTP configuration equivalent to razor daemon --tftp --proxy-dhcp',
+      description:
+        'For sites that prefer their own dnsmasq: proxy mode beside the existing DHCP server, iPXE by client architecture, iPXE sent to the boot URL.',
+      fields: {},
+      success: 'ok',
+      http: null,
+      contentType: 'text/plain',
+      view: 'text',
+      sample: {},
+      handler: async (_input, ctx) => {
+        const v = ctx.config.values;
+        return dnsmasqConfig({
+          server: pxeServerAddress(v.dhcp_interface, v.image_svc_host),
+          dhcpInterface: v.dhcp_interface,
+          tftpRoot: v.tftp_root,
+          efiFile: v.pxe_efi_file,
+          nodePort: nodeApiPort(v),
+        });
       },
     }),
   ],

@@ -143,7 +143,8 @@ export async function bindTarget(razor: Server, target: Target, imageUuid = OS_I
 }
 
 /** Waits for a child to print something matching `ready`; rejects if it exits first. */
-function childOutput(proc: ChildProcess, what: string, ready: RegExp): Promise<RegExpExecArray> {
+/** Resolves when `proc` prints `ready` on stdout; rejects if it exits first or after 20 s. */
+export function childOutput(proc: ChildProcess, what: string, ready: RegExp): Promise<RegExpExecArray> {
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out}`)), 20_000);
@@ -160,7 +161,8 @@ function childOutput(proc: ChildProcess, what: string, ready: RegExp): Promise<R
   });
 }
 
-const stopChild = (proc: ChildProcess) => () =>
+/** SIGTERM to `proc`, resolving when it has exited. */
+export const stopChild = (proc: ChildProcess) => () =>
   new Promise((resolve) => {
     if (proc.exitCode !== null || proc.signalCode !== null) return resolve(proc.exitCode);
     proc.once('exit', resolve);

@@ -23,4 +23,14 @@ export const configEffects: SliceEffects = {
       expect(String(o.response)).toContain('http://10.0.2.2:8026');
     },
   },
+  dnsmasq: {
+    store: 'unchanged',
+    response: (o) => {
+      const text = String(o.response);
+      expect(text).toContain('\nenable-tftp\n');
+      expect(text).toContain('\ndhcp-range=10.0.2.2,proxy');
+      expect(text).toContain('pxe-service=tag:!ipxe,x86PC,"razor",undionly.kpxe');
+      expect(text).toContain('dhcp-boot=tag:ipxe,http://10.0.2.2:8026/razor/api/boot?hw_id=');
+    },
+  },
 };
