@@ -8,6 +8,16 @@ import { pxeServerAddress } from '../lib/pxe/server-address.js';
 
 const SECRET_KEYS = new Set(['default_ipmi_password']);
 
+/** A CLI-only verb that prints a text to save or paste (the chain script, a dnsmasq configuration). */
+const PRINTED_TEXT = {
+  fields: {},
+  success: 'ok',
+  http: null,
+  contentType: 'text/plain',
+  view: 'text',
+  sample: {},
+} as const;
+
 /** The config slice. */
 export const configSlice = defineSlice({
   name: 'config',
@@ -44,12 +54,7 @@ export const configSlice = defineSlice({
       name: 'ipxe',
       summary: 'Print the iPXE chain script to serve over TFTP as razor.ipxe',
       description: 'It runs DHCP on net0..net7 and chains to this server with every MAC as hw_id.',
-      fields: {},
-      success: 'ok',
-      http: null,
-      contentType: 'text/plain',
-      view: 'text',
-      sample: {},
+      ...PRINTED_TEXT,
       handler: async (_input, ctx) => {
         const { image_svc_host: host, mk_checkin_interval: wait } = ctx.config.values;
         const render = await ctx.template('ipxe/razor.ipxe.hbs');
@@ -63,12 +68,7 @@ export const configSlice = defineSlice({
         'Print a dnsmasq ProxyDHCP + TFTP configuration equivalent to razor daemon --tftp --proxy-dhcp',
       description:
         'For sites that prefer their own dnsmasq: proxy mode beside the existing DHCP server, iPXE by client architecture, iPXE sent to the boot URL.',
-      fields: {},
-      success: 'ok',
-      http: null,
-      contentType: 'text/plain',
-      view: 'text',
-      sample: {},
+      ...PRINTED_TEXT,
       handler: async (_input, ctx) => {
         const v = ctx.config.values;
         return dnsmasqConfig({
