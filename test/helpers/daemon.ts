@@ -2,7 +2,7 @@
  * Starts the real daemon (`./bin/razor daemon --port 0`) as a child process and finds its port and
  * its local socket; requests over that socket.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
 import { ROOT, testEnv } from './deps.js';
@@ -101,5 +101,18 @@ export function socketRequest(
     );
     req.on('error', reject);
     req.end(init.body);
+  });
+}
+
+/** What a `razor` CLI run gave: exit code (-1 when killed), stdout and stderr. */
+export type RazorRun = { code: number; stdout: string; stderr: string };
+
+/** Runs `razor …args` with `env` (stdout and stderr are pipes, never a terminal). */
+export function runRazor(args: string[], env: NodeJS.ProcessEnv): Promise<RazorRun> {
+  return new Promise((resolve) => {
+    execFile(RAZOR, args, { cwd: ROOT, env }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
   });
 }

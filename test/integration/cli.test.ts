@@ -5,12 +5,12 @@
  * pseudo-terminal), configuration sources and the iPXE chain script.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { CONFIG_DEFAULTS } from '../../lib/config.js';
 import { ROOT, testEnv } from '../helpers/deps.js';
+import { runRazor, type RazorRun } from '../helpers/daemon.js';
 import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
 
 const BIN = join(ROOT, 'bin', 'razor');
@@ -18,17 +18,9 @@ const ESC = '\u001b[';
 const UNKNOWN = 'Zz9Zz9Zz9Zz9Zz9Zz9Zz9Z';
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 
-type Run = { code: number; stdout: string; stderr: string };
+type Run = RazorRun;
 
-/** Runs `razor …args` with `env` (stdout and stderr are pipes, never a terminal). */
-function razor(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(BIN, args, { cwd: ROOT, env }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const razor = runRazor;
 
 /** testEnv without NO_COLOR or FORCE_COLOR: colour is up to razor. */
 function colorEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -6,8 +6,8 @@
  * the new type, and binds a node with a policy of the new template that boots the new image.
  * Without it, razor knows none of them. Spawns dist/bin (run `npm run build` first).
  */
+import { runRazor } from '../helpers/daemon.js';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -15,22 +15,12 @@ import { ROOT, testDeps, testEnv } from '../helpers/deps.js';
 import { tempHome } from '../helpers/fixture.js';
 import { testApp } from '../helpers/app.js';
 
-const BIN = join(ROOT, 'bin', 'razor');
 const FAMILIES = join(ROOT, 'test', 'fixtures', 'families');
 const MEDIA = join(FAMILIES, 'media', 'appliance-1.4');
 const EXTRA = { RAZOR_EXTRA_TEMPLATES_PATH: FAMILIES };
 const MK_HWID = '525400AABB01';
 
-type Run = { code: number; stdout: string; stderr: string };
-
-function razor(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(BIN, args, { cwd: ROOT, env }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const razor = runRazor;
 
 describe('an OS family added as a folder of data', () => {
   let home: ReturnType<typeof tempHome>;

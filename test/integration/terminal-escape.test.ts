@@ -8,14 +8,13 @@
  * the registered strings.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { ROOT, testEnv } from '../helpers/deps.js';
 import { tempHome, writeSeed } from '../helpers/fixture.js';
-import { RAZOR, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { RAZOR, runRazor, type RazorRun, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 
 /** Facts as a hostile machine sends them, keys included. */
 const FACTS: Record<string, string> = {
@@ -43,20 +42,14 @@ const rawControls = (text: string, allowed = '\n') =>
     .filter((c) => !allowed.includes(c))
     .map((c) => c.codePointAt(0));
 
-type Run = { code: number; stdout: string; stderr: string };
+type Run = RazorRun;
 
 let home: ReturnType<typeof tempHome>;
 let daemon: DaemonProcess | undefined;
 let uuid: string;
 let registered: string;
 
-function razor(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(RAZOR, args, { cwd: ROOT, env: testEnv(home.home) }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const razor = (args: string[]): Promise<Run> => runRazor(args, testEnv(home.home));
 
 /** Sends raw bytes as one HTTP request and returns the status line. */
 function rawRequest(port: number, request: Buffer): Promise<string> {
