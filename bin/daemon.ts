@@ -24,6 +24,7 @@ import { localBanner } from '../daemon/local-banner.js';
 import { loadTls } from '../daemon/tls.js';
 import { nodeFacingOnly } from '../daemon/rest/node-only.js';
 import { buildDeps } from './deps.js';
+import { lastSeen } from '../lib/engine/last-seen.js';
 import { razorVersion } from './paths.js';
 import { bannerLines, firstToken, parseFlags } from './daemon-start.js';
 import { nodeApiPort } from '../lib/config.js';
@@ -37,7 +38,9 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   let deps;
   let tls;
   try {
-    deps = await buildDeps(root, env, flags);
+    const built = await buildDeps(root, env, flags);
+    // Steady-state checkins are kept in memory and written every few seconds (ADR 0027).
+    deps = { ...built, lastSeen: lastSeen(built.store) };
     tls = loadTls(deps.config.values, deps.config.home);
     await deps.store.read(async () => undefined);
   } catch (err) {
@@ -162,6 +165,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       .catch((err: unknown) => log.error({ err }, 'sweep failed'));
   }, v.daemon_min_cycle_time * 1000);
   sweep.unref();
+  deps.lastSeen?.start();
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = async (signal: string) => {
@@ -171,6 +175,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       process.stdout.write(`razor daemon: ${signal}, finishing requests in flight…\n`);
       log.info({ signal }, 'shutting down');
       await Promise.all([running.stop(), imagesRunning.stop(), local.stop(), pxe.stop()]);
+      await deps.lastSeen?.close().catch((err: unknown) => log.error({ err }, 'last-seen times not written'));
       await deps.store.close();
       log.flush();
       process.stdout.write('razor daemon: stopped\n');

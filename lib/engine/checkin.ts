@@ -22,6 +22,30 @@ function macsOf(hwId: string): string[] {
   return macs;
 }
 
+/** When the node last checked in: the stored time, or the later one held in memory (last-seen.ts). */
+const lastCheckin = (ctx: VerbContext, node: NodeDoc) =>
+  Math.max(Date.parse(node.checked_in_at), ctx.lastSeen?.get(node.uuid) ?? -Infinity);
+
+/**
+ * The answer to a steady-state checkin — a known node, same state, not timed out, nothing to bind —
+ * read without a write; undefined when the checkin must be written (ADR 0027).
+ */
+async function steadyAnswer(ctx: VerbContext, macs: string[], lastState: string, now: Date) {
+  return ctx.store.read(async (r) => {
+    const node = (await nodesByMacs(r, macs))[0];
+    if (!node || node.last_state !== lastState) return undefined;
+    if ((now.getTime() - lastCheckin(ctx, node)) / 1000 > ctx.config.values.register_timeout)
+      return undefined;
+    const am = (await r.findBy<ActiveModelDoc>('active_model', 'node_uuid', node.uuid))[0];
+    if (am) {
+      const type = ctx.catalog.modelTypes.get(am.model.type);
+      return { node, answer: type ? mkAnswer(type, am.state) : ('acknowledge' as MkCommand) };
+    }
+    const verdicts = await evaluatePolicies(r, await tagsOf(r, node.attributes));
+    return verdicts.some((v) => v.binds) ? undefined : { node, answer: 'acknowledge' as MkCommand };
+  });
+}
+
 /** Handles one checkin; returns the command for the Microkernel. */
 export async function checkin(
   ctx: VerbContext,
@@ -29,14 +53,24 @@ export async function checkin(
 ): Promise<MkCommand> {
   const macs = macsOf(req.hwId);
   if (req.firstCheckin) return 'register';
+  const seen = ctx.lastSeen;
+  if (seen) {
+    const now = ctx.clock();
+    const steady = await steadyAnswer(ctx, macs, req.lastState, now);
+    if (steady) {
+      seen.note(steady.node.uuid, now.getTime());
+      return steady.answer;
+    }
+  }
   return ctx.store.write(async (w) => {
     const node = (await nodesByMacs(w, macs))[0];
     if (!node) return 'register';
     const now = ctx.clock();
-    const previous = Date.parse(node.checked_in_at);
+    const previous = lastCheckin(ctx, node);
     node.last_state = req.lastState;
     node.checked_in_at = now.toISOString();
     await w.put('node', node);
+    seen?.note(node.uuid, now.getTime());
     if ((now.getTime() - previous) / 1000 > ctx.config.values.register_timeout) return 'register';
     const am = (await w.findBy<ActiveModelDoc>('active_model', 'node_uuid', node.uuid))[0];
     if (am) {

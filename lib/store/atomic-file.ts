@@ -55,6 +55,9 @@ export async function removeStaleTemps(file: string): Promise<number> {
 
 /** lowdb adapter over one JSON file, written with `writeFileAtomic` (and `beforeReplace`). */
 export class AtomicJsonFile<T> implements Adapter<T> {
+  /** Bytes of the last file written. */
+  lastBytes = 0;
+
   constructor(
     private readonly file: string,
     private readonly beforeReplace?: (next: string) => Promise<unknown>,
@@ -72,6 +75,8 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await writeFileAtomic(this.file, JSON.stringify(data), this.beforeReplace);
+    const text = JSON.stringify(data);
+    await writeFileAtomic(this.file, text, this.beforeReplace);
+    this.lastBytes = Buffer.byteLength(text);
   }
 }

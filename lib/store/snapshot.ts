@@ -1,7 +1,7 @@
 /**
  * Transactions over one in-memory snapshot of the store's data: readers that share frozen documents,
- * writers that collect changes in an overlay, per-snapshot indexes and memo maps, and the overlay
- * applied as the next snapshot. The embedded JSON store and the in-memory store both build on it.
+ * writers that collect changes in an overlay (reads see the snapshot with the overlay on top).
+ * The embedded JSON store and the in-memory store both build on it (transactions.ts).
  */
 import type { Collection, Doc, StoreReader, StoreWriter } from './store.js';
 
@@ -21,43 +21,30 @@ export interface StoreFile {
 /** A store with nothing in it. */
 export const emptyFile = (): StoreFile => ({ rev: 0, format: 'razor-store/1', collections: {} });
 
-/** Changes of one write transaction: uuid → new document, or null for removed. */
+/** Changes of write transactions: uuid → new document, or null for removed. */
 export type Overlay = Map<Collection, Map<string, Doc | null>>;
 
-/** value → uuids of the documents of one collection whose field has (or contains) that value. */
-type Index = Map<string, string[]>;
+/** A copy of an overlay (its documents shared), for the next transaction of a batch to build on. */
+export const copyOverlay = (o: Overlay): Overlay => new Map([...o].map(([c, t]) => [c, new Map(t)]));
 
-/** Builds or returns the index of `field` in `collection` of one snapshot. */
+/** value → uuids of the documents of one collection whose field has (or contains) that value. */
+export type Index = Map<string, string[]>;
+
+/** Builds or returns the index of `field` in `collection` of one snapshot (indexes.ts). */
 export type IndexOf = (data: StoreFile, collection: Collection, field: string) => Index;
 
+/** What a memo entry depends on (memo.ts): "read the document `uuid`". */
+export const dependsOnDoc = (c: Collection, uuid: string) => `${c}#${uuid}`;
+/** "Looked for documents whose `field` has `value`". */
+export const dependsOnValue = (c: Collection, field: string, value: string) => `${c}.${field}=${value}`;
+/** "Read the whole collection". */
+export const dependsOnAll = (c: Collection) => c;
+
 /** The values a document has for a field: each element of an array, or the scalar itself. */
-function fieldValues(doc: Doc, field: string): string[] {
+export function fieldValues(doc: Doc, field: string): string[] {
   const v = doc[field];
   if (Array.isArray(v)) return v.filter((x) => typeof x === 'string');
   return typeof v === 'string' ? [v] : [];
-}
-
-/** An index cache per snapshot: snapshots are replaced, never mutated, so nothing goes stale. */
-export function indexCache(): IndexOf {
-  const cache = new WeakMap<StoreFile, Map<string, Index>>();
-  return (data, collection, field) => {
-    let perData = cache.get(data);
-    if (!perData) cache.set(data, (perData = new Map()));
-    const key = `${collection}\u0000${field}`;
-    let index = perData.get(key);
-    if (!index) {
-      index = new Map();
-      for (const doc of Object.values(data.collections[collection] ?? {})) {
-        for (const v of fieldValues(doc, field)) {
-          const list = index.get(v);
-          if (list) list.push(doc.uuid);
-          else index.set(v, [doc.uuid]);
-        }
-      }
-      perData.set(key, index);
-    }
-    return index;
-  };
 }
 
 /**
@@ -79,33 +66,27 @@ export function deepFreeze<T>(o: T, seen: WeakSet<object>): T {
   return o;
 }
 
-/** Per-snapshot memo maps (see StoreReader.memo); like the indexes, they go with their snapshot. */
-export type MemoOf = (data: StoreFile, name: string) => Map<string, unknown>;
-
-export function memoCache(): MemoOf {
-  const cache = new WeakMap<StoreFile, Map<string, Map<string, unknown>>>();
-  return (data, name) => {
-    let perData = cache.get(data);
-    if (!perData) cache.set(data, (perData = new Map()));
-    let memo = perData.get(name);
-    if (!memo) perData.set(name, (memo = new Map()));
-    return memo;
-  };
+/** What a reader is given besides the data: how documents leave, its memo maps, what it read. */
+export interface ReaderExtras {
+  share?: Share;
+  memo?: (name: string) => Map<string, unknown>;
+  /** Collects what this transaction read, for memo entries to depend on (memo.ts). */
+  deps?: Set<string>;
 }
-
-const privateMemo: MemoOf = () => new Map();
 
 /** Read access to a snapshot (plus a write transaction's pending overlay). */
 export function reader(
   data: StoreFile,
   indexOf: IndexOf,
   overlay?: Overlay,
-  share: Share = copy,
-  memoOf: MemoOf = privateMemo,
+  extras: ReaderExtras = {},
 ): StoreReader {
+  const share = extras.share ?? copy;
+  const deps = extras.deps;
   const base = (c: Collection): Table => data.collections[c] ?? {};
   const pending = (c: Collection) => overlay?.get(c);
   const uuids = (c: Collection): string[] => {
+    deps?.add(dependsOnAll(c));
     const p = pending(c);
     const keys = Object.keys(base(c));
     if (!p) return keys;
@@ -123,6 +104,7 @@ export function reader(
   };
   return {
     async get<T extends Doc>(c: Collection, uuid: string) {
+      deps?.add(dependsOnDoc(c, uuid));
       const d = lookup(c, uuid);
       return d === undefined ? undefined : (share(d) as T);
     },
@@ -130,13 +112,14 @@ export function reader(
       return uuids(c).map((u) => share(lookup(c, u)) as T);
     },
     async matchUuid(c: Collection, fragment: string) {
-      if (lookup(c, fragment)) return [fragment];
+      if (lookup(c, fragment)) return (deps?.add(dependsOnDoc(c, fragment)), [fragment]);
       return uuids(c).filter((u) => u.includes(fragment));
     },
     async count(c: Collection) {
       return uuids(c).length;
     },
     async findBy<T extends Doc>(c: Collection, field: string, value: string) {
+      deps?.add(dependsOnValue(c, field, value));
       const hits = new Set(indexOf(data, c, field).get(value) ?? []);
       for (const [uuid, doc] of pending(c) ?? []) {
         if (doc && fieldValues(doc, field).includes(value)) hits.add(uuid);
@@ -145,47 +128,51 @@ export function reader(
       return [...hits].map((u) => share(lookup(c, u)) as T);
     },
     memo<V>(name: string) {
-      return memoOf(data, name) as Map<string, V>;
+      return (extras.memo?.(name) ?? new Map()) as Map<string, V>;
     },
   };
 }
 
-/** Write access to a snapshot: changes go to `overlay`. */
+/** Write access to a snapshot: changes go to `overlay` (which may hold earlier transactions' too). */
 export function writer(data: StoreFile, indexOf: IndexOf, overlay: Overlay): StoreWriter {
   const table = (c: Collection) => {
     let t = overlay.get(c);
     if (!t) overlay.set(c, (t = new Map()));
     return t;
   };
+  const current = (c: Collection, uuid: string): Doc | undefined => {
+    const p = overlay.get(c);
+    if (p?.has(uuid)) return p.get(uuid) ?? undefined;
+    return data.collections[c]?.[uuid];
+  };
   const r = reader(data, indexOf, overlay);
   return {
     ...r,
     async put(c, doc) {
       if (typeof doc.uuid !== 'string' || doc.uuid === '') throw new Error(`put ${c}: document has no uuid`);
-      // Writing back an unchanged document is not a change: the file is only rewritten for real ones.
-      const current = data.collections[c]?.[doc.uuid];
-      const pending = overlay.get(c)?.has(doc.uuid);
-      if (!pending && current !== undefined && JSON.stringify(current) === JSON.stringify(doc)) return;
+      // Writing back an unchanged document is not a change: nothing is written for it.
+      const now = current(c, doc.uuid);
+      if (now !== undefined && JSON.stringify(now) === JSON.stringify(doc)) return;
       table(c).set(doc.uuid, structuredClone(doc));
     },
+    async patch(c, uuid, fields) {
+      const now = current(c, uuid);
+      if (now === undefined) return false;
+      if (Object.entries(fields).every(([k, v]) => now[k] === v)) return true;
+      // A shallow copy: the unchanged fields' values are shared with the stored (immutable) one.
+      table(c).set(uuid, { ...now, ...structuredClone(fields), uuid });
+      return true;
+    },
     async remove(c, uuid) {
-      const existed = (await r.get(c, uuid)) !== undefined;
+      const existed = current(c, uuid) !== undefined;
       if (existed) table(c).set(uuid, null);
       return existed;
     },
   };
 }
 
-/** The snapshot after a write transaction: `data` with `overlay` applied, at revision `rev`. */
-export function applyOverlay(data: StoreFile, overlay: Overlay, rev: number): StoreFile {
-  const collections = { ...data.collections };
-  for (const [c, changes] of overlay) {
-    const t: Table = { ...(collections[c] ?? {}) };
-    for (const [uuid, doc] of changes) {
-      if (doc === null) delete t[uuid];
-      else t[uuid] = doc;
-    }
-    collections[c] = t;
-  }
-  return { rev, format: 'razor-store/1', collections };
-}
+/** An overlay with no changes. */
+export const emptyOverlay = (): Overlay => new Map();
+
+/** True when the overlay changes nothing. */
+export const overlayIsEmpty = (o: Overlay): boolean => [...o.values()].every((t) => t.size === 0);

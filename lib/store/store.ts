@@ -46,9 +46,10 @@ export interface StoreReader {
    */
   findBy<T extends Doc = Doc>(collection: Collection, field: string, value: string): Promise<T[]>;
   /**
-   * A map named `name` that lives exactly as long as the data this transaction sees, for answers
-   * derived only from that data (a boot script): any change to the store starts a new, empty one.
-   * Write transactions get a fresh private map every time.
+   * A map named `name` for answers derived only from the store's data (a boot script). An entry
+   * is never seen again once anything this transaction read has changed; a change to the per-machine
+   * collections (`node`, `active_model`) drops only the entries that read the changed documents,
+   * any other change drops them all (ADR 0027). Write transactions get a fresh private map every time.
    */
   memo<V>(name: string): Map<string, V>;
 }
@@ -56,6 +57,11 @@ export interface StoreReader {
 /** Write access inside a transaction; changes are visible to later reads of the same transaction. */
 export interface StoreWriter extends StoreReader {
   put(collection: Collection, doc: Doc): Promise<void>;
+  /**
+   * Sets top-level `fields` of a stored document, leaving the rest as it is (cheap for a large
+   * document: no copy of what did not change); false when there is no such document.
+   */
+  patch(collection: Collection, uuid: string, fields: Record<string, unknown>): Promise<boolean>;
   remove(collection: Collection, uuid: string): Promise<boolean>;
 }
 

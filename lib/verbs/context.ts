@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Catalog } from '../domain/catalog.js';
 import type { TemplateLoader } from '../domain/render-template.js';
 import type { ProgressFactory } from '../images/progress.js';
+import type { LastSeen } from '../engine/last-seen.js';
 
 /** HTTP methods a verb can be reached with over REST. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -20,6 +21,11 @@ export interface Deps {
   readonly newUuid: () => string;
   /** The environment child processes (ipmitool, …) run with. */
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Last-seen times held in memory (the daemon's): with it, a steady-state checkin writes nothing
+   * (ADR 0027); without it (the CLI), every checkin is written at once.
+   */
+  readonly lastSeen?: LastSeen;
 }
 
 /** What one verb call sees: the deps plus how it was invoked. */
