@@ -6,7 +6,7 @@
  * keeps its inode from being reused, so the link count we saw (with size and mtime unchanged,
  * against in-place edits) means nothing changed.
  */
-import { close, closeSync, fstatSync, open, readFile, type Stats } from 'node:fs';
+import { close, closeSync, fstatSync, open, readFile, statSync, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
 
 const openFd = promisify(open);
@@ -15,7 +15,7 @@ const closeFd = promisify(close);
 
 /** The descriptor of the file last read or written, and what it looked like then. */
 export interface HeldFile {
-  /** True while the held file is still the one at the path, unchanged. */
+  /** True while the held file is still the one at the path, unchanged (or there is still none). */
   fresh(): boolean;
   /** Reads the file at the path and holds it; null when there is none. */
   read(): Promise<string | null>;
@@ -38,9 +38,12 @@ const same = (st: Stats, h: Held) =>
 /** A held file for `path`. */
 export function heldFile(path: string): HeldFile {
   let held: Held | undefined;
+  /** True when the last read found no file. */
+  let absent = false;
   const release = () => {
     if (held) closeSync(held.fd);
     held = undefined;
+    absent = false;
   };
   const take = async (readText: boolean): Promise<string | null> => {
     let fd: number;
@@ -49,6 +52,7 @@ export function heldFile(path: string): HeldFile {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       release();
+      absent = true;
       return null;
     }
     try {
@@ -64,7 +68,10 @@ export function heldFile(path: string): HeldFile {
     }
   };
   return {
-    fresh: () => held !== undefined && same(fstatSync(held.fd), held),
+    fresh: () =>
+      held !== undefined
+        ? same(fstatSync(held.fd), held)
+        : absent && statSync(path, { throwIfNoEntry: false }) === undefined,
     read: () => take(true),
     hold: async () => void (await take(false)),
     close: release,

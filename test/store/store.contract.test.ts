@@ -28,6 +28,16 @@ const BACKENDS: Array<[string, () => Promise<{ store: Store; again?: () => Promi
     },
   ],
   ['memory', async () => ({ store: memoryStore() })],
+  [
+    'json file, journal from the first write',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'razor-store-contract-'));
+      dirs.push(dir);
+      const file = join(dir, 'razor.json');
+      const opts = { journalFrom: 0, compactFrom: 2048 };
+      return { store: await openJsonStore(file, opts), again: () => openJsonStore(file, opts) };
+    },
+  ],
 ];
 
 const node = (uuid: string, extra: Record<string, unknown> = {}): Doc => ({
@@ -197,5 +207,76 @@ describe.each(SHARED)('store contract, shared data: %s', (_name, open) => {
     await other.write((w) => w.put('tag', { uuid: 'T1', name: 'second' }));
     expect((await store.read((r) => r.get('tag', 'T1')))?.name).toBe('second');
     await Promise.all([store.close(), other.close()]);
+  });
+});
+
+/* Issue 13 (ADR 0027): patch, group commit, memo entries that go with what they read. */
+describe.each(BACKENDS)('store contract, ADR 0027: %s', (_name, open) => {
+  test('patch sets top-level fields, keeps the rest, is seen by findBy, and is false for a missing document', async () => {
+    const { store } = await open();
+    await store.write((w) => w.put('node', { uuid: 'P1', hw_id: ['aa'], facts: { a: 1 }, state: 'x' }));
+    const done = await store.write(async (w) => [
+      await w.patch('node', 'P1', { state: 'y', hw_id: ['bb'] }),
+      await w.patch('node', 'Missing', { state: 'y' }),
+    ]);
+    expect(done).toEqual([true, false]);
+    expect(await store.read((r) => r.get('node', 'P1'))).toEqual({
+      uuid: 'P1',
+      hw_id: ['bb'],
+      facts: { a: 1 },
+      state: 'y',
+    });
+    expect(await store.read((r) => r.findBy('node', 'hw_id', 'aa'))).toEqual([]);
+    expect((await store.read((r) => r.findBy('node', 'hw_id', 'bb'))).map((d) => d.uuid)).toEqual(['P1']);
+    expect(await store.read((r) => r.get('node', 'Missing'))).toBeUndefined();
+    await store.close();
+  });
+
+  test('writes queued together each succeed or fail alone, in order', async () => {
+    const { store } = await open();
+    const writes = Array.from({ length: 20 }, (_, i) =>
+      store.write(async (w) => {
+        const seen = await w.count('tag');
+        await w.put('tag', { uuid: `T${i}`, seen });
+        if (i % 5 === 2) throw new Error(`refused ${i}`);
+        return seen;
+      }),
+    );
+    const settled = await Promise.allSettled(writes);
+    const refused = settled.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+    expect(refused).toEqual([2, 7, 12, 17]);
+    // Each saw exactly the writes before it that landed.
+    const results = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(results).toEqual(Array.from({ length: 16 }, (_, i) => i));
+    expect(await store.read((r) => r.count('tag'))).toBe(16);
+    await store.close();
+  });
+
+  test("a write to node A keeps node B's memo entry; to A, or outside the per-machine collections, drops it", async () => {
+    const { store } = await open();
+    await store.write(async (w) => {
+      await w.put('node', { uuid: 'A', hw_id: ['aa'] });
+      await w.put('node', { uuid: 'B', hw_id: ['bb'] });
+    });
+    /** Remembers an answer for `mac`, derived from the node found by that MAC. */
+    const remember = (mac: string) =>
+      store.read(async (r) => {
+        const found = await r.findBy('node', 'hw_id', mac);
+        r.memo<string>('boot').set(mac, `answer for ${found[0]?.uuid}`);
+      });
+    const recall = (mac: string) => store.read(async (r) => r.memo<string>('boot').get(mac));
+    await remember('aa');
+    await remember('bb');
+    await store.write((w) => w.put('node', { uuid: 'A', hw_id: ['aa'], state: 'checked in' }));
+    expect(await recall('bb')).toBe('answer for B');
+    expect(await recall('aa')).toBeUndefined();
+    // A new node taking a MAC someone looked up drops that lookup's answers too.
+    await remember('cc');
+    await store.write((w) => w.put('node', { uuid: 'C', hw_id: ['cc'] }));
+    expect(await recall('cc')).toBeUndefined();
+    expect(await recall('bb')).toBe('answer for B');
+    await store.write((w) => w.put('policy', { uuid: 'P', name: 'p' }));
+    expect(await recall('bb')).toBeUndefined();
+    await store.close();
   });
 });

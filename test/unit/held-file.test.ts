@@ -43,6 +43,10 @@ describe('held file', () => {
     rmSync(file);
     expect(held.fresh()).toBe(false);
     expect(await held.read()).toBeNull();
+    // Still no file: nothing changed (a store whose data is all in its journal, ADR 0027) …
+    expect(held.fresh()).toBe(true);
+    // … until one appears.
+    writeFileSync(file, 'three');
     expect(held.fresh()).toBe(false);
     held.close();
   });
