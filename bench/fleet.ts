@@ -14,14 +14,12 @@
  *    on bare Express serving the same bytes, in the same run: the ratio.
  * Writes bench/results/fleet-<date>.json.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RAZOR } from '../test/helpers/daemon.js';
-import { ROOT, testEnv } from '../test/helpers/deps.js';
 import { prng } from './lib/fleet.js';
 import { simulatedNode, type SimulatedNode } from './lib/fleet-facts.js';
+import { importOsImage, targetOf } from './lib/fleet-setup.js';
 import { mkClient, quantile, runLoad, sliceRate, type CallResult } from './lib/fleet-load.js';
 import {
   bindTarget,
@@ -48,25 +46,6 @@ const summary = (results: CallResult[], seconds: number) => ({
   p99_ms: quantile(results, 0.99),
   errors: results.filter((r) => !r.ok).length,
   first_error: results.find((r) => !r.ok)?.error,
-});
-
-/** Imports the Debian netboot fixture with the CLI (as an operator would); returns its UUID. */
-function importOsImage(home: string): string {
-  const fixture = join(ROOT, 'test', 'fixtures', 'images', 'debian-netboot');
-  const r = spawnSync(process.execPath, [RAZOR, 'image', 'add', '-t', 'os', '-p', fixture], {
-    env: testEnv(home),
-    encoding: 'utf8',
-  });
-  const uuid = /UUID\s+=>\s+(\w+)/.exec(r.stdout)?.[1];
-  if (r.status !== 0 || !uuid)
-    throw new Error(`razor image add failed (${r.status}):\n${r.stdout}${r.stderr}`);
-  return uuid;
-}
-
-const targetOf = (n: SimulatedNode) => ({
-  uuid: '',
-  macs: n.hwId.split('_').map((m) => m.toLowerCase().replace(/(..)(?!$)/g, '$1:')) as [string, string],
-  serial: n.facts.serialnumber as string,
 });
 
 async function main() {
@@ -103,7 +82,12 @@ async function main() {
     const checkin = summary(checkins, CHECKIN_S);
     const daemon = {
       rss_mb: rssBytes(razor.pid) / 2 ** 20,
-      store_mb: statSync(join(home, 'razor.json')).size / 2 ** 20,
+      // The snapshot and the journal beside it (ADR 0027).
+      store_mb:
+        ['razor.json', 'razor.journal']
+          .map((f) => statSync(join(home, f), { throwIfNoEntry: false })?.size ?? 0)
+          .reduce((a, b) => a + b, 0) /
+        2 ** 20,
     };
     console.log(`  checkin: ${JSON.stringify(checkin)}\n  daemon: ${JSON.stringify(daemon)}`);
 

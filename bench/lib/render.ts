@@ -4,7 +4,6 @@
  * the daemon actually stored, with the same config the daemon ran with. The boot_install render is
  * also split into its parts (context, kernel_args, template lookup, template call).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../../lib/domain/catalog.js';
@@ -14,7 +13,7 @@ import { nodeTags } from '../../lib/tags/tag-rules.js';
 import { renderContext, renderModelTemplate, typeTemplate } from '../../lib/engine/render-context.js';
 import { ROOT, testEnv } from '../../test/helpers/deps.js';
 import type { ActiveModelDoc, ImageDoc, NodeDoc, TagRuleDoc } from '../../lib/domain/documents.js';
-import type { StoreFile } from '../../lib/store/json-store.js';
+import { openJsonStore } from '../../lib/store/json-store.js';
 
 let sink: unknown;
 
@@ -45,24 +44,39 @@ export interface RenderResult {
   preseed_bytes: number;
 }
 
-/** Renders the bound node's templates `n` times each, from the store in `home`, with the daemon's `env`. */
+/** The node owning `mac` (as the store keeps MACs), its active model and image, and the tag rules. */
+async function boundNode(home: string, mac: string) {
+  const store = await openJsonStore(join(home, 'razor.json'));
+  try {
+    return await store.read(async (r) => {
+      const node = (await r.findBy<NodeDoc>('node', 'hw_id', mac))[0];
+      const am = node && (await r.findBy<ActiveModelDoc>('active_model', 'node_uuid', node.uuid))[0];
+      if (!node || !am) throw new Error(`no node with MAC ${mac} bound in the store`);
+      const image = await r.get<ImageDoc>('image', am.model.image_uuid);
+      return { node, am, image, rules: await r.all<TagRuleDoc>('tag') };
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Renders the templates of the bound node with `mac` `n` times each, from the store in `home` (read
+ * as the CLI reads it: snapshot and journal), with the daemon's `env`.
+ */
 export async function benchRender(
   home: string,
+  mac: string,
   n: number,
   env: Record<string, string> = {},
 ): Promise<RenderResult> {
-  const store = JSON.parse(readFileSync(join(home, 'razor.json'), 'utf8')) as StoreFile;
-  const all = <T>(c: keyof StoreFile['collections']) => Object.values(store.collections[c] ?? {}) as T[];
-  const am = all<ActiveModelDoc>('active_model')[0];
-  if (!am) throw new Error('the store has no active model');
-  const node = store.collections.node?.[am.node_uuid] as NodeDoc;
-  const image = store.collections.image?.[am.model.image_uuid] as ImageDoc | undefined;
+  const { node, am, image, rules } = await boundNode(home, mac);
   const config = loadConfig({ env: testEnv(home, env) });
   const catalog = await loadCatalog(join(ROOT, 'templates'));
   const type = catalog.modelTypes.get(am.model.type);
   if (!type) throw new Error(`no model type ${am.model.type}`);
   const loader = templateLoader(join(ROOT, 'templates'));
-  const tags = nodeTags(all<TagRuleDoc>('tag'), node.attributes);
+  const tags = nodeTags(rules, node.attributes);
   const boot = { config, type, node, am, image };
   const callback = { ...boot, tags, brokerSpecs: undefined };
 

@@ -25,7 +25,14 @@ export interface BootReport {
     pinned: boolean;
     cpu_busy_before: number;
   };
-  setup: { nodes: number; store_bytes: number; path: string; body_bytes: number; content_type: string };
+  setup: {
+    nodes: number;
+    booted_nodes?: number;
+    store_bytes: number;
+    path: string;
+    body_bytes: number;
+    content_type: string;
+  };
   load: LoadOptions & { tool: 'wrk'; warmup_seconds: number; rounds: number };
   /** By server (razor, express, nginx): its run with the median req/s (latencies from that run). */
   results: Record<'razor' | 'express' | 'nginx', Measured> & { 'razor baseline'?: Measured };

@@ -70,7 +70,8 @@ export async function installerScript(razor: Server, path: string, imageUuid = O
   return r;
 }
 
-async function api(razor: Server, method: 'GET' | 'POST', path: string, body?: object) {
+/** An admin REST call with the token razor wrote at its first start; the `response` of the envelope. */
+export async function api(razor: Server, method: 'GET' | 'POST', path: string, body?: object) {
   const res = await fetch(`${razor.url}/razor/api/${path}`, {
     method,
     headers: {
