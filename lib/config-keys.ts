@@ -40,6 +40,8 @@ export const CONFIG_DEFAULTS = {
   secrets_to_boot_address: 'true',
   secrets_serve_limit: 3,
   store_generations: 5,
+  /** Below this many bytes the store is rewritten whole per write; beyond it writes go to the journal (ADR 0027). */
+  store_journal_from: 65536,
   tls_cert: '',
   tls_key: '',
   // Built-in TFTP and ProxyDHCP (issue 17, ADR 0023): off unless asked for.

@@ -10,6 +10,7 @@ export function lazyStore(config: Config): Store {
   const get = () =>
     (opened ??= openJsonStore(config.values.persist_path, {
       generations: config.values.store_generations,
+      journalFrom: config.values.store_journal_from,
       requiredFields: RAZOR_REQUIRED_FIELDS,
     }));
   return {

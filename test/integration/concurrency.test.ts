@@ -44,9 +44,14 @@ async function cliWriter(home: string, id: number, count: number): Promise<void>
   }
 }
 
-const names = (file: string): string[] => {
-  const data = JSON.parse(readFileSync(file, 'utf8'));
-  return Object.values(data.collections.tag ?? {}).map((t) => (t as { name: string }).name);
+/** The tag rules' names the store holds (its snapshot and journal, as any razor process reads them). */
+const names = async (file: string): Promise<string[]> => {
+  const store = await openJsonStore(file, { lockTimeoutMs: 5_000 });
+  try {
+    return (await store.read((r) => r.all('tag'))).map((t) => String(t.name));
+  } finally {
+    await store.close();
+  }
 };
 
 describe('daemon and CLI processes writing at once', () => {
@@ -77,7 +82,7 @@ describe('daemon and CLI processes writing at once', () => {
     await Promise.all(clis);
     agent.destroy();
     expect(statuses.filter((s) => s !== 201)).toEqual([]);
-    const stored = new Set(names(join(home.home, 'razor.json')));
+    const stored = new Set(await names(join(home.home, 'razor.json')));
     const expected = [
       ...Array.from({ length: 500 }, (_, i) => `http-${i}`),
       ...[0, 1, 2, 3].flatMap((id) => Array.from({ length: 100 }, (_, i) => `cli-${id}-${i}`)),
@@ -90,10 +95,13 @@ describe('daemon and CLI processes writing at once', () => {
 const BULK = 40_000;
 
 /** Runs one unkilled CLI write and returns how long it took (ms). */
+/** The SIGKILL writers rewrite the file whole (no journal, ADR 0027): kills land inside that rewrite. */
+const WHOLE_FILE = { RAZOR_STORE_JOURNAL_FROM: String(2 ** 40) };
+
 async function timeOneWrite(home: string, name: string): Promise<number> {
   const t0 = performance.now();
   await run(process.execPath, [RAZOR, '-w', 'tag', 'add', JSON.stringify({ name, tag: 'k' })], {
-    env: testEnv(home),
+    env: testEnv(home, WHOLE_FILE),
   });
   return performance.now() - t0;
 }
@@ -133,7 +141,7 @@ describe('SIGKILL while writing', () => {
       const name = `kill-${i}`;
       const started = performance.now();
       const child = spawn(process.execPath, [RAZOR, '-w', 'tag', 'add', JSON.stringify({ name, tag: 'k' })], {
-        env: testEnv(home.home),
+        env: testEnv(home.home, WHOLE_FILE),
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       let out = '';
@@ -160,7 +168,7 @@ describe('SIGKILL while writing', () => {
       expect(await store.read((r) => r.count('tag'))).toBeGreaterThanOrEqual(BULK);
       await store.close();
     }
-    const stored = new Set(names(file));
+    const stored = new Set(await names(file));
     expect(acknowledged.filter((n) => !stored.has(n))).toEqual([]);
     // The kills must really have hit running writers for the test to mean anything.
     expect(killedMidRun).toBeGreaterThanOrEqual(10);
