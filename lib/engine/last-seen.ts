@@ -13,6 +13,9 @@ import type { Store } from '../store/store.js';
 /** How long a checkin's time may wait in memory before it is in the store. */
 export const LAST_SEEN_FLUSH_MS = 5_000;
 
+/** Nodes per flush transaction: requests are served between them (no long pause of the event loop). */
+const PER_TRANSACTION = 500;
+
 /** The last-seen times of one daemon. */
 export interface LastSeen {
   /** Records that node `uuid` checked in at `atMs` (kept if later than what is known). */
@@ -40,11 +43,15 @@ export function lastSeen(store: Store): LastSeen {
     const batch = pending;
     pending = new Map();
     if (batch.size === 0) return 0;
+    const entries = [...batch];
     try {
-      await store.write(async (w) => {
-        for (const [uuid, atMs] of batch)
-          await w.patch('node', uuid, { checked_in_at: new Date(atMs).toISOString() });
-      });
+      for (let i = 0; i < entries.length; i += PER_TRANSACTION) {
+        const part = entries.slice(i, i + PER_TRANSACTION);
+        await store.write(async (w) => {
+          for (const [uuid, atMs] of part)
+            await w.patch('node', uuid, { checked_in_at: new Date(atMs).toISOString() });
+        });
+      }
     } catch (err) {
       // Kept for the next attempt (the store is unavailable: a full disk, a held lock).
       for (const [uuid, atMs] of batch) keep(pending, uuid, atMs);

@@ -14,19 +14,30 @@ export function tempPrefix(file: string): string {
 }
 
 /**
- * Writes `text` to `file` atomically and durably. `beforeReplace` gets the new version's path once
- * it is safely on disk, just before it replaces `file` (store generations are kept there).
+ * Writes `text` (or its pieces, one after the other) to `file` atomically and durably; resolves
+ * with the bytes written. `beforeReplace` gets the new version's path once it is safely on disk,
+ * just before it replaces `file` (store generations are kept there).
  */
 export async function writeFileAtomic(
   file: string,
-  text: string,
+  text: string | Iterable<string>,
   beforeReplace?: (next: string) => Promise<unknown>,
-): Promise<void> {
+): Promise<number> {
+  let bytes = 0;
   const tmp = join(dirname(file), `${tempPrefix(file)}${process.pid}-${randomBytes(6).toString('hex')}`);
   let handle;
   try {
     handle = await open(tmp, 'wx', 0o600);
-    await handle.writeFile(text);
+    for (const piece of typeof text === 'string' ? [text] : text) {
+      const buf = Buffer.from(piece);
+      // A write may be short (a disk filling up): go on until all is written or one fails.
+      for (let done = 0; done < buf.length;) {
+        const { bytesWritten } = await handle.write(buf, done, buf.length - done);
+        if (bytesWritten === 0) throw Object.assign(new Error('nothing written'), { code: 'ENOSPC' });
+        done += bytesWritten;
+      }
+      bytes += buf.length;
+    }
     await handle.sync();
     await handle.close();
     handle = undefined;
@@ -43,6 +54,37 @@ export async function writeFileAtomic(
   } finally {
     await dir.close();
   }
+  return bytes;
+}
+
+/**
+ * `JSON.stringify(data)` of a store file in pieces of about `size` bytes, one collection's
+ * documents at a time: a large store is written without building one string of its size (and the
+ * event loop runs between the pieces).
+ */
+export function* storeJsonPieces(
+  data: { rev: number; format: string; collections: Record<string, Record<string, unknown> | undefined> },
+  size = 1 << 20,
+): Generator<string> {
+  let piece = `{"rev":${JSON.stringify(data.rev)},"format":${JSON.stringify(data.format)},"collections":{`;
+  let firstCollection = true;
+  for (const [name, table] of Object.entries(data.collections)) {
+    if (table === undefined) continue;
+    piece += `${firstCollection ? '' : ','}${JSON.stringify(name)}:{`;
+    firstCollection = false;
+    let firstDoc = true;
+    for (const [uuid, doc] of Object.entries(table)) {
+      if (doc === undefined) continue;
+      piece += `${firstDoc ? '' : ','}${JSON.stringify(uuid)}:${JSON.stringify(doc)}`;
+      firstDoc = false;
+      if (piece.length >= size) {
+        yield piece;
+        piece = '';
+      }
+    }
+    piece += '}';
+  }
+  yield `${piece}}}`;
 }
 
 /** Removes temp files a killed writer left behind. Call only while holding the store lock. */
@@ -52,6 +94,11 @@ export async function removeStaleTemps(file: string): Promise<number> {
   await Promise.all(names.map((n) => unlink(join(dirname(file), n)).catch(() => undefined)));
   return names.length;
 }
+
+const isStoreFile = (
+  d: unknown,
+): d is { rev: number; format: string; collections: Record<string, Record<string, unknown>> } =>
+  typeof d === 'object' && d !== null && 'collections' in d && 'rev' in d && 'format' in d;
 
 /** lowdb adapter over one JSON file, written with `writeFileAtomic` (and `beforeReplace`). */
 export class AtomicJsonFile<T> implements Adapter<T> {
@@ -75,8 +122,7 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const text = JSON.stringify(data);
-    await writeFileAtomic(this.file, text, this.beforeReplace);
-    this.lastBytes = Buffer.byteLength(text);
+    const pieces = isStoreFile(data) ? storeJsonPieces(data) : JSON.stringify(data);
+    this.lastBytes = await writeFileAtomic(this.file, pieces, this.beforeReplace);
   }
 }

@@ -119,8 +119,11 @@ export function journalFile(path: string): JournalFile {
         if (seen > consumed) await truncateFd(fd, consumed);
         seen = consumed;
         let put = 0;
-        while (put < buf.length)
-          put += (await writeFd(fd, buf, put, buf.length - put, consumed + put)).bytesWritten;
+        while (put < buf.length) {
+          const { bytesWritten } = await writeFd(fd, buf, put, buf.length - put, consumed + put);
+          if (bytesWritten === 0) throw Object.assign(new Error('nothing written'), { code: 'ENOSPC' });
+          put += bytesWritten;
+        }
         await syncFd(fd);
       } catch (err) {
         // Never acknowledged: cut back, so no reader applies it and no later line follows it.
