@@ -47,7 +47,7 @@ describe('image removal deletes files', () => {
     await run(BIN, ['image', 'remove', a], { env: env() });
     expect(existsSync(imageDir(a))).toBe(false);
     expect(existsSync(imageDir(b))).toBe(true);
-  }, 60_000);
+  });
 
   test('remove all deletes every image folder; refused while a model uses one, nothing removed', async () => {
     const [a, b] = [await addImage('12.1'), await addImage('12.2')];
@@ -80,5 +80,5 @@ describe('image removal deletes files', () => {
     expect(stdout).toContain('2 image objects removed');
     expect([existsSync(imageDir(a)), existsSync(imageDir(b))]).toEqual([false, false]);
     expect((await razorJson(['image'])).response).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -46,5 +46,5 @@ const asRoot = systemAvailable('image add as another user', () =>
     );
     const images = join(dir, 'home', 'image');
     expect(readdirSync(images).filter((n) => n !== 'os')).toEqual([]);
-  }, 60_000);
+  });
 });
