@@ -8,8 +8,17 @@ import { createToken } from '../lib/domain/tokens.js';
 import type { Deps } from '../lib/verbs/context.js';
 import type { ConfigKey } from '../lib/config.js';
 
-/** The daemon's flags as config values, or the exit status when they were help or wrong. */
-export function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> | number {
+/** What `razor daemon` does instead of serving when a flag asks for it. */
+export interface DaemonFlagActions {
+  /** `--print-systemd-unit`: prints the unit for the other flags given. */
+  printUnit?: (daemonArgs: string[]) => void;
+}
+
+/** The daemon's flags as config values, or the exit status when they were help, wrong, or an action. */
+export function parseFlags(
+  args: string[],
+  actions: DaemonFlagActions = {},
+): Partial<Record<ConfigKey, unknown>> | number {
   const cmd = new Command('razor daemon')
     .description('Run the razor server in the foreground: the REST API nodes and operators talk to')
     .option('-p, --port <port>', 'API port (config api_port, env RAZOR_API_PORT; default 8026)')
@@ -23,9 +32,13 @@ export function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> 
       '--dhcp-interface <if>',
       'the interface whose address ProxyDHCP announces (config dhcp_interface)',
     )
+    .option(
+      '--print-systemd-unit',
+      'print a systemd unit running the daemon with the other flags given, and exit',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  razor daemon\n  razor daemon --port 9026 --listen 127.0.0.1\n  RAZOR_HOME=/srv/razor razor daemon --invoke spawn\n  razor daemon --tftp --proxy-dhcp --dhcp-interface eth1',
+      '\nExamples:\n  razor daemon\n  razor daemon --port 9026 --listen 127.0.0.1\n  RAZOR_HOME=/srv/razor razor daemon --invoke spawn\n  razor daemon --tftp --proxy-dhcp --dhcp-interface eth1\n  razor daemon --tftp --proxy-dhcp --print-systemd-unit > /etc/systemd/system/razor.service',
     )
     .exitOverride();
   try {
@@ -34,6 +47,10 @@ export function parseFlags(args: string[]): Partial<Record<ConfigKey, unknown>> 
     return (err as { exitCode?: number }).exitCode === 0 ? 0 : 2;
   }
   const o = cmd.opts();
+  if (o.printSystemdUnit && actions.printUnit) {
+    actions.printUnit(args.filter((a) => a !== '--print-systemd-unit'));
+    return 0;
+  }
   return {
     api_port: o.port,
     image_svc_port: o.imagePort,

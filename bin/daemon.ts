@@ -3,7 +3,7 @@
  * with in-process or spawn-per-request invocation (daemon/invoke.ts), listens, prints where and what
  * to do next, and stops gracefully on SIGTERM/SIGINT.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileLogger } from '../daemon/logs/log-file.js';
 import { catalogSecretKeys } from '../daemon/logs/log-redact.js';
@@ -29,10 +29,15 @@ import { bannerLines, firstToken, parseFlags } from './daemon-start.js';
 import { nodeApiPort } from '../lib/config.js';
 import { startPxeServices, type PxeServices } from '../daemon/pxe/start.js';
 import { chainScript } from '../daemon/pxe/chain-script.js';
+import { systemdUnit } from '../daemon/systemd-unit.js';
 
 /** Runs the daemon until SIGTERM/SIGINT; returns the exit status. */
 export async function runDaemon(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const flags = parseFlags(args);
+  const printUnit = (daemonArgs: string[]) =>
+    process.stdout.write(
+      systemdUnit({ node: process.execPath, razorBin: realpathSync(join(root, 'bin', 'razor')), daemonArgs }),
+    );
+  const flags = parseFlags(args, { printUnit });
   if (typeof flags === 'number') return flags;
   let deps;
   let tls;
@@ -176,6 +181,8 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       process.stdout.write('razor daemon: stopped\n');
       resolve(0);
     };
+    // logrotate (or `systemctl reload razor`) moved the log: continue in a new file.
+    process.on('SIGHUP', () => void log.reopen().then(() => log.info('log file reopened (SIGHUP)')));
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
