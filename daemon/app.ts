@@ -17,7 +17,12 @@ export interface AppDeps extends Omit<RestDeps, 'newId'> {
   health: () => Record<string, unknown>;
   /** The image service, also served here at /razor/image (as on image_svc_port). */
   images?: express.RequestHandler;
+  /** The OpenAPI document served at /razor/api/openapi.json (lib/verbs/openapi.ts). */
+  apiDocument?: () => unknown;
 }
+
+/** Where the OpenAPI document is served (open, like /healthz: it holds no data). */
+export const OPENAPI_PATH = '/razor/api/openapi.json';
 
 const API_PREFIX = '/razor/api/';
 
@@ -37,8 +42,10 @@ export function createApp(deps: AppDeps): express.Express {
   const newId = requestIds();
   const rest = restHandler({ ...deps, newId });
   app.use((req, res, next) => {
-    if (isApiCall(req.url)) rest(req, res).catch(next);
-    else next();
+    if (!isApiCall(req.url)) next();
+    else if (req.url === OPENAPI_PATH && req.method === 'GET' && deps.apiDocument)
+      res.json(deps.apiDocument());
+    else rest(req, res).catch(next);
   });
   // Everything else: an id and a log line per request.
   app.use((req, res, next) => {
