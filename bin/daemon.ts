@@ -30,6 +30,8 @@ import { nodeApiPort } from '../lib/config.js';
 import { startPxeServices, type PxeServices } from '../daemon/pxe/start.js';
 import { chainScript } from '../daemon/pxe/chain-script.js';
 import { systemdUnit } from '../daemon/systemd-unit.js';
+import { razorMetrics } from '../daemon/metrics.js';
+import { readiness } from '../daemon/readiness.js';
 
 /** Runs the daemon until SIGTERM/SIGINT; returns the exit status. */
 export async function runDaemon(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -66,7 +68,10 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const buffers = imageBuffers();
   const heap = new HeapWhileSending();
   const types = new Set(deps.catalog.imageTypes.keys());
-  const images = { root: v.image_svc_path, types, log, files: imageFiles, buffers, heap };
+  const metrics = razorMetrics();
+  const sent = (n: number) => metrics.imageBytes(n);
+  const images = { root: v.image_svc_path, types, log, files: imageFiles, buffers, heap, sent };
+  let bound = false;
   const childEnv = { ...env };
   for (const [k, val] of Object.entries(flags))
     if (val !== undefined) childEnv[`RAZOR_${k.toUpperCase()}`] = String(val);
@@ -89,6 +94,9 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       health: () => ({ version: razorVersion(root) }),
       images: imageService(images),
       authorize,
+      observe: metrics.observe,
+      metrics: { render: metrics.render, needsToken: v.metrics_auth === 'token' },
+      ready: readiness({ store: deps.store, listening: () => bound }),
     });
   const trust = v.auth_allow_localhost as LocalTrust;
   const auth = { store: deps.store, allowLocalhost: trust };
@@ -131,6 +139,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       connections,
     });
     pxe = await startPxeServices({ values: v, log, chainScript: chainScript(deps, registry) });
+    bound = true;
   } catch (err) {
     await Promise.all([running?.stop(0), imagesRunning?.stop(0), local?.stop(0)]);
     process.stderr.write(`razor daemon: ${(err as Error).message}\n`);

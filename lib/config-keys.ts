@@ -42,6 +42,8 @@ export const CONFIG_DEFAULTS = {
   store_generations: 5,
   tls_cert: '',
   tls_key: '',
+  /** `GET /metrics`: 'open' (default, as Prometheus scrapes) or 'token' (a bearer token needed). */
+  metrics_auth: 'open',
   // Built-in TFTP and ProxyDHCP (issue 17, ADR 0023): off unless asked for.
   tftp: 'false',
   tftp_port: 69,
@@ -79,6 +81,7 @@ const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
   rz_mk_boot_debug_level: ['', 'quiet', 'debug'],
   auth_allow_localhost: ['owner', 'true', 'false'],
   secrets_to_boot_address: ['true', 'false'],
+  metrics_auth: ['open', 'token'],
   tftp: ['true', 'false'],
   proxy_dhcp: ['true', 'false'],
   pxe_efi_file: ['snponly.efi', 'ipxe.efi'],
