@@ -130,7 +130,12 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       log,
       connections,
     });
-    pxe = await startPxeServices({ values: v, log, chainScript: chainScript(deps, registry) });
+    pxe = await startPxeServices({
+      values: v,
+      log,
+      chainScript: chainScript(deps, registry),
+      ...{ store: deps.store, clock: deps.clock, newUuid: deps.newUuid },
+    });
   } catch (err) {
     await Promise.all([running?.stop(0), imagesRunning?.stop(0), local?.stop(0)]);
     process.stderr.write(`razor daemon: ${(err as Error).message}\n`);
