@@ -100,6 +100,21 @@ suite('razor daemon --tftp', () => {
     }
   });
 
+  test('--dhcp with a bad pool, or beside --proxy-dhcp, stops the daemon with a message naming the key', async () => {
+    const bad = await daemonFails(tempHome().home, [
+      '--dhcp',
+      '--dhcp-netmask',
+      '255.255.255.0',
+      '--dhcp-range',
+      '10.1.1.9-10.1.1.1',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("razor daemon: dhcp_range: 10.1.1.9 is not on 10.0.2.2's network");
+    const both = await daemonFails(tempHome().home, ['--dhcp', '--proxy-dhcp', '--dhcp-range', '1-2']);
+    expect(both.code).toBe(1);
+    expect(both.out).toContain('dhcp and proxy_dhcp cannot both be on');
+  });
+
   test('razor config dnsmasq prints the equivalent ProxyDHCP + TFTP configuration', async () => {
     const { stdout } = await run(RAZOR, ['config', 'dnsmasq'], {
       env: testEnv(home.home, { RAZOR_TFTP_ROOT: root, RAZOR_PXE_EFI_FILE: 'ipxe.efi' }),
