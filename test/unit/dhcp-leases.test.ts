@@ -168,3 +168,37 @@ describe('the packet answers', () => {
     expect(answer({ type: 7, mac: B, ciaddr: '192.168.77.101' }, bound).lease).toBeUndefined();
   });
 });
+
+test('mangled packets never make the answers throw (seeded, bounded)', () => {
+  const ctx: DhcpContext = { settings, bootFile: () => 'undionly.kpxe' };
+  let seed = 17; // xorshift32: a failure repeats
+  const next = (n: number) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const valid = [1, 3, 4, 7, 8].map((type) =>
+    dhcpRequest({
+      type,
+      mac: A,
+      ciaddr: '192.168.77.100',
+      more: [
+        [50, ip('192.168.77.100')],
+        [54, ip(SERVER.address)],
+      ],
+    }),
+  );
+  const bound = [lease({ ip: '192.168.77.100', mac: A })];
+  let decoded = 0;
+  for (let i = 0; i < 3000; i++) {
+    const buf = Buffer.from(valid[next(valid.length)]!);
+    for (let k = 0; k < 1 + next(6); k++) buf[240 + next(buf.length - 240)] = next(256);
+    const req = decodeDhcp(next(4) === 0 ? buf.subarray(0, next(buf.length)) : buf);
+    if (!req) continue;
+    decoded++;
+    const d = dhcpAnswer(req, bound, NOW, ctx);
+    if (d.reply) expect(encodeDhcp(d.reply).length).toBeGreaterThan(240);
+  }
+  expect(decoded).toBeGreaterThan(500); // most mangled packets still decode: the answers were exercised
+});
