@@ -58,8 +58,8 @@ const bootUrl = (f: string) => f.startsWith(`http://${LAB_ADDRESS}:8026/razor/ap
 suite('PXE lab: plain site DHCP + razor ProxyDHCP/TFTP → Microkernel', () => {
   beforeAll(async () => {
     lab = await PxeLab.start();
-  }, 180_000);
-  afterAll(async () => lab?.stop(), 60_000);
+  });
+  afterAll(async () => lab?.stop());
 
   test(
     'UEFI: OVMF PXE → ProxyDHCP → TFTP snponly.efi → iPXE → razor HTTP boot → MK checkin',
