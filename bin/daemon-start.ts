@@ -27,10 +27,16 @@ export function parseFlags(
     .option('-i, --invoke <mode>', "'inprocess' (default) or 'spawn': a razor -w child process per request")
     .option('--tftp', 'serve iPXE and razor.ipxe over TFTP (config tftp, tftp_root)')
     .option('--tftp-port <port>', 'TFTP port (config tftp_port; default 69)')
+    .option('--dhcp', 'full DHCP server for an isolated lab network, off by default (config dhcp)')
+    .option('--dhcp-range <first-last>', 'DHCP address pool (config dhcp_range)')
+    .option('--dhcp-netmask <mask>', "DHCP netmask (config dhcp_netmask; default: the interface's)")
+    .option('--dhcp-router <ip>', 'DHCP default gateway, option 3 (config dhcp_router)')
+    .option('--dhcp-dns <ips>', 'DHCP DNS servers, comma-separated (config dhcp_dns)')
+    .option('--dhcp-lease-time <seconds>', 'DHCP lease time (config dhcp_lease_time; default 3600)')
     .option('--proxy-dhcp', 'answer PXE clients beside your DHCP server, UDP 67 and 4011 (config proxy_dhcp)')
     .option(
       '--dhcp-interface <if>',
-      'the interface whose address ProxyDHCP announces (config dhcp_interface)',
+      'the interface whose address ProxyDHCP or DHCP announces (config dhcp_interface)',
     )
     .option(
       '--print-systemd-unit',
@@ -59,6 +65,9 @@ export function parseFlags(
     // Built-in TFTP/ProxyDHCP (issue 17).
     ...{ tftp: o.tftp && 'true', tftp_port: o.tftpPort, proxy_dhcp: o.proxyDhcp && 'true' },
     dhcp_interface: o.dhcpInterface,
+    // Full DHCP mode (ADR 0026); reservations are the config key dhcp_reservations.
+    ...{ dhcp: o.dhcp && 'true', dhcp_range: o.dhcpRange, dhcp_netmask: o.dhcpNetmask },
+    ...{ dhcp_router: o.dhcpRouter, dhcp_dns: o.dhcpDns, dhcp_lease_time: o.dhcpLeaseTime },
   };
 }
 

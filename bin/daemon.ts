@@ -14,7 +14,6 @@ import { type AppDeps } from '../daemon/app.js';
 import { daemonInvoke, routedApp } from '../daemon/invoke.js';
 import { listen } from '../daemon/server.js';
 import { connectionLimits, processFileLimit } from '../daemon/limits/connection-limit.js';
-import { sweepTimeouts } from '../lib/engine/sweeper.js';
 import { createImageApp, imageBuffers, imageService } from '../daemon/images/image-service.js';
 import { ImageFileCache } from '../daemon/images/image-files.js';
 import { HeapWhileSending } from '../daemon/limits/heap.js';
@@ -26,6 +25,7 @@ import { nodeFacingOnly } from '../daemon/rest/node-only.js';
 import { buildDeps } from './deps.js';
 import { razorVersion } from './paths.js';
 import { bannerLines, firstToken, parseFlags } from './daemon-start.js';
+import { serveUntilSignal } from './daemon-serve.js';
 import { nodeApiPort } from '../lib/config.js';
 import { startPxeServices, type PxeServices } from '../daemon/pxe/start.js';
 import { chainScript } from '../daemon/pxe/chain-script.js';
@@ -138,7 +138,12 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       log,
       connections,
     });
-    pxe = await startPxeServices({ values: v, log, chainScript: chainScript(deps, registry) });
+    pxe = await startPxeServices({
+      values: v,
+      log,
+      chainScript: chainScript(deps, registry),
+      ...{ store: deps.store, clock: deps.clock, newUuid: deps.newUuid },
+    });
     bound = true;
   } catch (err) {
     await Promise.all([running?.stop(0), imagesRunning?.stop(0), local?.stop(0)]);
@@ -170,29 +175,6 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     { port: running.port, scheme: running.scheme, host: v.listen_address, invoke: v.invoke, connections },
     'razor daemon listening',
   );
-  const sweep = setInterval(() => {
-    sweepTimeouts(deps)
-      .then((moved) => moved.length && log.warn({ active_models: moved }, 'installs timed out'))
-      .catch((err: unknown) => log.error({ err }, 'sweep failed'));
-  }, v.daemon_min_cycle_time * 1000);
-  sweep.unref();
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      clearInterval(sweep);
-      process.stdout.write(`razor daemon: ${signal}, finishing requests in flight…\n`);
-      log.info({ signal }, 'shutting down');
-      await Promise.all([running.stop(), imagesRunning.stop(), local.stop(), pxe.stop()]);
-      await deps.store.close();
-      log.flush();
-      process.stdout.write('razor daemon: stopped\n');
-      resolve(0);
-    };
-    // logrotate (or `systemctl reload razor`) moved the log: continue in a new file.
-    process.on('SIGHUP', () => void log.reopen().then(() => log.info('log file reopened (SIGHUP)')));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-    process.once('SIGINT', () => void stop('SIGINT'));
-  });
+  const stops = [() => running.stop(), () => imagesRunning.stop(), () => local.stop(), () => pxe.stop()];
+  return serveUntilSignal({ deps, log, stops });
 }

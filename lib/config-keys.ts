@@ -53,6 +53,19 @@ export const CONFIG_DEFAULTS = {
   proxy_dhcp_pxe_port: 4011,
   dhcp_interface: '',
   pxe_efi_file: 'snponly.efi',
+  // Full DHCP mode for an isolated lab network (ADR 0026): off unless asked for.
+  dhcp: 'false',
+  dhcp_port: 67,
+  /** The address pool, `first-last` (192.168.77.100-192.168.77.200). */
+  dhcp_range: '',
+  /** Empty: the netmask of dhcp_interface's address. */
+  dhcp_netmask: '',
+  dhcp_router: '',
+  /** DNS servers, comma-separated. */
+  dhcp_dns: '',
+  dhcp_lease_time: 3600,
+  /** Static reservations, `MAC=IP` comma-separated (52:54:00:00:00:01=192.168.77.10). */
+  dhcp_reservations: '',
   /** A folder of more families beside the built-in templates/: models/, policies/, images/, brokers/ (ADR 0022). */
   extra_templates_path: '',
 };
@@ -85,6 +98,7 @@ const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
   tftp: ['true', 'false'],
   proxy_dhcp: ['true', 'false'],
   pxe_efi_file: ['snponly.efi', 'ipxe.efi'],
+  dhcp: ['true', 'false'],
 };
 
 /** Checks and converts a raw value for `key`; `where` names its source in the error. */
