@@ -9,6 +9,8 @@ import { translateToEnvelope } from '../lib/verbs/translate-envelope.js';
 import { translateToCli } from '../lib/cli/translate-cli.js';
 import { EXIT, parseSwitches } from '../lib/cli/switches.js';
 import { runWeb } from '../lib/cli/run-web.js';
+import { liftWeb } from '../lib/cli/global-switches.js';
+import { knownKeysText, readsConfig } from '../lib/cli/bad-config.js';
 import { runHuman } from '../lib/cli/run-human.js';
 import { buildDeps } from './deps.js';
 import { packageRoot, razorVersion } from './paths.js';
@@ -17,11 +19,14 @@ import { packageRoot, razorVersion } from './paths.js';
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const root = packageRoot();
   const version = razorVersion(root);
-  const sw = parseSwitches(argv);
-  if ('error' in sw) {
-    process.stderr.write(terminalSafe(`razor: ${escapeUnsafe(sw.error)}\n`));
+  const leading = parseSwitches(argv);
+  if ('error' in leading) {
+    process.stderr.write(terminalSafe(`razor: ${escapeUnsafe(leading.error)}\n`));
     return EXIT.usage;
   }
+  // `-w` may come anywhere (ADR 0024); the human CLI lifts the other switches once it knows the verb.
+  const web = liftWeb(leading.rest, leading.web);
+  const sw = { ...leading, ...web, debug: leading.debug || web.debug };
   if (sw.version) {
     process.stdout.write(`razor ${version}\n`);
     return EXIT.ok;
@@ -38,6 +43,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const failure = translateToCli(e);
     if (sw.web) process.stdout.write(`${translateToEnvelope(e, sw.rest[0])}\n`);
     else process.stderr.write(terminalSafe(`${failure.message}\n`));
+    if (!sw.web && readsConfig(sw.rest)) process.stdout.write(knownKeysText());
     return failure.exit;
   }
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };

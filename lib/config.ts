@@ -8,6 +8,7 @@ import { homedir, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { RazorError } from './errors.js';
+import { unknownKeyError, yamlSyntaxError } from './config-hints.js';
 import {
   CONFIG_DEFAULTS,
   coerceValue,
@@ -44,7 +45,7 @@ function readFileConfig(file: string): Record<string, unknown> {
   try {
     data = parseYaml(text);
   } catch (err) {
-    throw new RazorError('InputError', `${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    throw yamlSyntaxError(file, text, err);
   }
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -71,12 +72,7 @@ export function loadConfig(opts: LoadConfigOptions): Config {
   const known = new Set(Object.keys(CONFIG_DEFAULTS));
   const fromFile = readFileConfig(file);
   for (const [k, v] of Object.entries(fromFile)) {
-    if (!known.has(k)) {
-      throw new RazorError(
-        'InputError',
-        `${file}: unknown key '${k}'; run 'razor config' to see the known keys`,
-      );
-    }
+    if (!known.has(k)) throw unknownKeyError(file, k, known);
     values[k as ConfigKey] = coerceValue(k as ConfigKey, v, file);
     sources[k as ConfigKey] = 'file';
   }

@@ -1,4 +1,4 @@
-/** The `config` slice (hidden, not served over REST): the effective configuration and the iPXE chain script. */
+/** The `config` slice (not served over REST): the effective configuration and the iPXE chain script. */
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { columns } from '../lib/verbs/columns.js';
 import { REDACTED } from '../lib/domain/metadata.js';
@@ -22,7 +22,6 @@ const PRINTED_TEXT = {
 export const configSlice = defineSlice({
   name: 'config',
   summary: 'Show the effective configuration, the iPXE chain script and a dnsmasq equivalent',
-  hidden: true,
   http: false,
   table: columns({
     Key: 'key',

@@ -24,6 +24,8 @@ export const SUCCESS: Record<SuccessType, { result: string; http: number }> = {
 export interface Column {
   readonly header: string;
   readonly value: (o: Record<string, unknown>) => unknown;
+  /** Item blocks leave this line out when it has no value (a line only some objects have). */
+  readonly optional?: boolean;
 }
 
 /** Input a verb handler receives: validated, defaults applied, UUID references resolved to full UUIDs. */

@@ -15,6 +15,10 @@ const crud = { slice: 'tag', collection: 'tag', noun: 'tag rule' } as const;
 const matcherText = (m: TagMatcher) =>
   `${m.uuid} - '${m.key}' (${m.inverse ? 'NOT ' : ''}${m.compare}) '${m.value}'`;
 
+/** A rule as one line of JSON with spaces: `["=", ["fact", "is_virtual"], "true"]`. */
+const ruleText = (rule: unknown): string =>
+  Array.isArray(rule) ? `[${rule.map(ruleText).join(', ')}]` : JSON.stringify(rule);
+
 const NAME_TAGS_UUID = { Name: 'name', Tags: 'tag', UUID: 'uuid' };
 
 /** The tag slice. */
@@ -24,10 +28,19 @@ export const tagSlice = defineSlice({
   collection: 'tag',
   filterable: ['uuid', 'name', 'tag', 'matchers'],
   table: columns({ ...NAME_TAGS_UUID, Matchers: (o) => `[${(o.matchers as unknown[]).length}]` }),
-  item: columns({
-    ...NAME_TAGS_UUID,
-    Matchers: (o) => (o.matchers as TagMatcher[]).map(matcherText).join('\n') || '< none >',
-  }),
+  item: [
+    ...columns(NAME_TAGS_UUID),
+    // A rule made with -r decides the tag: shown as the JSON it was given, instead of no matchers.
+    { header: 'Rule', value: (o) => (o.rule === undefined ? '' : ruleText(o.rule)), optional: true },
+    {
+      header: 'Matchers',
+      value: (o) => {
+        const text = (o.matchers as TagMatcher[]).map(matcherText).join('\n');
+        return text || (o.rule === undefined ? '< none >' : '');
+      },
+      optional: true,
+    },
+  ],
   verbs: [
     ...crudVerbs(crud),
     defineVerb({
