@@ -24,7 +24,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stderr.write(terminalSafe(`razor: ${escapeUnsafe(leading.error)}\n`));
     return EXIT.usage;
   }
-  // `-w` may come anywhere (ADR 0024); the human CLI lifts the other switches once it knows the verb.
+  // `-w` may come anywhere (ADR 0030); the human CLI lifts the other switches once it knows the verb.
   const web = liftWeb(leading.rest, leading.web);
   const sw = { ...leading, ...web, debug: leading.debug || web.debug };
   if (sw.version) {

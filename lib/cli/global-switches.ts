@@ -1,5 +1,5 @@
 /**
- * Global switches anywhere on the command line (ADR 0024): `-v`/`--verbose`, `-d`/`--debug`,
+ * Global switches anywhere on the command line (ADR 0030): `-v`/`--verbose`, `-d`/`--debug`,
  * `-n`/`--no-color`, `-h`/`--help` after the slice and verb as well as before them, and `-w`
  * anywhere. A verb's own flag of the same name wins (`image add -v 1` is its version, `broker add
  * -d` its description); the long forms are always global there.

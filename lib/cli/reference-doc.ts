@@ -63,7 +63,7 @@ export function cliMarkdown(registry: SliceRegistry): string {
     '`-w` JSON mode (the last argument is a JSON object of arguments; prints one envelope),',
     '`-n` no colour, `-d` debug, `-v` verbose, `-V` version, `-h` help. They may come anywhere,',
     'after the verb too; where a verb has a flag of the same letter (`image add -v <version>`) it is',
-    "the verb's: use `--verbose`, `--debug` or `--no-color` there (ADR 0024).",
+    "the verb's: use `--verbose`, `--debug` or `--no-color` there (ADR 0030).",
     'Any unique part of a UUID works wherever a UUID is asked for.',
     '',
     'In `-w` mode and over REST, arguments are the JSON keys named in the tables (a leading `@` is ignored).',

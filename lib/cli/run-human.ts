@@ -42,7 +42,7 @@ export interface HumanRun {
 export async function runHuman(o: HumanRun): Promise<number> {
   // Human output goes through the last guard: nothing razor prints acts on the terminal.
   const say = (stream: NodeJS.WriteStream, text: string) => stream.write(terminalSafe(text));
-  // Switches given after the verb (ADR 0024) are added once the call is planned.
+  // Switches given after the verb (ADR 0030) are added once the call is planned.
   const shown = { color: o.color, verbose: o.verbose, debug: o.debug };
   const red = (text: string) => new Chalk({ level: shown.color ? 1 : 0 }).red(text);
   let status: number = EXIT.ok;

@@ -2,7 +2,7 @@
  * What a human call of one slice does, decided from its words before commander reads its options:
  * a verb's own help however it is asked for, a verb group's help (`razor tag matcher`), a mistyped
  * command refused with a suggestion, or the routed verb in canonical shape — with the global
- * switches taken out of its options (ADR 0024). The words are routed once.
+ * switches taken out of its options (ADR 0030). The words are routed once.
  */
 import { canonicalArgv, splitCall } from './program.js';
 import { liftSwitches, type Lifted } from './global-switches.js';

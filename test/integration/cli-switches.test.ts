@@ -1,5 +1,5 @@
 /**
- * Global switches anywhere on the command line (issue 15 item 8, ADR 0024), through bin/razor:
+ * Global switches anywhere on the command line (issue 15 item 8, ADR 0030), through bin/razor:
  * `-v` after the verb, `-w` after the slice, `-d`/`-n` after the verb; a verb's own flag of the
  * same letter wins (`tag matcher add -v <value>`) and the long form stays global there.
  */
