@@ -24,6 +24,7 @@ import { localBanner } from '../daemon/local-banner.js';
 import { loadTls } from '../daemon/tls.js';
 import { nodeFacingOnly } from '../daemon/rest/node-only.js';
 import { buildDeps } from './deps.js';
+import { claimForDaemon, daemonRecord, publish } from './daemon-runtime.js';
 import { razorVersion } from './paths.js';
 import { bannerLines, firstToken, parseFlags } from './daemon-start.js';
 import { nodeApiPort } from '../lib/config.js';
@@ -41,10 +42,12 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   if (typeof flags === 'number') return flags;
   let deps;
   let tls;
+  let lock;
   try {
     deps = await buildDeps(root, env, flags);
     tls = loadTls(deps.config.values, deps.config.home);
     await deps.store.read(async () => undefined);
+    lock = claimForDaemon(deps.store.location, deps.config.home); // one daemon per store (ADR 0025)
   } catch (err) {
     const failure = translateToCli(asRazorError(err), { command: 'daemon', starting: true });
     process.stderr.write(`${failure.message}\n`);
@@ -156,6 +159,9 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     authLine: `  auth     admin routes need a bearer token${LOCAL_EXCEPTION[trust]}; node routes are open${firstTokenLine}`,
     next: banner.next,
   });
+  const at = { apiUrl, tls: !!tls, apiPort: running.port, imagePort: imagesRunning.port };
+  const record = daemonRecord(deps, razorVersion(root), at, { socket: local.path, pxe: pxe.banner });
+  const presence = publish(deps.config.home, record, lock);
   process.stdout.write(lines.join('\n'));
   log.info(
     { port: running.port, scheme: running.scheme, host: v.listen_address, invoke: v.invoke, connections },
@@ -177,6 +183,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       log.info({ signal }, 'shutting down');
       await Promise.all([running.stop(), imagesRunning.stop(), local.stop(), pxe.stop()]);
       await deps.store.close();
+      presence.withdraw();
       log.flush();
       process.stdout.write('razor daemon: stopped\n');
       resolve(0);
