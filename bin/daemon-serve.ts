@@ -13,10 +13,12 @@ export interface Serving {
   log: FileLogger;
   /** Each listener's graceful stop (HTTP ports, the local socket, PXE services). */
   stops: ReadonlyArray<() => Promise<unknown>>;
+  /** Last, once the store is closed: the daemon's record and lock go (bin/daemon-runtime.ts). */
+  withdraw?: () => void;
 }
 
 /** Serves until SIGTERM/SIGINT; resolves with the exit status. */
-export function serveUntilSignal({ deps, log, stops }: Serving): Promise<number> {
+export function serveUntilSignal({ deps, log, stops, withdraw }: Serving): Promise<number> {
   const sweep = setInterval(() => {
     sweepTimeouts(deps)
       .then((moved) => moved.length && log.warn({ active_models: moved }, 'installs timed out'))
@@ -33,6 +35,7 @@ export function serveUntilSignal({ deps, log, stops }: Serving): Promise<number>
       log.info({ signal }, 'shutting down');
       await Promise.all(stops.map((s) => s()));
       await deps.store.close();
+      withdraw?.();
       log.flush();
       process.stdout.write('razor daemon: stopped\n');
       resolve(0);

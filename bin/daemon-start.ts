@@ -44,7 +44,7 @@ export function parseFlags(
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  razor daemon\n  razor daemon --port 9026 --listen 127.0.0.1\n  RAZOR_HOME=/srv/razor razor daemon --invoke spawn\n  razor daemon --tftp --proxy-dhcp --dhcp-interface eth1\n  razor daemon --tftp --proxy-dhcp --print-systemd-unit > /etc/systemd/system/razor.service',
+      '\nExamples:\n  razor daemon\n  razor daemon status    # is one running for this RAZOR_HOME, where, since when (exit 3: none)\n  razor daemon --port 9026 --listen 127.0.0.1\n  RAZOR_HOME=/srv/razor razor daemon --invoke spawn\n  razor daemon --tftp --proxy-dhcp --dhcp-interface eth1\n  razor daemon --tftp --proxy-dhcp --print-systemd-unit > /etc/systemd/system/razor.service',
     )
     .exitOverride();
   try {

@@ -23,6 +23,7 @@ import { localBanner } from '../daemon/local-banner.js';
 import { loadTls } from '../daemon/tls.js';
 import { nodeFacingOnly } from '../daemon/rest/node-only.js';
 import { buildDeps } from './deps.js';
+import { claimForDaemon, daemonRecord, publish } from './daemon-runtime.js';
 import { razorVersion } from './paths.js';
 import { bannerLines, firstToken, parseFlags } from './daemon-start.js';
 import { serveUntilSignal } from './daemon-serve.js';
@@ -43,10 +44,12 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   if (typeof flags === 'number') return flags;
   let deps;
   let tls;
+  let lock;
   try {
     deps = await buildDeps(root, env, flags);
     tls = loadTls(deps.config.values, deps.config.home);
     await deps.store.read(async () => undefined);
+    lock = claimForDaemon(deps.store.location, deps.config.home); // one daemon per store (ADR 0025)
   } catch (err) {
     const failure = translateToCli(asRazorError(err), { command: 'daemon', starting: true });
     process.stderr.write(`${failure.message}\n`);
@@ -170,11 +173,14 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     authLine: `  auth     admin routes need a bearer token${LOCAL_EXCEPTION[trust]}; node routes are open${firstTokenLine}`,
     next: banner.next,
   });
+  const at = { apiUrl, tls: !!tls, apiPort: running.port, imagePort: imagesRunning.port };
+  const record = daemonRecord(deps, razorVersion(root), at, { socket: local.path, pxe: pxe.banner });
+  const presence = publish(deps.config.home, record, lock);
   process.stdout.write(lines.join('\n'));
   log.info(
     { port: running.port, scheme: running.scheme, host: v.listen_address, invoke: v.invoke, connections },
     'razor daemon listening',
   );
   const stops = [() => running.stop(), () => imagesRunning.stop(), () => local.stop(), () => pxe.stop()];
-  return serveUntilSignal({ deps, log, stops });
+  return serveUntilSignal({ deps, log, stops, withdraw: () => presence.withdraw() });
 }

@@ -17,8 +17,9 @@ import { EXIT } from './switches.js';
 import { planSliceCall } from './slice-call.js';
 import { unknownSlice } from './unknown-slice.js';
 import { translateToCli } from './translate-cli.js';
+import { DaemonUnreachable } from './remote-request.js';
 import type { Deps } from '../verbs/context.js';
-import type { SliceRegistry } from '../verbs/spec.js';
+import type { SliceRegistry, SliceSpec, VerbSpec } from '../verbs/spec.js';
 
 /** What a human CLI run needs. */
 export interface HumanRun {
@@ -36,6 +37,8 @@ export interface HumanRun {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   router?: Router;
+  /** Runs the verb elsewhere instead (the remote CLI sends it to the daemon: remote-call.ts). */
+  remote?: (slice: SliceSpec, verb: VerbSpec, raw: Readonly<Record<string, unknown>>) => Promise<unknown>;
 }
 
 /** Runs one human CLI call and returns the exit status. */
@@ -50,7 +53,9 @@ export async function runHuman(o: HumanRun): Promise<number> {
   const fail = (err: unknown, command: string): number => {
     if (shown.debug && !(err instanceof RazorError)) say(o.stderr, `${(err as Error).stack}\n`);
     const failure = translateToCli(asRazorError(err), { command });
-    say(o.stderr, `${red(failure.message)}\n${failure.hint ? `${failure.hint}\n` : ''}`);
+    // A daemon out of reach is one line: its --help would not help.
+    const hint = failure.hint && !(err instanceof DaemonUnreachable) ? `${failure.hint}\n` : '';
+    say(o.stderr, `${red(failure.message)}\n${hint}`);
     return failure.exit;
   };
   const run: RunVerb = async (slice, verb, raw) => {
@@ -68,14 +73,16 @@ export async function runHuman(o: HumanRun): Promise<number> {
       const onInt = () => abort.abort();
       process.once('SIGINT', onInt);
       const progress = cliProgress(o.stderr, o.stderr.isTTY === true);
-      const answer = await execute(o.deps, slice, verb, raw, {
-        mode: 'human',
-        progress,
-        signal: abort.signal,
-      }).finally(() => process.off('SIGINT', onInt));
+      const local = () =>
+        execute(o.deps, slice, verb, raw, { mode: 'human', progress, signal: abort.signal });
+      const answer = await (o.remote ? o.remote(slice, verb, raw) : local()).finally(() =>
+        process.off('SIGINT', onInt),
+      );
+      const width = o.stdout.isTTY ? o.stdout.columns : undefined;
       say(
         o.stdout,
-        `${renderHuman(slice, verb, answer, { ...shown, width: o.stdout.isTTY ? o.stdout.columns : undefined })}\n`,
+        `${renderHuman(slice, verb, answer, { ...shown, width })}
+`,
       );
     } catch (err) {
       status = fail(err, `${slice.name} ${verb.name}`);

@@ -2,7 +2,8 @@
  * End-to-end tests of the razor command: the real ./bin/razor (the built dist/) as a child process
  * over a temporary RAZOR_HOME, in `-w` JSON mode and human mode — envelopes, output shapes, the
  * original word orders, UUID fragments, exit statuses, help, colour (plain pipes and a
- * pseudo-terminal), configuration sources and the iPXE chain script.
+ * pseudo-terminal), configuration sources and the iPXE chain script. The same suite runs against a
+ * daemon over TLS with a token (cli-remote.test.ts, test/helpers/cli-mode.ts).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { CONFIG_DEFAULTS } from '../../lib/config.js';
 import { ROOT, testEnv } from '../helpers/deps.js';
 import { runRazor, type RazorRun } from '../helpers/daemon.js';
 import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
+import { cliMode } from '../helpers/cli-mode.js';
 
 const BIN = join(ROOT, 'bin', 'razor');
 const ESC = '\u001b[';
@@ -20,7 +22,8 @@ const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).ver
 
 type Run = RazorRun;
 
-const razor = runRazor;
+/** Runs razor in this file's mode: on the home's store, or through its daemon (cli-mode.ts). */
+const razor = async (args: string[], env: NodeJS.ProcessEnv) => runRazor(args, await cliMode().env(env));
 
 /** testEnv without NO_COLOR or FORCE_COLOR: colour is up to razor. */
 function colorEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -31,7 +34,8 @@ function colorEnv(home: string, extra: Record<string, string> = {}): Record<stri
 }
 
 /** Runs `razor …args` in a pseudo-terminal; stdout and stderr arrive together. */
-function inPty(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+async function inPty(args: string[], local: Record<string, string>): Promise<{ code: number; out: string }> {
+  const env = (await cliMode().env(local)) as Record<string, string>;
   return new Promise((resolve) => {
     const p = pty.spawn(BIN, args, { cwd: ROOT, env, cols: 160, rows: 40, name: 'xterm' });
     let out = '';
@@ -261,7 +265,8 @@ describe('colour', () => {
   });
 });
 
-describe('razor config', () => {
+// `razor config` shows this host's configuration and is not served over REST: local runs only.
+(cliMode().name === 'local' ? describe : describe.skip)('razor config', () => {
   test('every key with its value and source', async () => {
     const h = await home();
     const r = await razor(['config'], testEnv(h));
