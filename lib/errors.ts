@@ -57,6 +57,8 @@ export const ERRORS = {
   UriTooLong: { code: 167, http: 414 },
   Forbidden: { code: 168, http: 403 },
   PayloadTooLarge: { code: 169, http: 413 },
+  // A destructive verb (remove all) called without a terminal to ask at and without `yes`.
+  ConfirmationRequired: { code: 170, http: 400 },
 } as const satisfies Record<string, ErrorKindInfo>;
 
 /** The name of an error kind, e.g. `NotFound`. */

@@ -19,6 +19,8 @@ import {
 import { renderHuman } from './render-human.js';
 import { escapeUnsafe, terminalSafe } from './terminal-text.js';
 import { promptMetadata } from './prompt.js';
+import { terminalAsk } from './ask.js';
+import { splitWarnings } from '../verbs/warnings.js';
 import { cliProgress } from './progress.js';
 import { EXIT } from './switches.js';
 import { translateToCli } from './translate-cli.js';
@@ -68,8 +70,11 @@ export async function runHuman(o: HumanRun): Promise<number> {
         mode: 'human',
         progress,
         signal: abort.signal,
+        ask: interactive ? terminalAsk(o.stdin, o.stdout) : undefined,
       }).finally(() => process.off('SIGINT', onInt));
-      say(o.stdout, `${renderHuman(slice, verb, answer, { color: o.color, verbose: o.verbose })}\n`);
+      const { response, warnings } = splitWarnings(answer);
+      for (const w of warnings) say(o.stderr, `razor: warning: ${w}\n`);
+      say(o.stdout, `${renderHuman(slice, verb, response, { color: o.color, verbose: o.verbose })}\n`);
     } catch (err) {
       if (o.debug && !(err instanceof RazorError)) say(o.stderr, `${(err as Error).stack}\n`);
       const failure = translateToCli(asRazorError(err), { command: `${slice.name} ${verb.name}` });
