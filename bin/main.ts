@@ -10,6 +10,7 @@ import { translateToCli } from '../lib/cli/translate-cli.js';
 import { EXIT, parseSwitches } from '../lib/cli/switches.js';
 import { runWeb } from '../lib/cli/run-web.js';
 import { runHuman } from '../lib/cli/run-human.js';
+import { runCompletion } from '../lib/cli/completion.js';
 import { buildDeps } from './deps.js';
 import { packageRoot, razorVersion } from './paths.js';
 
@@ -43,6 +44,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
   const registry = allSlices(deps.catalog);
   try {
+    if (sw.rest[0] === 'completion' || sw.rest[0] === '__complete')
+      return await runCompletion(sw.rest, registry, deps.store, process.stdout, process.stderr);
     if (sw.web) return await runWeb({ deps, registry, args: sw.rest, env, debug: sw.debug, ...io });
     const color = !env.NO_COLOR && process.stdout.isTTY === true && !sw.noColor;
     return await runHuman({
