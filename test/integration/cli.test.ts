@@ -80,7 +80,7 @@ describe('-w mode', () => {
     expect(r.stderr).toBe('');
     expect(oneEnvelope(r)).toEqual({
       resource: 'ProjectRazor::Slice::Policy',
-      command: 'policy_query_all',
+      command: 'policies_query_all',
       result: 'Ok',
       http_err_code: 200,
       errcode: 0,

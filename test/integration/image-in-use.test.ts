@@ -70,7 +70,7 @@ test('`razor -w image remove all` (confirmed) while one is used (CLI only): refu
     result: USED,
     http_err_code: 403,
     slice: 'ProjectRazor::Slice::Image',
-    command: 'remove-all_image',
+    command: 'remove_all_images',
   });
   expect(storeText()).toBe(before);
   expect(folders()).toEqual([true, true, true]);
