@@ -17,9 +17,12 @@ const run = promisify(execFile);
 export async function listSource(path: string, kind: 'iso' | 'dir'): Promise<Set<string>> {
   const names: string[] = [];
   if (kind === 'iso') {
-    const { stdout } = await run('bsdtar', ['-t', '-f', path], { maxBuffer: 256 << 20 }).catch((err) => {
-      throw new RazorError('InvalidImageFilePath', `cannot list ${path} as an ISO image: ${String(err)}`);
-    });
+    const { stdout } = await run('bsdtar', ['-t', '-f', path], { maxBuffer: 256 << 20 }).catch(
+      (err: { stderr?: string; message: string }) => {
+        const why = (err.stderr ?? '').trim() || err.message;
+        throw new RazorError('InvalidImageFilePath', `cannot read ${path} as an ISO image: ${why}`);
+      },
+    );
     names.push(...stdout.split('\n'));
   } else {
     const walk = async (rel: string): Promise<void> => {
