@@ -17,6 +17,7 @@ import { remoteTarget, takeRemoteSwitches, type RemoteTarget } from '../lib/cli/
 import { remoteRequester } from '../lib/cli/remote-request.js';
 import { remoteExecutor } from '../lib/cli/remote-call.js';
 import { runRemoteWeb } from '../lib/cli/remote-web.js';
+import { runCompletion } from '../lib/cli/completion.js';
 import { buildDeps } from './deps.js';
 import { auditedDeps } from './cli-audit.js';
 import { withDaemonEndpoints } from './daemon-endpoints.js';
@@ -76,6 +77,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const registry = allSlices(deps.catalog);
   let status: number = EXIT.internal;
   try {
+    if (sw.rest[0] === 'completion' || sw.rest[0] === '__complete')
+      return (status = await runCompletion(sw.rest, registry, deps.store, io.stdout, io.stderr));
     if (sw.web && request)
       status = await runRemoteWeb({ registry, args: sw.rest, request, stdout: io.stdout });
     else if (sw.web) status = await runWeb({ deps, registry, args: sw.rest, env, debug: sw.debug, ...io });

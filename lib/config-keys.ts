@@ -22,6 +22,13 @@ export const CONFIG_DEFAULTS = {
   mk_fact_excl_pattern:
     '(^facter.*$)|(^id$)|(^kernel.*$)|(^memoryfree$)|(^operating.*$)|(^osfamily$)|(^path$)|(^ps$)|(^ruby.*$)|(^selinux$)|(^ssh.*$)|(^swap.*$)|(^timezone$)|(^uniqueid$)|(^uptime.*$)|(.*json_str$)',
   mk_log_level: 'Logger::ERROR',
+  // The Microkernel's local mirrors (the original's remaining mk_* keys); the URIs derive from the port.
+  mk_tce_mirror_port: 2157,
+  mk_tce_mirror_uri: '',
+  mk_tce_install_list_uri: '',
+  mk_kmod_install_list_uri: '',
+  mk_gem_mirror_uri: 'http://localhost:2158/gem-mirror',
+  mk_gemlist_uri: 'http://localhost:2158/gem-mirror/gems/gem.list',
   register_timeout: 120,
   install_timeout: 7200,
   node_expire_timeout: 300,
@@ -85,6 +92,8 @@ export interface Config {
   readonly file: string;
   readonly values: Readonly<ConfigValues>;
   readonly sources: Readonly<Record<ConfigKey, ConfigSource>>;
+  /** `mk_*` keys of config.yaml razor does not know: passed on to Microkernels as they are. */
+  readonly mkExtra?: Readonly<Record<string, unknown>>;
 }
 
 const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {

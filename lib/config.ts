@@ -71,7 +71,13 @@ export function loadConfig(opts: LoadConfigOptions): Config {
   >;
   const known = new Set(Object.keys(CONFIG_DEFAULTS));
   const fromFile = readFileConfig(file);
+  const mkExtra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fromFile)) {
+    // A Microkernel may read settings razor does not know: they travel in client_config.
+    if (!known.has(k) && k.startsWith('mk_')) {
+      mkExtra[k] = v;
+      continue;
+    }
     if (!known.has(k)) throw unknownKeyError(file, k, known);
     values[k as ConfigKey] = coerceValue(k as ConfigKey, v, file);
     sources[k as ConfigKey] = 'file';
@@ -98,7 +104,10 @@ export function loadConfig(opts: LoadConfigOptions): Config {
   derive('image_svc_path', () => join(home, 'image'));
   derive('persist_path', () => join(home, 'razor.json'));
   derive('mk_uri', () => `http://${values.image_svc_host}:${nodeApiPort(values as ConfigValues)}`);
-  return { home, file, values: values as ConfigValues, sources };
+  derive('mk_tce_mirror_uri', () => `http://localhost:${String(values.mk_tce_mirror_port)}/tinycorelinux`);
+  derive('mk_tce_install_list_uri', () => `${String(values.mk_tce_mirror_uri)}/tce-install-list`);
+  derive('mk_kmod_install_list_uri', () => `${String(values.mk_tce_mirror_uri)}/kmod-install-list`);
+  return { home, file, values: values as ConfigValues, sources, mkExtra };
 }
 
 /** Whether the admin API is served over HTTPS (`tls_cert`/`tls_key` set; the daemon checks both are). */
@@ -116,7 +125,8 @@ export function nodeApiPort(
   return tlsEnabled(v) ? v.image_svc_port : v.api_port;
 }
 
-/** The `mk_*` settings sent to Microkernels as `client_config`. */
+/** The `mk_*` settings sent to Microkernels as `client_config` (the original's 13, and any extra). */
 export function clientConfig(config: Config): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config.values).filter(([k]) => k.startsWith('mk_')));
+  const known = Object.entries(config.values).filter(([k]) => k.startsWith('mk_'));
+  return { ...config.mkExtra, ...Object.fromEntries(known) };
 }

@@ -55,7 +55,18 @@ const present: Presenter = async (doc, ctx) => {
   return { ...m, metadata: redactMetadata(ctx.catalog.modelTypes.get(m.type)?.metadata, m.metadata) };
 };
 
-const crud = { slice: 'model', collection: 'model', noun: 'model', present } as const;
+const crud = {
+  slice: 'model',
+  collection: 'model',
+  noun: 'model',
+  present,
+  commands: {
+    list: 'models_query_all',
+    get: 'get_model_by_uuid',
+    remove: 'remove_model_by_uuid',
+    'remove-all': 'remove_all_models',
+  },
+} as const;
 const metadataHelp =
   'Values for the model template\'s metadata as JSON, e.g. {"hostname_prefix":"web","root_password":"…"} (see \'razor model templates\')';
 
@@ -88,7 +99,7 @@ export const modelSlice = defineSlice({
     }),
     templatesVerb({
       summary: 'List the model templates (OS types) razor can install',
-      command: 'get_model_templates',
+      command: 'get_all_templates',
       list: (ctx) =>
         [...ctx.catalog.modelTypes.values()]
           .filter((t) => !t.hidden)

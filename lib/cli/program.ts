@@ -48,6 +48,7 @@ function baseProgram(version: string): Command {
       ].join('\n'),
     );
   program.command('daemon').description('Run the razor server in the foreground (see razor daemon --help)');
+  program.command('completion <shell>').description('Print a bash or zsh completion script');
   return program;
 }
 

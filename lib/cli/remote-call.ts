@@ -4,7 +4,7 @@
  * the rest of its input as the `-w` JSON (`json_hash`), and the daemon's answer read back — the
  * response of a success envelope, or the error of an error envelope as the RazorError it was.
  */
-import { ERRORS, RazorError, type ErrorKind } from '../errors.js';
+import { RazorError, isErrorKind } from '../errors.js';
 import { declaredRestPath } from '../verbs/rest.js';
 import type { RemoteReply, RemoteRequest } from './remote-request.js';
 import type { SliceSpec, VerbSpec } from '../verbs/spec.js';
@@ -47,7 +47,7 @@ export function sendRest(request: RemoteRequest, r: RestRequest): Promise<Remote
   return request(r.method, r.path, JSON.stringify({ json_hash: r.json }));
 }
 
-const isKind = (k: string): k is ErrorKind => Object.hasOwn(ERRORS, k);
+const isKind = isErrorKind;
 
 /** The RazorError a reply carries, if it is an error. */
 export function replyError(reply: RemoteReply): RazorError | undefined {

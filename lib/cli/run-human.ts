@@ -12,6 +12,8 @@ import { buildProgram, CommanderError, sliceProgram, type RunVerb } from './prog
 import { renderHuman } from './render-human.js';
 import { terminalSafe } from './terminal-text.js';
 import { promptMetadata } from './prompt.js';
+import { terminalAsk } from './ask.js';
+import { splitWarnings } from '../verbs/warnings.js';
 import { cliProgress } from './progress.js';
 import { EXIT } from './switches.js';
 import { planSliceCall } from './slice-call.js';
@@ -74,16 +76,19 @@ export async function runHuman(o: HumanRun): Promise<number> {
       process.once('SIGINT', onInt);
       const progress = cliProgress(o.stderr, o.stderr.isTTY === true);
       const local = () =>
-        execute(o.deps, slice, verb, raw, { mode: 'human', progress, signal: abort.signal });
+        execute(o.deps, slice, verb, raw, {
+          mode: 'human',
+          progress,
+          signal: abort.signal,
+          ask: interactive ? terminalAsk(o.stdin, o.stdout) : undefined,
+        });
       const answer = await (o.remote ? o.remote(slice, verb, raw) : local()).finally(() =>
         process.off('SIGINT', onInt),
       );
+      const { response, warnings } = splitWarnings(answer);
+      for (const w of warnings) say(o.stderr, `razor: warning: ${w}\n`);
       const width = o.stdout.isTTY ? o.stdout.columns : undefined;
-      say(
-        o.stdout,
-        `${renderHuman(slice, verb, answer, { ...shown, width })}
-`,
-      );
+      say(o.stdout, `${renderHuman(slice, verb, response, { ...shown, width })}\n`);
     } catch (err) {
       status = fail(err, `${slice.name} ${verb.name}`);
     }

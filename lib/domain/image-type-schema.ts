@@ -154,6 +154,8 @@ export const imageTypeFile = z
     lower_case_names: z.boolean().default(false),
     /** A remote mirror (a URL) of this type needs --kernel and --initrd. */
     remote_needs_boot_files: z.boolean().default(true),
+    /** A tree no rule recognises is taken when --kernel, --initrd, --name and --version are all given. */
+    manual_boot_files: z.boolean().default(false),
     recognise: z.array(recogniseRule).min(1),
     /** The message when no rule holds. */
     unrecognised: z.string().min(1),

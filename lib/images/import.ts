@@ -8,8 +8,9 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RazorError } from '../errors.js';
 import { copyTree, extractIso, isIso, lowerCaseTree, treeSize } from './extract.js';
-import { findPath, verifyImage } from './detect.js';
+import { findPath, verifyImage, type ImageInfo } from './detect.js';
 import { PENDING_MARKER, startJanitor } from './janitor.js';
+import { listSource, refuseWrongType } from './precheck.js';
 import type { ProgressFactory } from './progress.js';
 import type { Deps } from '../verbs/context.js';
 import type { ImageDoc } from '../domain/documents.js';
@@ -89,6 +90,10 @@ export async function importImage(
   }
   const source = resolve(req.path);
   const kind = await sourceKind(source);
+  // Boot files named by hand (-k, -i, -n, -v) stand in for recognition where the type allows it.
+  const manual = type.manual_boot_files && !!(req.kernel && req.initrd && req.name && req.version);
+  if (!manual)
+    refuseWrongType(source, type, await listSource(source, kind), deps.catalog.imageTypes.values());
   const root = deps.config.values.image_svc_path;
   const uuid = deps.newUuid();
   const staging = join(root, `.staging-${process.pid}-${uuid}`);
@@ -108,7 +113,10 @@ export async function importImage(
     // Unpacked names keep the ISO's upper case; types whose boot configs name files as a Linux
     // mount shows them (lower case) fold them.
     if (type.lower_case_names) await lowerCaseTree(staging);
-    const info = await verifyImage(type, staging);
+    const info = await verifyImage(type, staging).catch((err: unknown): ImageInfo => {
+      if (manual && err instanceof RazorError) return { name: req.name ?? '', version: req.version ?? '' };
+      throw err;
+    });
     for (const part of ['kernel', 'initrd'] as const) {
       if (req[part] === undefined) continue;
       const found = await findPath(staging, req[part] as string);

@@ -10,7 +10,17 @@ import type { TagRuleDoc } from '../../lib/domain/documents.js';
 const RULE_HELP =
   'A razor-server rule deciding the tag instead of matchers, e.g. ["=", ["fact", "is_virtual"], "true"]';
 
-const crud = { slice: 'tag', collection: 'tag', noun: 'tag rule' } as const;
+const crud = {
+  slice: 'tag',
+  collection: 'tag',
+  noun: 'tag rule',
+  commands: {
+    list: 'tagrules_query_all',
+    get: 'get_tagrule_by_uuid',
+    remove: 'remove_tagrule_by_uuid',
+    'remove-all': 'remove_all_tagrules',
+  },
+} as const;
 
 const matcherText = (m: TagMatcher) =>
   `${m.uuid} - '${m.key}' (${m.inverse ? 'NOT ' : ''}${m.compare}) '${m.value}'`;
@@ -42,9 +52,11 @@ export const tagSlice = defineSlice({
     },
   ],
   verbs: [
-    ...crudVerbs(crud),
+    // A policy naming the rule's tag uses it: removing the rule asks, and needs --force elsewhere.
+    ...crudVerbs({ ...crud, usedBy: [{ collection: 'policy', field: 'tags', key: 'tag' }] }),
     defineVerb({
       name: 'add',
+      command: 'add_tagrule',
       summary: 'Create a tag rule',
       description:
         "The tag may use %V=<fact>-% (the fact's value) and %R=<regex>:<fact>-% (the first match).",
@@ -79,6 +91,7 @@ export const tagSlice = defineSlice({
       },
     }),
     updateVerb(crud, {
+      command: 'update_tagrule',
       summary: 'Change the name or tag of a rule',
       fields: {
         name: field.string({ help: 'New name', short: 'n' }),

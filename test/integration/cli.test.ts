@@ -84,7 +84,7 @@ describe('-w mode', () => {
     expect(r.stderr).toBe('');
     expect(oneEnvelope(r)).toEqual({
       resource: 'ProjectRazor::Slice::Policy',
-      command: 'policy_query_all',
+      command: 'policies_query_all',
       result: 'Ok',
       http_err_code: 200,
       errcode: 0,
@@ -94,8 +94,8 @@ describe('-w mode', () => {
 
   test.each([
     ['policy add {"template":"linux_deploy"}', 2, 114, 'MissingArgument', 400, 'add_policy', 'label'],
-    ['policy get bad*uuid', 2, 116, 'InvalidUUID', 400, 'get_policy', 'bad*uuid'],
-    [`policy get ${UNKNOWN}`, 3, 123, 'NotFound', 404, 'get_policy', UNKNOWN],
+    ['policy get bad*uuid', 2, 116, 'InvalidUUID', 400, 'get_policy_by_uuid', 'bad*uuid'],
+    [`policy get ${UNKNOWN}`, 3, 123, 'NotFound', 404, 'get_policy_by_uuid', UNKNOWN],
     ['nope', 3, 164, 'InvalidSlice', 404, 'null', "no slice named 'nope'"],
   ])('razor -w %s: exit %d, std_err_code %d', async (words, exit, code, kind, http, command, mentions) => {
     const r = await razor(['-w', ...words.split(' ')], testEnv(empty));

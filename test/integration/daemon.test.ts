@@ -19,7 +19,7 @@ const run = promisify(execFile);
 
 const EMPTY_POLICIES = {
   resource: 'ProjectRazor::Slice::Policy',
-  command: 'policy_query_all',
+  command: 'policies_query_all',
   result: 'Ok',
   http_err_code: 200,
   errcode: 0,

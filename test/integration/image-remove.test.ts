@@ -66,7 +66,7 @@ describe('image removal deletes files', () => {
       }),
     ]);
     const before = store();
-    const refused = await run(BIN, ['image', 'remove', 'all'], { env: env() }).catch(
+    const refused = await run(BIN, ['image', 'remove', 'all', '--yes'], { env: env() }).catch(
       (e: { code: number; stderr: string }) => e,
     );
     expect((refused as { code: number }).code).toBe(4);
@@ -76,7 +76,7 @@ describe('image removal deletes files', () => {
 
     const modelUuid = (model.response as { uuid: string }[])[0]!.uuid;
     await run(BIN, ['model', 'remove', modelUuid], { env: env() });
-    const { stdout } = await run(BIN, ['image', 'remove', 'all'], { env: env() });
+    const { stdout } = await run(BIN, ['image', 'remove', 'all', '-y'], { env: env() });
     expect(stdout).toContain('2 image objects removed');
     expect([existsSync(imageDir(a)), existsSync(imageDir(b))]).toEqual([false, false]);
     expect((await razorJson(['image'])).response).toEqual([]);
