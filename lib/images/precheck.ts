@@ -66,7 +66,10 @@ function mayHold(rule: RecogniseRule, names: Set<string>): boolean {
 export const mayBe = (type: ImageType, names: Set<string>): boolean =>
   type.recognise.some((r) => mayHold(r, names));
 
-/** Refuses a source that cannot be of `type`, before copying; names a type it may be. */
+/**
+ * Refuses a source that cannot be of `type`, before copying: InvalidImageType naming the type it
+ * may be, or — when it is no image razor knows — InvalidImageFilePath with the type's own message.
+ */
 export function refuseWrongType(
   source: string,
   type: ImageType,
@@ -76,7 +79,7 @@ export function refuseWrongType(
   if (mayBe(type, names)) return;
   const other = [...types].find((t) => t !== type && mayBe(t, names));
   throw new RazorError(
-    'InvalidImageType',
+    other ? 'InvalidImageType' : 'InvalidImageFilePath',
     `${source} is not a ${type.name} image: ${type.unrecognised}` +
       `${other ? `; it looks like a ${other.name} image (-t ${other.name})` : ''}; nothing was copied`,
   );

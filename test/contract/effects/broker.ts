@@ -11,7 +11,7 @@ export const brokerEffects: SliceEffects = {
     store: 'unchanged',
     response: (o) => {
       expect(rows(o).map((p) => p.plugin)).toEqual(['chef', 'noop', 'puppet', 'script']);
-      expect(rows(o).find((p) => p.plugin === 'puppet')?.metadata).toBe('server, broker_version');
+      expect(rows(o).find((p) => p.plugin === 'puppet')?.metadata).toBe('server, port, broker_version');
     },
   },
   add: {
