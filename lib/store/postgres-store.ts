@@ -1,0 +1,133 @@
+/**
+ * The PostgreSQL store: the same Store as the embedded file, for several daemons sharing one
+ * database. A `write` is a SERIALIZABLE transaction, run again when PostgreSQL reports it lost a
+ * race, so binding counts and counters stay exact across daemons; a `read` sees one REPEATABLE READ
+ * snapshot. memo() maps are shared by reads that see the same committed data (ADR 0028).
+ */
+import pg from 'pg';
+import { RazorError } from '../errors.js';
+import { freezer, pgReader, pgWriter, type Sql } from './pg-access.js';
+import { isRetryable, pgError } from './pg-errors.js';
+import { dataVersion, VERSION_BUMP, memoCacheByVersion } from './pg-version.js';
+import { migrate } from './pg-schema.js';
+import { redactStoreUrl } from './pg-url.js';
+import type { Store } from './store.js';
+
+/** Options for the PostgreSQL store. */
+export interface PostgresStoreOptions {
+  /** Connections per process (default 10). */
+  poolSize?: number;
+  /** How many times a write that lost a race runs again before failing (default 40). */
+  maxAttempts?: number;
+}
+
+/** A pause before attempt `n` (from 1), growing and jittered so racing writers spread out. */
+const backoff = (n: number) =>
+  new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 2 ** Math.min(n, 8))));
+
+/** Opens the store at `url`, applying any pending migrations; fails with one clear message. */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<Store> {
+  const where = redactStoreUrl(url);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 15_000,
+  });
+  // An idle connection the server drops is an event, not a crash; the next query reconnects.
+  pool.on('error', () => undefined);
+  const maxAttempts = opts.maxAttempts ?? 40;
+  const memoOf = memoCacheByVersion();
+
+  /** Runs `fn` on a pooled client; a client whose ROLLBACK failed is discarded, not reused. */
+  const withClient = async <T>(
+    action: string,
+    fn: (c: pg.PoolClient, undo: () => Promise<void>) => Promise<T>,
+  ) => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw pgError(action, where, err);
+    }
+    let broken = false;
+    const undo = () =>
+      client.query('ROLLBACK').then(
+        () => undefined,
+        () => void (broken = true),
+      );
+    try {
+      return await fn(client, undo);
+    } finally {
+      client.release(broken);
+    }
+  };
+
+  try {
+    await withClient('open', (c) => migrate(c, where));
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw pgError('open', where, err);
+  }
+
+  /** SQL on `client` whose failures are explained; `lost` records that the transaction lost a race. */
+  const sqlOn = (client: pg.PoolClient, action: string, lost: { race: boolean }): Sql => {
+    return async (text, values) => {
+      try {
+        const res = await client.query(text, values);
+        return { rows: res.rows, rowCount: res.rowCount };
+      } catch (err) {
+        if (isRetryable(err)) {
+          lost.race = true;
+          throw err;
+        }
+        throw pgError(action, where, err);
+      }
+    };
+  };
+
+  return {
+    location: where,
+    read: (fn) =>
+      withClient('read', async (client, undo) => {
+        const lost = { race: false };
+        const sql = sqlOn(client, 'read', lost);
+        await sql('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        try {
+          const memo = memoOf(await dataVersion(sql));
+          const result = await fn(pgReader(sql, freezer(), memo));
+          await sql('COMMIT');
+          return result;
+        } catch (err) {
+          await undo();
+          throw err;
+        }
+      }),
+    write: (fn) =>
+      withClient('write', async (client, undo) => {
+        for (let attempt = 1; ; attempt++) {
+          const lost = { race: false };
+          const sql = sqlOn(client, 'write', lost);
+          let changed = false;
+          await sql('BEGIN ISOLATION LEVEL SERIALIZABLE');
+          try {
+            const result = await fn(pgWriter(sql, () => (changed = true)));
+            if (changed) await sql(VERSION_BUMP);
+            await sql('COMMIT');
+            return result;
+          } catch (err) {
+            await undo();
+            if (!lost.race) throw err;
+            if (attempt >= maxAttempts)
+              throw new RazorError(
+                'StoreUnavailable',
+                `could not write the store ${where}: ${attempt} attempts lost a race with other writers; nothing was changed, try again`,
+              );
+            await backoff(attempt);
+          }
+        }
+      }),
+    async close() {
+      await pool.end();
+    },
+  };
+}
