@@ -3,7 +3,7 @@
  * transaction under an advisory lock (daemons starting together apply it once), recorded in
  * `razor_migrations`. A migration that fails leaves nothing of itself and says which one and why.
  */
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import { RazorError } from '../errors.js';
 import { pgReason } from './pg-errors.js';
 
@@ -42,7 +42,7 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS razor_migrations (
 
 /** Applies the migrations `client`'s database lacks; `where` names the store in messages. */
 export async function migrate(
-  client: PoolClient,
+  client: ClientBase,
   where: string,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * The PostgreSQL store: the same Store as the embedded file, for several daemons sharing one
- * database. A `write` is a SERIALIZABLE transaction, run again when PostgreSQL reports it lost a
- * race, so binding counts and counters stay exact across daemons; a `read` sees one REPEATABLE READ
- * snapshot. memo() maps are shared by reads that see the same committed data (ADR 0028).
+ * database. A `write` takes the store's write lock (a transaction-scoped advisory lock) first, so
+ * write transactions of every daemon and CLI run one after another, as with the embedded file's
+ * lock — binding counts and hostname counters stay exact; a `read` sees one REPEATABLE READ snapshot
+ * and never waits for writers. memo() maps are shared by reads that see the same data (ADR 0028).
  */
 import pg from 'pg';
 import { RazorError } from '../errors.js';
@@ -17,9 +18,15 @@ import type { Store } from './store.js';
 export interface PostgresStoreOptions {
   /** Connections per process (default 10). */
   poolSize?: number;
-  /** How many times a write that lost a race runs again before failing (default 40). */
+  /** How many times a write that hit a deadlock or serialization failure runs again (default 40). */
   maxAttempts?: number;
 }
+
+/** Any number will do, as long as it is razor's: the lock every write transaction holds. */
+const WRITE_LOCK = 0x7261_7a77;
+
+/** How a write transaction starts: it waits for the write lock, then sees everything committed. */
+const WRITE_BEGIN = `BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
 
 /** A pause before attempt `n` (from 1), growing and jittered so racing writers spread out. */
 const backoff = (n: number) =>
@@ -28,11 +35,8 @@ const backoff = (n: number) =>
 /** Opens the store at `url`, applying any pending migrations; fails with one clear message. */
 export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<Store> {
   const where = redactStoreUrl(url);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: opts.poolSize ?? 10,
-    connectionTimeoutMillis: 15_000,
-  });
+  // No timeout waiting for a pooled connection: under load a transaction queues, it does not fail.
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle connection the server drops is an event, not a crash; the next query reconnects.
   pool.on('error', () => undefined);
   const maxAttempts = opts.maxAttempts ?? 40;
@@ -62,11 +66,17 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     }
   };
 
+  // The first connection (migrations) says within seconds whether the server is there at all.
+  const first = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+  first.on('error', () => undefined);
   try {
-    await withClient('open', (c) => migrate(c, where));
+    await first.connect();
+    await migrate(first, where);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw pgError('open', where, err);
+  } finally {
+    await first.end().catch(() => undefined);
   }
 
   /** SQL on `client` whose failures are explained; `lost` records that the transaction lost a race. */
@@ -108,7 +118,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
           const lost = { race: false };
           const sql = sqlOn(client, 'write', lost);
           let changed = false;
-          await sql('BEGIN ISOLATION LEVEL SERIALIZABLE');
+          await sql(WRITE_BEGIN);
           try {
             const result = await fn(pgWriter(sql, () => (changed = true)));
             if (changed) await sql(VERSION_BUMP);
