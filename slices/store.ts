@@ -40,8 +40,7 @@ export const storeSlice = defineSlice({
         'Nodes, tags, policies and their order, models, active models with their logs, brokers, images, BMCs, tokens and meta, each document byte for byte, in one transaction on the target. A store is a file path (razor.json) or a postgres:// URL.',
       fields: {
         from: field.string({
-          help: 'The store to copy: a razor.json path or a postgres:// URL',
-          required: true,
+          help: 'The store to copy: a razor.json path or a postgres:// URL (default: the configured store)',
         }),
         to: field.string({
           help: 'The store to fill: a razor.json path or a postgres:// URL',
@@ -52,9 +51,11 @@ export const storeSlice = defineSlice({
       success: 'ok',
       http: null,
       view: 'text',
-      sample: { from: '/root/.razor/razor.json', to: 'postgres://razor:secret@db/razor' },
+      // The contract suite copies the seeded store here: the same documents each time, so a no-op after the first.
+      sample: { to: '/tmp/razor-store-copy-sample.json' },
       handler: async (input, ctx) => {
-        const from = storeAt(input.from, '--from', true);
+        const configured = ctx.config.values.store || ctx.config.values.persist_path;
+        const from = storeAt(input.from ?? configured, '--from', true);
         const to = storeAt(input.to, '--to', false);
         if (from === to) throw new RazorError('InputError', '--from and --to name the same store');
         const generations = ctx.config.values.store_generations;

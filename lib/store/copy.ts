@@ -2,14 +2,25 @@
  * Copies everything in one store into another (`razor store copy`): every collection, documents
  * in their stored order (the policy table is a `meta` document, so policy order goes with it), each
  * byte for byte. The target must be empty unless `force`, which replaces what it holds. The copy
- * is one write transaction on the target: it lands whole or not at all.
+ * is one write transaction on the target: it lands whole or not at all. A target that already holds
+ * exactly the source's documents is left alone.
  */
 import { RazorError } from '../errors.js';
-import { COLLECTIONS, type Collection, type Doc, type Store } from './store.js';
+import { COLLECTIONS, type Collection, type Doc, type Store, type StoreReader } from './store.js';
 import type { ProgressFactory } from '../images/progress.js';
 
 /** How many documents of each collection were copied. */
 export type CopyCounts = Partial<Record<Collection, number>>;
+
+/** How many documents of each non-empty collection `docs` holds. */
+const countsOf = (docs: Map<Collection, Doc[]>): CopyCounts =>
+  Object.fromEntries([...docs].filter(([, d]) => d.length).map(([c, d]) => [c, d.length]));
+
+/** Whether the store `r` reads holds exactly `docs`, byte for byte and in order. */
+async function sameDocuments(r: StoreReader, docs: Map<Collection, Doc[]>): Promise<boolean> {
+  for (const [c, want] of docs) if (JSON.stringify(await r.all(c)) !== JSON.stringify(want)) return false;
+  return true;
+}
 
 /** Copies `from` into `to`; progress is reported per collection in bytes of documents. */
 export async function copyStore(
@@ -28,6 +39,8 @@ export async function copyStore(
       const n = await w.count(c);
       if (n > 0) held.push(`${n} ${c}`);
     }
+    // A target that already holds exactly these documents is a finished copy: nothing to do.
+    if (held.length && (await sameDocuments(w, source))) return countsOf(source);
     if (held.length && !opts.force)
       throw new RazorError(
         'CouldNotCreate',

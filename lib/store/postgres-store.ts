@@ -121,8 +121,8 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
           await sql(WRITE_BEGIN);
           try {
             const result = await fn(pgWriter(sql, () => (changed = true)));
-            if (changed) await sql(VERSION_BUMP);
-            await sql('COMMIT');
+            // One round trip: the version bump and the commit together (the lock is held until then).
+            await sql(changed ? `${VERSION_BUMP}; COMMIT` : 'COMMIT');
             return result;
           } catch (err) {
             await undo();

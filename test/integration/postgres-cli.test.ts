@@ -33,6 +33,9 @@ suite('razor with store: postgres://', () => {
     const env = testEnv(home.home);
     const added = await runRazor(['-w', 'tag', 'add', JSON.stringify({ name: 'pg', tag: 'in_pg' })], env);
     expect(added).toMatchObject({ code: 0, stderr: '' });
+    const shown = await runRazor(['-w', 'config'], env);
+    expect(shown.stdout).toContain(url.replace(/:[0-9a-f]+@/, ':***@'));
+    expect(shown.stdout).not.toContain(new URL(url).password);
     const daemon = await startDaemon(home.home);
     try {
       const secret = readFileSync(join(home.home, 'admin.token'), 'utf8').trim();

@@ -120,7 +120,9 @@ suite('two daemons sharing one PostgreSQL database', () => {
     );
     expect(policy.status).toBe(201);
 
-    const checkin = (i: number) => request(api(i, `node/checkin?hw_id=${hwId(i)}&last_state=idle`), token);
+    /** Node `i` checks in on daemon `on`. */
+    const checkin = (i: number, on = i) =>
+      request(api(on, `node/checkin?hw_id=${hwId(i)}&last_state=idle`), token);
     const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => checkin(i)));
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     const ams = JSON.parse((await request(api(1, 'active_model'), token)).text).response as {
@@ -137,7 +139,7 @@ suite('two daemons sharing one PostgreSQL database', () => {
       Array.from({ length: 50 }, (_, i) => `web${i + 1}.localdomain`).sort(),
     );
 
-    const again = await Promise.all(Array.from({ length: 200 }, (_, i) => checkin(i + 1)));
+    const again = await Promise.all(Array.from({ length: 200 }, (_, i) => checkin(i, i + 1)));
     const commands = again.map((a) => JSON.parse(a.text).response.command_name as string);
     expect(commands.filter((c) => c === 'reboot')).toHaveLength(50);
     expect(commands.filter((c) => c === 'acknowledge')).toHaveLength(150);
