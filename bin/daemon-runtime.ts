@@ -4,7 +4,7 @@
  * withdraws both when it stops.
  */
 import { RazorError } from '../lib/errors.js';
-import { claimStore, type DaemonLock } from '../lib/runtime/daemon-lock.js';
+import { claimStore, lockBase, type DaemonLock } from '../lib/runtime/daemon-lock.js';
 import {
   readDaemonRecord,
   removeDaemonRecord,
@@ -15,7 +15,7 @@ import type { Deps } from '../lib/verbs/context.js';
 
 /** Claims the store at `store` for the daemon of `home`; throws, naming the holder, when it is taken. */
 export function claimForDaemon(store: string, home: string): DaemonLock {
-  const claim = claimStore(store, home);
+  const claim = claimStore(lockBase(store, home), home);
   if (!('heldBy' in claim)) return claim;
   const { pid, home: theirHome } = claim.heldBy;
   let found: ReturnType<typeof readDaemonRecord> = { state: 'none' };

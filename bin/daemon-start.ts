@@ -2,6 +2,7 @@
  * `razor daemon`'s start-up pieces: its flags, the first admin token, and the banner that says
  * where it listens and what to do next.
  */
+import { isPostgresUrl } from '../lib/store/pg-url.js';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { createToken } from '../lib/domain/tokens.js';
@@ -113,7 +114,7 @@ export function bannerLines(b: BannerFacts): string[] {
         `  nodes    ${b.imagesUrl}/razor/api   (node-facing routes only, plain HTTP for iPXE; nodes are told ${b.nodeUrl})`
       : `  API      ${b.apiUrl}/razor/api   (nodes are told ${b.nodeUrl})`,
     `  images   ${b.imagesUrl}/razor/image   (also on the API port; files in ${b.imageRoot})`,
-    `  store    ${b.store} (embedded JSON)`,
+    `  store    ${b.store} (${isPostgresUrl(b.store) ? 'PostgreSQL' : 'embedded JSON'})`,
     `  log      ${b.logFile}   (razor log -t 20)`,
     `  invoke   ${b.spawn ? 'a razor -w child process per request' : 'in-process'}`,
     ...b.pxeLines,

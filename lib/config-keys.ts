@@ -3,6 +3,7 @@
  * raw value from config.yaml, the environment or a flag becomes a key's value.
  */
 import { RazorError } from './errors.js';
+import { redactStoreUrl, storeUrlProblem } from './store/pg-url.js';
 
 /** The default value of every configuration key. Derived defaults are filled in by `loadConfig`. */
 export const CONFIG_DEFAULTS = {
@@ -47,6 +48,8 @@ export const CONFIG_DEFAULTS = {
   secrets_to_boot_address: 'true',
   secrets_serve_limit: 3,
   store_generations: 5,
+  /** Empty: the embedded store at persist_path; `postgres://user:password@host:port/db`: PostgreSQL (ADR 0028). */
+  store: '',
   tls_cert: '',
   tls_key: '',
   /** `GET /metrics`: 'open' (default, as Prometheus scrapes) or 'token' (a bearer token needed). */
@@ -127,6 +130,13 @@ export function coerceValue(key: ConfigKey, raw: unknown, where: string): unknow
     }
   } else if (typeof raw !== 'string') {
     v = raw === null || raw === undefined ? '' : String(raw);
+  }
+  const storeProblem = key === 'store' ? storeUrlProblem(v as string) : undefined;
+  if (storeProblem) {
+    throw new RazorError(
+      'InputError',
+      `${where}: store must be empty (the embedded store at persist_path) or postgres://user:password@host:port/database; '${redactStoreUrl(v as string)}': ${storeProblem}`,
+    );
   }
   const choices = CHOICES[key];
   if (choices && !choices.includes(v as string)) {

@@ -5,6 +5,7 @@ import { REDACTED } from '../lib/domain/metadata.js';
 import { nodeApiPort } from '../lib/config.js';
 import { dnsmasqConfig } from '../lib/pxe/dnsmasq-config.js';
 import { pxeServerAddress } from '../lib/pxe/server-address.js';
+import { redactStoreUrl } from '../lib/store/pg-url.js';
 
 const SECRET_KEYS = new Set(['default_ipmi_password']);
 
@@ -45,7 +46,12 @@ export const configSlice = defineSlice({
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([key, value]) => ({
             key,
-            value: SECRET_KEYS.has(key) ? REDACTED : value,
+            // The store URL may carry the database password: shown without it.
+            value: SECRET_KEYS.has(key)
+              ? REDACTED
+              : key === 'store' && value
+                ? redactStoreUrl(String(value))
+                : value,
             source: ctx.config.sources[key as keyof typeof ctx.config.sources],
           })),
     }),

@@ -5,6 +5,7 @@
  * home or another home sharing the store — can say whose it is. `razor daemon status` probes it too:
  * a record whose pid was reused by another program is not mistaken for a daemon.
  */
+import { join } from 'node:path';
 import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { flockSync, tryFlock } from '../store/flock.js';
 
@@ -18,6 +19,13 @@ export interface LockHolder {
 export interface DaemonLock {
   release(): void;
 }
+
+/**
+ * What a daemon locks for the store at `location`: the store file itself, or — for a database,
+ * which several daemons share by design (ADR 0028) — its home, so one daemon serves one home.
+ */
+export const lockBase = (location: string, home: string): string =>
+  /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? join(home, 'razor-database') : location;
 
 /** The daemon lock file of the store at `storePath`. */
 export const daemonLockFile = (storePath: string) => `${storePath}.daemon.lock`;
