@@ -5,7 +5,7 @@
  * same order; a target that holds data is refused without --force and replaced with it.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
@@ -48,7 +48,14 @@ suite('razor store copy', () => {
     expect(there.stdout).toMatch(/copied \d+ documents from .*razor\.json to postgres:\/\/razor:\*\*\*@/);
     expect(there.stdout + there.stderr).not.toContain(new URL(url).password);
 
-    const refused = await runRazor(['store', 'copy', '--from', original, '--to', url], env);
+    // Copying the same documents again is done already; different ones need --force.
+    const same = await runRazor(['store', 'copy', '--from', original, '--to', url], env);
+    expect(same.code).toBe(0);
+    const other = join(home.home, 'other.json');
+    const changed = JSON.parse(readFileSync(original, 'utf8'));
+    changed.collections.tag.TagZzz0000000000000009.name = 'changed';
+    writeFileSync(other, JSON.stringify(changed));
+    const refused = await runRazor(['store', 'copy', '--from', other, '--to', url], env);
     expect(refused.code).not.toBe(0);
     expect(refused.stdout + refused.stderr).toMatch(/is not empty \(.*\); nothing was copied — use --force/);
 
