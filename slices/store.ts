@@ -53,6 +53,10 @@ export const storeSlice = defineSlice({
       view: 'text',
       // The contract suite copies the seeded store here: the same documents each time, so a no-op after the first.
       sample: { to: '/tmp/razor-store-copy-sample.json' },
+      // A copy of that copy, replacing what an earlier run left.
+      moreSamples: [
+        { from: '/tmp/razor-store-copy-sample.json', to: '/tmp/razor-store-copy-sample-2.json', force: true },
+      ],
       handler: async (input, ctx) => {
         const configured = ctx.config.values.store || ctx.config.values.persist_path;
         const from = storeAt(input.from ?? configured, '--from', true);

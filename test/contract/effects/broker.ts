@@ -20,9 +20,10 @@ export const brokerEffects: SliceEffects = {
     check: (o) =>
       expect(addedDoc(o, 'broker')).toMatchObject({
         name: o.input.name,
-        description: o.input.description,
+        // Left out, the description is the plugin's and the metadata empty.
+        description: o.input.description ?? expect.stringMatching(/\S/),
         plugin: o.input.plugin,
-        metadata: o.input.req_metadata_hash as Doc,
+        metadata: (o.input.req_metadata_hash as Doc | undefined) ?? {},
       }),
   },
   update: {
