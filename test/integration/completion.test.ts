@@ -55,7 +55,7 @@ test('a verb: `razor tag rem<TAB>` → remove, remove-all; `razor tag matcher <T
 test('a flag: `razor tag add --n<TAB>` → --name; `razor image add -t <TAB>` → the image types', () => {
   expect(complete('tag', 'add', '--n')).toEqual(['--name']);
   expect(complete('tag', 'remove-all', '--')).toEqual(['--force', '--help', '--yes']);
-  expect(complete('image', 'add', '-t', '')).toEqual(['esxi', 'mk', 'os', 'xenserver']);
+  expect(complete('image', 'add', '-t', '')).toEqual(['esxi', 'mk', 'os', 'rootfs', 'xenserver']);
 });
 
 test('a UUID from the store: `razor tag remove <TAB>`, `razor policy add -m Model<TAB>`', () => {
