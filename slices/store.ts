@@ -1,5 +1,5 @@
 /** The `store` slice (hidden, CLI only): moving a deployment between the embedded store and PostgreSQL. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { field } from '../lib/verbs/fields.js';
@@ -22,6 +22,11 @@ function storeAt(raw: string, flag: string, mustExist: boolean): string {
     throw new RazorError(
       'NotFound',
       `${flag} ${file}: no such store file (give a store file or a postgres:// URL)`,
+    );
+  if (existsSync(file) && !statSync(file).isFile())
+    throw new RazorError(
+      'InputError',
+      `${flag} ${file}: not a store file (give a razor.json file or a postgres:// URL)`,
     );
   return file;
 }
