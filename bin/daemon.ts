@@ -114,6 +114,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   let running;
   let imagesRunning;
   let pxe: PxeServices | undefined;
+  let nodeDeps = deps;
   try {
     // The owner's Unix socket (ADR 0014): first, so a second daemon on this home stops here.
     local = await listenLocal(appWith(authorizer({ ...auth, channel: 'socket' })), {
@@ -141,10 +142,13 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       log,
       connections,
     });
+    // Nodes are told the ports really bound (they differ from the configuration's when it says 0).
+    const actual = { ...v, api_port: running.port, image_svc_port: imagesRunning.port };
+    nodeDeps = { ...deps, config: { ...deps.config, values: actual } };
     pxe = await startPxeServices({
-      values: v,
+      values: actual,
       log,
-      chainScript: chainScript(deps, registry),
+      chainScript: chainScript(nodeDeps, registry),
       ...{ store: deps.store, clock: deps.clock, newUuid: deps.newUuid },
     });
     bound = true;
@@ -162,7 +166,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     version: razorVersion(root),
     apiUrl,
     certPath: tls?.certPath,
-    nodeUrl: `http://${v.image_svc_host}:${nodeApiPort(v)}`,
+    nodeUrl: `http://${v.image_svc_host}:${nodeApiPort(nodeDeps.config.values)}`,
     imagesUrl: `http://${shown}:${imagesRunning.port}`,
     imageRoot: v.image_svc_path,
     store: deps.store.location,

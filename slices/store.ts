@@ -1,6 +1,6 @@
 /** The `store` slice (hidden, CLI only): moving a deployment between the embedded store and PostgreSQL. */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { field } from '../lib/verbs/fields.js';
 import { RazorError } from '../lib/errors.js';
@@ -9,6 +9,10 @@ import { openStoreAt } from '../lib/store/open.js';
 import { isPostgresUrl, redactStoreUrl, storeUrlProblem } from '../lib/store/pg-url.js';
 import { silentProgress } from '../lib/images/progress.js';
 import type { Store } from '../lib/store/store.js';
+
+/** The longest file name Linux file systems take, and the room its lock and generations need. */
+const NAME_MAX = 255;
+const SUFFIX_ROOM = 8;
 
 /** Where a store is: a postgres:// URL as given, or a file path made absolute. */
 function storeAt(raw: string, flag: string, mustExist: boolean): string {
@@ -27,6 +31,18 @@ function storeAt(raw: string, flag: string, mustExist: boolean): string {
     throw new RazorError(
       'InputError',
       `${flag} ${file}: not a store file (give a razor.json file or a postgres:// URL)`,
+    );
+  const folder = dirname(file);
+  if (!existsSync(folder) || !statSync(folder).isDirectory())
+    throw new RazorError(
+      'InputError',
+      `${flag} ${file}: the folder ${folder} does not exist; create it first`,
+    );
+  // Beside the file go its lock and its generations (razor.json.lock, razor.json.12).
+  if (Buffer.byteLength(basename(file)) > NAME_MAX - SUFFIX_ROOM)
+    throw new RazorError(
+      'InputError',
+      `${flag} ${basename(file).slice(0, 40)}…: the file name is too long (at most ${NAME_MAX - SUFFIX_ROOM} bytes)`,
     );
   return file;
 }

@@ -99,9 +99,13 @@ export async function importImage(
   const kind = type.archive ? 'archive' : await sourceKind(source);
   // Boot files named by hand (-k, -i, -n, -v) stand in for recognition where the type allows it.
   const manual = type.manual_boot_files && !!(req.kernel && req.initrd && req.name && req.version);
-  if (!manual && kind !== 'archive')
-    refuseWrongType(source, type, await listSource(source, kind), deps.catalog.imageTypes.values());
   const root = deps.config.values.image_svc_path;
+  if (!manual && kind !== 'archive') {
+    const names = await listSource(source, kind).catch((err: unknown) => {
+      throw fileError(err, root);
+    });
+    refuseWrongType(source, type, names, deps.catalog.imageTypes.values());
+  }
   const uuid = deps.newUuid();
   const staging = join(root, `.staging-${process.pid}-${uuid}`);
   const final = join(root, req.type, uuid);

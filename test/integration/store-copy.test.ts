@@ -5,7 +5,7 @@
  * same order; a target that holds data is refused without --force and replaced with it.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
@@ -85,4 +85,19 @@ suite('razor store copy', () => {
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/none\.json: no such store file/);
   }, 60_000);
+
+  test('a --to in a missing folder, or with a name too long for its lock file, is a 400 naming it; nothing is created', async () => {
+    await writeSeed(home.home);
+    const from = join(home.home, 'razor.json');
+    for (const [to, why] of [
+      [join(home.home, 'no-such-dir', 'x.json'), /the folder \S*no-such-dir does not exist/],
+      [join(home.home, 'x'.repeat(250)), /the file name is too long \(at most 247 bytes\)/],
+    ] as const) {
+      const r = await runRazor(['-w', 'store', 'copy', JSON.stringify({ from, to })], testEnv(home.home));
+      const envelope = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(String(envelope.result)).toMatch(why);
+      expect(envelope).toMatchObject({ std_err_code: 111, http_err_code: 400 });
+    }
+    expect(readdirSync(home.home).filter((n) => n.startsWith('x'))).toEqual([]);
+  });
 });
