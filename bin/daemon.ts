@@ -3,7 +3,7 @@
  * with in-process or spawn-per-request invocation (daemon/invoke.ts), listens, prints where and what
  * to do next, and stops gracefully on SIGTERM/SIGINT.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileLogger } from '../daemon/logs/log-file.js';
 import { catalogSecretKeys } from '../daemon/logs/log-redact.js';
@@ -14,7 +14,6 @@ import { type AppDeps } from '../daemon/app.js';
 import { daemonInvoke, routedApp } from '../daemon/invoke.js';
 import { listen } from '../daemon/server.js';
 import { connectionLimits, processFileLimit } from '../daemon/limits/connection-limit.js';
-import { sweepTimeouts } from '../lib/engine/sweeper.js';
 import { createImageApp, imageBuffers, imageService } from '../daemon/images/image-service.js';
 import { ImageFileCache } from '../daemon/images/image-files.js';
 import { HeapWhileSending } from '../daemon/limits/heap.js';
@@ -25,24 +24,35 @@ import { loadTls } from '../daemon/tls.js';
 import { nodeFacingOnly } from '../daemon/rest/node-only.js';
 import { buildDeps } from './deps.js';
 import { lastSeen } from '../lib/engine/last-seen.js';
+import { claimForDaemon, daemonRecord, publish } from './daemon-runtime.js';
 import { razorVersion } from './paths.js';
 import { bannerLines, firstToken, parseFlags } from './daemon-start.js';
+import { serveUntilSignal } from './daemon-serve.js';
 import { nodeApiPort } from '../lib/config.js';
 import { startPxeServices, type PxeServices } from '../daemon/pxe/start.js';
 import { chainScript } from '../daemon/pxe/chain-script.js';
+import { systemdUnit } from '../daemon/systemd-unit.js';
+import { razorMetrics } from '../daemon/metrics.js';
+import { readiness } from '../daemon/readiness.js';
 
 /** Runs the daemon until SIGTERM/SIGINT; returns the exit status. */
 export async function runDaemon(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const flags = parseFlags(args);
+  const printUnit = (daemonArgs: string[]) =>
+    process.stdout.write(
+      systemdUnit({ node: process.execPath, razorBin: realpathSync(join(root, 'bin', 'razor')), daemonArgs }),
+    );
+  const flags = parseFlags(args, { printUnit });
   if (typeof flags === 'number') return flags;
   let deps;
   let tls;
+  let lock;
   try {
     const built = await buildDeps(root, env, flags);
     // Steady-state checkins are kept in memory and written every few seconds (ADR 0027).
     deps = { ...built, lastSeen: lastSeen(built.store) };
     tls = loadTls(deps.config.values, deps.config.home);
     await deps.store.read(async () => undefined);
+    lock = claimForDaemon(deps.store.location, deps.config.home); // one daemon per store (ADR 0025)
   } catch (err) {
     const failure = translateToCli(asRazorError(err), { command: 'daemon', starting: true });
     process.stderr.write(`${failure.message}\n`);
@@ -64,7 +74,10 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const buffers = imageBuffers();
   const heap = new HeapWhileSending();
   const types = new Set(deps.catalog.imageTypes.keys());
-  const images = { root: v.image_svc_path, types, log, files: imageFiles, buffers, heap };
+  const metrics = razorMetrics();
+  const sent = (n: number) => metrics.imageBytes(n);
+  const images = { root: v.image_svc_path, types, log, files: imageFiles, buffers, heap, sent };
+  let bound = false;
   const childEnv = { ...env };
   for (const [k, val] of Object.entries(flags))
     if (val !== undefined) childEnv[`RAZOR_${k.toUpperCase()}`] = String(val);
@@ -87,6 +100,9 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       health: () => ({ version: razorVersion(root) }),
       images: imageService(images),
       authorize,
+      observe: metrics.observe,
+      metrics: { render: metrics.render, needsToken: v.metrics_auth === 'token' },
+      ready: readiness({ store: deps.store, listening: () => bound }),
     });
   const trust = v.auth_allow_localhost as LocalTrust;
   const auth = { store: deps.store, allowLocalhost: trust };
@@ -101,6 +117,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   let running;
   let imagesRunning;
   let pxe: PxeServices | undefined;
+  let nodeDeps = deps;
   try {
     // The owner's Unix socket (ADR 0014): first, so a second daemon on this home stops here.
     local = await listenLocal(appWith(authorizer({ ...auth, channel: 'socket' })), {
@@ -128,7 +145,16 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       log,
       connections,
     });
-    pxe = await startPxeServices({ values: v, log, chainScript: chainScript(deps, registry) });
+    // Nodes are told the ports really bound (they differ from the configuration's when it says 0).
+    const actual = { ...v, api_port: running.port, image_svc_port: imagesRunning.port };
+    nodeDeps = { ...deps, config: { ...deps.config, values: actual } };
+    pxe = await startPxeServices({
+      values: actual,
+      log,
+      chainScript: chainScript(nodeDeps, registry),
+      ...{ store: deps.store, clock: deps.clock, newUuid: deps.newUuid },
+    });
+    bound = true;
   } catch (err) {
     await Promise.all([running?.stop(0), imagesRunning?.stop(0), local?.stop(0)]);
     process.stderr.write(`razor daemon: ${(err as Error).message}\n`);
@@ -143,7 +169,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     version: razorVersion(root),
     apiUrl,
     certPath: tls?.certPath,
-    nodeUrl: `http://${v.image_svc_host}:${nodeApiPort(v)}`,
+    nodeUrl: `http://${v.image_svc_host}:${nodeApiPort(nodeDeps.config.values)}`,
     imagesUrl: `http://${shown}:${imagesRunning.port}`,
     imageRoot: v.image_svc_path,
     store: deps.store.location,
@@ -154,34 +180,14 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     authLine: `  auth     admin routes need a bearer token${LOCAL_EXCEPTION[trust]}; node routes are open${firstTokenLine}`,
     next: banner.next,
   });
+  const at = { apiUrl, tls: !!tls, apiPort: running.port, imagePort: imagesRunning.port };
+  const record = daemonRecord(deps, razorVersion(root), at, { socket: local.path, pxe: pxe.banner });
+  const presence = publish(deps.config.home, record, lock);
   process.stdout.write(lines.join('\n'));
   log.info(
     { port: running.port, scheme: running.scheme, host: v.listen_address, invoke: v.invoke, connections },
     'razor daemon listening',
   );
-  const sweep = setInterval(() => {
-    sweepTimeouts(deps)
-      .then((moved) => moved.length && log.warn({ active_models: moved }, 'installs timed out'))
-      .catch((err: unknown) => log.error({ err }, 'sweep failed'));
-  }, v.daemon_min_cycle_time * 1000);
-  sweep.unref();
-  deps.lastSeen?.start();
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      clearInterval(sweep);
-      process.stdout.write(`razor daemon: ${signal}, finishing requests in flight…\n`);
-      log.info({ signal }, 'shutting down');
-      await Promise.all([running.stop(), imagesRunning.stop(), local.stop(), pxe.stop()]);
-      await deps.lastSeen?.close().catch((err: unknown) => log.error({ err }, 'last-seen times not written'));
-      await deps.store.close();
-      log.flush();
-      process.stdout.write('razor daemon: stopped\n');
-      resolve(0);
-    };
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-    process.once('SIGINT', () => void stop('SIGINT'));
-  });
+  const stops = [() => running.stop(), () => imagesRunning.stop(), () => local.stop(), () => pxe.stop()];
+  return serveUntilSignal({ deps, log, stops, withdraw: () => presence.withdraw() });
 }

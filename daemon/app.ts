@@ -8,6 +8,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { logRequest, requestIds } from './logs/request-log.js';
 import { RazorError } from '../lib/errors.js';
 import { failureWire, isUnexpected, restHandler, type RestDeps } from './rest/rest-handler.js';
+import type { Readiness } from './readiness.js';
+import type { RazorMetrics } from './metrics.js';
 
 export type { AuthRequest, Invoke, RestCall, Verdict } from './rest/rest-handler.js';
 
@@ -17,7 +19,16 @@ export interface AppDeps extends Omit<RestDeps, 'newId'> {
   health: () => Record<string, unknown>;
   /** The image service, also served here at /razor/image (as on image_svc_port). */
   images?: express.RequestHandler;
+  /** The OpenAPI document served at /razor/api/openapi.json (lib/verbs/openapi.ts). */
+  apiDocument?: () => unknown;
+  /** `GET /readyz` (daemon/readiness.ts); without it, /readyz is /healthz. */
+  ready?: () => Promise<Readiness>;
+  /** `GET /metrics` (daemon/metrics.ts), and whether it needs a token (config metrics_auth). */
+  metrics?: { render: RazorMetrics['render']; needsToken: boolean };
 }
+
+/** Where the OpenAPI document is served (open, like /healthz: it holds no data). */
+export const OPENAPI_PATH = '/razor/api/openapi.json';
 
 const API_PREFIX = '/razor/api/';
 
@@ -37,8 +48,10 @@ export function createApp(deps: AppDeps): express.Express {
   const newId = requestIds();
   const rest = restHandler({ ...deps, newId });
   app.use((req, res, next) => {
-    if (isApiCall(req.url)) rest(req, res).catch(next);
-    else next();
+    if (!isApiCall(req.url)) next();
+    else if (req.url === OPENAPI_PATH && req.method === 'GET' && deps.apiDocument)
+      res.json(deps.apiDocument());
+    else rest(req, res).catch(next);
   });
   // Everything else: an id and a log line per request.
   app.use((req, res, next) => {
@@ -51,6 +64,28 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...deps.health() });
   });
+  app.get('/readyz', async (_req, res) => {
+    const r = deps.ready ? await deps.ready() : { ready: true, checks: {} };
+    res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not ready', ...r.checks });
+  });
+  const metrics = deps.metrics;
+  if (metrics)
+    app.get('/metrics', async (req, res, next) => {
+      if (metrics.needsToken && deps.authorize) {
+        const verdict = await deps.authorize({
+          method: 'GET',
+          verb: undefined,
+          remote: req.socket.remoteAddress,
+          authorization: req.headers.authorization,
+        });
+        if (!verdict.ok) {
+          res.setHeader('WWW-Authenticate', 'Bearer realm="razor"');
+          return next(new RazorError('Unauthorized', verdict.why));
+        }
+      }
+      const { text, contentType } = await metrics.render();
+      res.type(contentType).send(text);
+    });
   if (deps.images) app.use('/razor/image', deps.images);
   const notFound = (err: RazorError) => async (_req: Request, res: Response) => {
     const wire = await failureWire(err, deps.bodyLimitBytes);

@@ -14,6 +14,7 @@ import { spawnInvoke } from './spawn.js';
 import { limitCheckins } from './limits/checkin-limit.js';
 import type { Deps } from '../lib/verbs/context.js';
 import type { SliceRegistry } from '../lib/verbs/spec.js';
+import { openApiDocument } from '../lib/verbs/openapi.js';
 
 /** The in-process invoke: the dispatcher over `deps`, its outcome translated for HTTP. */
 export function inProcessInvoke(deps: Deps, report?: (err: unknown) => void): Invoke {
@@ -60,5 +61,11 @@ export function routedApp(
   deps: Omit<AppDeps, 'routeFor'>,
   router?: Router,
 ): express.Express {
-  return createApp({ ...deps, routeFor: (method, parts) => restRoute(registry, method, parts, router) });
+  let document: unknown;
+  const apiDocument = () => (document ??= openApiDocument(registry, String(deps.health().version ?? '')));
+  return createApp({
+    apiDocument,
+    ...deps,
+    routeFor: (method, parts) => restRoute(registry, method, parts, router),
+  });
 }

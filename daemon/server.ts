@@ -68,7 +68,9 @@ export function listen(app: RequestListener, o: ListenOptions): Promise<RunningS
         err.code === 'EADDRINUSE'
           ? `port ${o.port} on ${o.host} is already in use; stop the other server or pick another port with --port`
           : err.code === 'EACCES'
-            ? `no permission to listen on port ${o.port}`
+            ? `no permission to listen on port ${o.port}: ports below 1024 need root, the ` +
+              'CAP_NET_BIND_SERVICE capability, or the systemd unit (razor daemon --print-systemd-unit); ' +
+              'or pick a port from 1024 up (--port, --image-port)'
             : err.message;
       reject(new Error(why));
     });

@@ -3,6 +3,7 @@
  * raw value from config.yaml, the environment or a flag becomes a key's value.
  */
 import { RazorError } from './errors.js';
+import { redactStoreUrl, storeUrlProblem } from './store/pg-url.js';
 
 /** The default value of every configuration key. Derived defaults are filled in by `loadConfig`. */
 export const CONFIG_DEFAULTS = {
@@ -22,6 +23,13 @@ export const CONFIG_DEFAULTS = {
   mk_fact_excl_pattern:
     '(^facter.*$)|(^id$)|(^kernel.*$)|(^memoryfree$)|(^operating.*$)|(^osfamily$)|(^path$)|(^ps$)|(^ruby.*$)|(^selinux$)|(^ssh.*$)|(^swap.*$)|(^timezone$)|(^uniqueid$)|(^uptime.*$)|(.*json_str$)',
   mk_log_level: 'Logger::ERROR',
+  // The Microkernel's local mirrors (the original's remaining mk_* keys); the URIs derive from the port.
+  mk_tce_mirror_port: 2157,
+  mk_tce_mirror_uri: '',
+  mk_tce_install_list_uri: '',
+  mk_kmod_install_list_uri: '',
+  mk_gem_mirror_uri: 'http://localhost:2158/gem-mirror',
+  mk_gemlist_uri: 'http://localhost:2158/gem-mirror/gems/gem.list',
   register_timeout: 120,
   install_timeout: 7200,
   node_expire_timeout: 300,
@@ -42,8 +50,12 @@ export const CONFIG_DEFAULTS = {
   store_generations: 5,
   /** Below this many bytes the store is rewritten whole per write; beyond it writes go to the journal (ADR 0027). */
   store_journal_from: 65536,
+  /** Empty: the embedded store at persist_path; `postgres://user:password@host:port/db`: PostgreSQL (ADR 0028). */
+  store: '',
   tls_cert: '',
   tls_key: '',
+  /** `GET /metrics`: 'open' (default, as Prometheus scrapes) or 'token' (a bearer token needed). */
+  metrics_auth: 'open',
   // Built-in TFTP and ProxyDHCP (issue 17, ADR 0023): off unless asked for.
   tftp: 'false',
   tftp_port: 69,
@@ -53,6 +65,19 @@ export const CONFIG_DEFAULTS = {
   proxy_dhcp_pxe_port: 4011,
   dhcp_interface: '',
   pxe_efi_file: 'snponly.efi',
+  // Full DHCP mode for an isolated lab network (ADR 0026): off unless asked for.
+  dhcp: 'false',
+  dhcp_port: 67,
+  /** The address pool, `first-last` (192.168.77.100-192.168.77.200). */
+  dhcp_range: '',
+  /** Empty: the netmask of dhcp_interface's address. */
+  dhcp_netmask: '',
+  dhcp_router: '',
+  /** DNS servers, comma-separated. */
+  dhcp_dns: '',
+  dhcp_lease_time: 3600,
+  /** Static reservations, `MAC=IP` comma-separated (52:54:00:00:00:01=192.168.77.10). */
+  dhcp_reservations: '',
   /** A folder of more families beside the built-in templates/: models/, policies/, images/, brokers/ (ADR 0022). */
   extra_templates_path: '',
 };
@@ -72,6 +97,8 @@ export interface Config {
   readonly file: string;
   readonly values: Readonly<ConfigValues>;
   readonly sources: Readonly<Record<ConfigKey, ConfigSource>>;
+  /** `mk_*` keys of config.yaml razor does not know: passed on to Microkernels as they are. */
+  readonly mkExtra?: Readonly<Record<string, unknown>>;
 }
 
 const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
@@ -81,9 +108,11 @@ const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
   rz_mk_boot_debug_level: ['', 'quiet', 'debug'],
   auth_allow_localhost: ['owner', 'true', 'false'],
   secrets_to_boot_address: ['true', 'false'],
+  metrics_auth: ['open', 'token'],
   tftp: ['true', 'false'],
   proxy_dhcp: ['true', 'false'],
   pxe_efi_file: ['snponly.efi', 'ipxe.efi'],
+  dhcp: ['true', 'false'],
 };
 
 /** Checks and converts a raw value for `key`; `where` names its source in the error. */
@@ -103,6 +132,13 @@ export function coerceValue(key: ConfigKey, raw: unknown, where: string): unknow
     }
   } else if (typeof raw !== 'string') {
     v = raw === null || raw === undefined ? '' : String(raw);
+  }
+  const storeProblem = key === 'store' ? storeUrlProblem(v as string) : undefined;
+  if (storeProblem) {
+    throw new RazorError(
+      'InputError',
+      `${where}: store must be empty (the embedded store at persist_path) or postgres://user:password@host:port/database; '${redactStoreUrl(v as string)}': ${storeProblem}`,
+    );
   }
   const choices = CHOICES[key];
   if (choices && !choices.includes(v as string)) {

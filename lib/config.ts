@@ -8,6 +8,7 @@ import { homedir, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { RazorError } from './errors.js';
+import { unknownKeyError, yamlSyntaxError } from './config-hints.js';
 import {
   CONFIG_DEFAULTS,
   coerceValue,
@@ -44,7 +45,7 @@ function readFileConfig(file: string): Record<string, unknown> {
   try {
     data = parseYaml(text);
   } catch (err) {
-    throw new RazorError('InputError', `${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    throw yamlSyntaxError(file, text, err);
   }
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -70,13 +71,14 @@ export function loadConfig(opts: LoadConfigOptions): Config {
   >;
   const known = new Set(Object.keys(CONFIG_DEFAULTS));
   const fromFile = readFileConfig(file);
+  const mkExtra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fromFile)) {
-    if (!known.has(k)) {
-      throw new RazorError(
-        'InputError',
-        `${file}: unknown key '${k}'; run 'razor config' to see the known keys`,
-      );
+    // A Microkernel may read settings razor does not know: they travel in client_config.
+    if (!known.has(k) && k.startsWith('mk_')) {
+      mkExtra[k] = v;
+      continue;
     }
+    if (!known.has(k)) throw unknownKeyError(file, k, known);
     values[k as ConfigKey] = coerceValue(k as ConfigKey, v, file);
     sources[k as ConfigKey] = 'file';
   }
@@ -102,7 +104,10 @@ export function loadConfig(opts: LoadConfigOptions): Config {
   derive('image_svc_path', () => join(home, 'image'));
   derive('persist_path', () => join(home, 'razor.json'));
   derive('mk_uri', () => `http://${values.image_svc_host}:${nodeApiPort(values as ConfigValues)}`);
-  return { home, file, values: values as ConfigValues, sources };
+  derive('mk_tce_mirror_uri', () => `http://localhost:${String(values.mk_tce_mirror_port)}/tinycorelinux`);
+  derive('mk_tce_install_list_uri', () => `${String(values.mk_tce_mirror_uri)}/tce-install-list`);
+  derive('mk_kmod_install_list_uri', () => `${String(values.mk_tce_mirror_uri)}/kmod-install-list`);
+  return { home, file, values: values as ConfigValues, sources, mkExtra };
 }
 
 /** Whether the admin API is served over HTTPS (`tls_cert`/`tls_key` set; the daemon checks both are). */
@@ -120,7 +125,8 @@ export function nodeApiPort(
   return tlsEnabled(v) ? v.image_svc_port : v.api_port;
 }
 
-/** The `mk_*` settings sent to Microkernels as `client_config`. */
+/** The `mk_*` settings sent to Microkernels as `client_config` (the original's 13, and any extra). */
 export function clientConfig(config: Config): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config.values).filter(([k]) => k.startsWith('mk_')));
+  const known = Object.entries(config.values).filter(([k]) => k.startsWith('mk_'));
+  return { ...config.mkExtra, ...Object.fromEntries(known) };
 }

@@ -57,6 +57,8 @@ export const ERRORS = {
   UriTooLong: { code: 167, http: 414 },
   Forbidden: { code: 168, http: 403 },
   PayloadTooLarge: { code: 169, http: 413 },
+  // A destructive verb (remove all) called without a terminal to ask at and without `yes`.
+  ConfirmationRequired: { code: 170, http: 400 },
 } as const satisfies Record<string, ErrorKindInfo>;
 
 /** The name of an error kind, e.g. `NotFound`. */
@@ -72,6 +74,9 @@ export class RazorError extends Error {
     this.kind = kind;
   }
 }
+
+/** Is `k` the name of an error kind (a remote daemon's envelope names one)? */
+export const isErrorKind = (k: string): k is ErrorKind => Object.hasOwn(ERRORS, k);
 
 /** Turns anything thrown into a RazorError; unknown errors become InternalError without their stack. */
 export function asRazorError(err: unknown): RazorError {

@@ -68,11 +68,21 @@ export const activeModelSlice = defineSlice({
     'Pinned To': (o) => (o.pin as { address?: string } | undefined)?.address ?? 'not booted yet',
   }),
   verbs: [
-    ...crudVerbs({ slice: 'active_model', collection: 'active_model', noun: 'active model', present }).map(
-      (v) =>
-        v.name === 'remove'
-          ? { ...v, summary: 'Unbind a node: it is rediscovered and may be bound again on its next boot' }
-          : v,
+    ...crudVerbs({
+      slice: 'active_model',
+      collection: 'active_model',
+      noun: 'active model',
+      present,
+      commands: {
+        list: 'active_models_query_all',
+        get: 'get_active_model_by_uuid',
+        remove: 'remove_active_model_by_uuid',
+        'remove-all': 'remove_all_active_models',
+      },
+    }).map((v) =>
+      v.name === 'remove'
+        ? { ...v, summary: 'Unbind a node: it is rediscovered and may be bound again on its next boot' }
+        : v,
     ),
     defineVerb({
       name: 'reinstall',
@@ -113,6 +123,7 @@ export const activeModelSlice = defineSlice({
     }),
     defineVerb({
       name: 'logs',
+      command: 'get_active_model_logs',
       summary: "Show an active model's log: every state change and callback",
       fields: { uuid: field.uuid('active_model', { help: 'UUID of the active model', required: true }) },
       positional: ['uuid'],
@@ -126,6 +137,7 @@ export const activeModelSlice = defineSlice({
     }),
     defineVerb({
       name: 'logview',
+      command: 'get_logview',
       summary: 'Show the logs of every active model, merged by time',
       fields: {},
       success: 'ok',

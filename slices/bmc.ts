@@ -66,7 +66,12 @@ export const bmcSlice = defineSlice({
     Updated: 'updated_at',
   }),
   verbs: [
-    ...crudVerbs({ slice: 'bmc', collection: 'bmc', noun: 'BMC' }),
+    ...crudVerbs({
+      slice: 'bmc',
+      collection: 'bmc',
+      noun: 'BMC',
+      commands: { get: 'get_bmc_by_uuid', remove: 'remove_bmc_by_uuid', 'remove-all': 'remove_all_bmcs' },
+    }),
     defineVerb({
       name: 'register',
       summary: 'Register a BMC by its MAC and IP address (updates the IP if the MAC is known)',
@@ -107,6 +112,7 @@ export const bmcSlice = defineSlice({
     }),
     defineVerb({
       name: 'update',
+      command: 'update_bmc_power_state',
       summary: 'Change the power state of a node through its BMC',
       fields: {
         uuid: field.uuid('bmc', { help: 'UUID of the BMC', required: true }),

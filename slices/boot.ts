@@ -15,6 +15,7 @@ export const bootSlice = defineSlice({
   verbs: [
     defineVerb({
       name: 'default',
+      command: 'boot_call',
       summary: 'The iPXE script a node boots next',
       fields: {
         hw_id: field.string({ help: 'MAC addresses of the node joined by _ (from razor.ipxe)' }),

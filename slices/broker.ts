@@ -29,7 +29,18 @@ const present: Presenter = async (doc, ctx) => {
 const metadataHelp =
   'Values for the plugin\'s metadata as JSON, e.g. {"server":"puppet.example.com"} (see \'razor broker plugins\')';
 
-const crud = { slice: 'broker', collection: 'broker', noun: 'broker', present } as const;
+const crud = {
+  slice: 'broker',
+  collection: 'broker',
+  noun: 'broker',
+  present,
+  commands: {
+    list: 'broker_instances_query_all',
+    get: 'get_broker_by_uuid',
+    remove: 'remove_broker_by_uuid',
+    'remove-all': 'remove_all_brokers',
+  },
+} as const;
 
 const TABLE = { Name: 'name', Description: 'description', Plugin: 'plugin', UUID: 'uuid' };
 
@@ -71,8 +82,14 @@ export const brokerSlice = defineSlice({
           required: true,
         }),
         name: field.string({ help: 'A name for the broker', short: 'n', required: true }),
-        description: field.string({ help: 'What this broker is for', short: 'd', required: true }),
-        req_metadata_hash: field.json({ help: metadataHelp, short: 'r', required: true }),
+        description: field.string({
+          help: "What this broker is for (default: the plugin's description)",
+          short: 'd',
+        }),
+        req_metadata_hash: field.json({
+          help: `${metadataHelp}; default {} (asked for on a terminal)`,
+          short: 'r',
+        }),
       },
       ...addWithMetadataPrompt(
         'This broker plugin needs some values.',
@@ -86,11 +103,11 @@ export const brokerSlice = defineSlice({
       },
       handler: async (input, ctx) => {
         const p = plugin(ctx.catalog, input.plugin);
-        const metadata = applyMetadata(p.metadata, input.req_metadata_hash, errors);
+        const metadata = applyMetadata(p.metadata, input.req_metadata_hash ?? {}, errors);
         const doc: BrokerDoc = {
           ...created(ctx),
           name: input.name,
-          description: input.description,
+          description: input.description ?? p.description,
           plugin: p.name,
           metadata,
         };

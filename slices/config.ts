@@ -1,10 +1,11 @@
-/** The `config` slice (hidden, not served over REST): the effective configuration and the iPXE chain script. */
+/** The `config` slice (not served over REST): the effective configuration and the iPXE chain script. */
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { columns } from '../lib/verbs/columns.js';
 import { REDACTED } from '../lib/domain/metadata.js';
 import { nodeApiPort } from '../lib/config.js';
 import { dnsmasqConfig } from '../lib/pxe/dnsmasq-config.js';
 import { pxeServerAddress } from '../lib/pxe/server-address.js';
+import { redactStoreUrl } from '../lib/store/pg-url.js';
 
 const SECRET_KEYS = new Set(['default_ipmi_password']);
 
@@ -22,7 +23,6 @@ const PRINTED_TEXT = {
 export const configSlice = defineSlice({
   name: 'config',
   summary: 'Show the effective configuration, the iPXE chain script and a dnsmasq equivalent',
-  hidden: true,
   http: false,
   table: columns({
     Key: 'key',
@@ -46,7 +46,12 @@ export const configSlice = defineSlice({
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([key, value]) => ({
             key,
-            value: SECRET_KEYS.has(key) ? REDACTED : value,
+            // The store URL may carry the database password: shown without it.
+            value: SECRET_KEYS.has(key)
+              ? REDACTED
+              : key === 'store' && value
+                ? redactStoreUrl(String(value))
+                : value,
             source: ctx.config.sources[key as keyof typeof ctx.config.sources],
           })),
     }),

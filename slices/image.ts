@@ -111,6 +111,7 @@ export const imageSlice = defineSlice({
       collection: 'image',
       noun: 'image',
       present,
+      commands: { list: 'images_query_all', get: 'get_image_by_uuid', 'remove-all': 'remove_all_images' },
       usedBy: [{ collection: 'model', field: 'image_uuid' }],
       // The store entry is gone first, so no node is sent to files that are being deleted.
       afterRemove: async (doc, ctx) => {

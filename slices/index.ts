@@ -12,6 +12,7 @@ import { logSlice } from './log.js';
 import { modelSlice } from './model.js';
 import { nodeSlice } from './node.js';
 import { policySlice } from './policy/index.js';
+import { storeSlice } from './store.js';
 import { tagSlice } from './tag/index.js';
 import { tokenSlice } from './token.js';
 
@@ -30,6 +31,7 @@ export function allSlices(catalog: Catalog): SliceRegistry {
         modelSlice,
         nodeSlice,
         policySlice,
+        storeSlice,
         tagSlice,
         tokenSlice,
       ],

@@ -64,6 +64,7 @@ export const logSlice = defineSlice({
   verbs: [
     defineVerb({
       name: 'show',
+      command: 'get_razor_log',
       summary: 'Show log entries, newest last',
       fields: {
         tail: field.int({

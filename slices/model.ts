@@ -1,5 +1,6 @@
 /** The `model` slice: OS install recipes configured from a model type (reference §1.7, §6). */
 import { RazorError } from '../lib/errors.js';
+import { closestWord } from '../lib/closest-word.js';
 import { field } from '../lib/verbs/fields.js';
 import { addWithMetadataPrompt, templatesVerb } from './shared-verbs.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
@@ -16,8 +17,14 @@ const errors = { missing: 'MissingModelMetadata', invalid: 'InvalidModelMetadata
 function modelType(catalog: Catalog, name: string): ModelType {
   const t = catalog.modelTypes.get(name);
   if (!t || t.hidden) {
-    const known = [...catalog.modelTypes.keys()].join(', ');
-    throw new RazorError('InvalidModelTemplate', `unknown model template '${name}'; known: ${known}`);
+    // Hidden types (`_base`, `_debian_family`) are parts of others, not templates to name.
+    const usable = [...catalog.modelTypes].filter(([, m]) => !m.hidden).map(([k]) => k);
+    const near = closestWord(name, usable);
+    const hint = near ? ` — did you mean '${near}'?` : '';
+    throw new RazorError(
+      'InvalidModelTemplate',
+      `unknown model template '${name}'${hint}; known: ${usable.join(', ')}`,
+    );
   }
   return t;
 }
@@ -48,7 +55,18 @@ const present: Presenter = async (doc, ctx) => {
   return { ...m, metadata: redactMetadata(ctx.catalog.modelTypes.get(m.type)?.metadata, m.metadata) };
 };
 
-const crud = { slice: 'model', collection: 'model', noun: 'model', present } as const;
+const crud = {
+  slice: 'model',
+  collection: 'model',
+  noun: 'model',
+  present,
+  commands: {
+    list: 'models_query_all',
+    get: 'get_model_by_uuid',
+    remove: 'remove_model_by_uuid',
+    'remove-all': 'remove_all_models',
+  },
+} as const;
 const metadataHelp =
   'Values for the model template\'s metadata as JSON, e.g. {"hostname_prefix":"web","root_password":"…"} (see \'razor model templates\')';
 
@@ -81,7 +99,7 @@ export const modelSlice = defineSlice({
     }),
     templatesVerb({
       summary: 'List the model templates (OS types) razor can install',
-      command: 'get_model_templates',
+      command: 'get_all_templates',
       list: (ctx) =>
         [...ctx.catalog.modelTypes.values()]
           .filter((t) => !t.hidden)

@@ -1,5 +1,6 @@
 /** The `node` slice: machines razor has discovered (reference §1.4). Checkin and register are the engine's. */
 import { field } from '../lib/verbs/fields.js';
+import { microkernelVerbs } from './node-mk.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { columns, bracketed } from '../lib/verbs/columns.js';
 import {
@@ -12,9 +13,6 @@ import {
   type Presenter,
 } from '../lib/verbs/crud/index.js';
 import { explainTags, nodeTags, type TagRule } from '../lib/tags/tag-rules.js';
-import { checkin, register } from '../lib/engine/checkin.js';
-import { Reply } from '../lib/verbs/envelope.js';
-import { clientConfig } from '../lib/config.js';
 import type { Doc } from '../lib/store/store.js';
 import type { NodeDoc, TagRuleDoc } from '../lib/domain/documents.js';
 
@@ -48,6 +46,12 @@ const crud = {
   collection: 'node',
   noun: 'node',
   present,
+  commands: {
+    list: 'nodes_query_all',
+    get: 'get_node_by_uuid',
+    remove: 'remove_node_by_uuid',
+    'remove-all': 'remove_all_nodes',
+  },
   usedBy: [{ collection: 'active_model', field: 'node_uuid' }],
 } as const;
 
@@ -92,67 +96,7 @@ export const nodeSlice = defineSlice({
     'Hardware IDs': bracketed('hw_id', ', '),
   }),
   verbs: [
-    defineVerb({
-      name: 'checkin',
-      summary: 'A Microkernel checks in; the answer is acknowledge, register, reboot or poweroff',
-      fields: {
-        hw_id: field.string({ help: 'MAC addresses of the node joined by _', required: true }),
-        last_state: field.string({ help: "The Microkernel's state, e.g. idle", required: true }),
-        first_checkin: field.bool({
-          help: 'True on the first checkin after the Microkernel started',
-          default: false,
-        }),
-      },
-      forms: ['c', 'C'],
-      success: 'ok',
-      http: 'GET',
-      path: 'checkin',
-      human: false,
-      nodeFacing: true,
-      rateLimitKey: 'hw_id',
-      sample: { hw_id: '525400123456', last_state: 'idle', first_checkin: 'false' },
-      handler: async (input, ctx) => {
-        const command = await checkin(ctx, {
-          hwId: input.hw_id,
-          lastState: input.last_state,
-          firstCheckin: input.first_checkin,
-        });
-        return new Reply(
-          { command_name: command, command_param: {} },
-          { client_config: clientConfig(ctx.config) },
-        );
-      },
-    }),
-    defineVerb({
-      name: 'register',
-      summary: 'A Microkernel registers the facts of its node',
-      fields: {
-        hw_id: field.string({ help: 'MAC addresses of the node joined by _', required: true }),
-        attributes_hash: field.json({ help: 'The facts: name → value', required: true }),
-        last_state: field.string({ help: "The Microkernel's state, e.g. idle", required: true }),
-      },
-      forms: ['r', 'R'],
-      success: 'ok',
-      http: 'POST',
-      path: 'register',
-      human: false,
-      nodeFacing: true,
-      rateLimitKey: 'hw_id',
-      sample: {
-        hw_id: '525400123456_525400123457',
-        attributes_hash: { mk_hw_cpu_count: '2', mk_hw_mem_size: '2GiB', mk_hw_nic_count: '2' },
-        last_state: 'idle',
-      },
-      handler: async (input, ctx) => {
-        const node = await register(ctx, {
-          hwId: input.hw_id,
-          attributes: input.attributes_hash,
-          lastState: input.last_state,
-        });
-        const shown = await ctx.store.read((r) => present(node, ctx, r));
-        return new Reply(shown, { client_config: clientConfig(ctx.config) });
-      },
-    }),
+    ...microkernelVerbs(present),
     defineVerb({
       name: 'tags',
       summary: "Show a node's tags; with --explain, which rule and matcher made each (or not)",

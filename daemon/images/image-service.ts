@@ -28,6 +28,8 @@ export interface ImageServiceOptions {
   buffers?: BufferPool;
   /** Told when downloads start and end (the daemon bounds heap growth meanwhile). */
   heap?: HeapWhileSending;
+  /** Told the bytes of each download that was sent whole (metrics). */
+  sent?: (bytes: number) => void;
 }
 
 const CHUNK = 512 << 10;
@@ -99,6 +101,7 @@ function send(
     () => {
       o.heap?.ended();
       file.release();
+      o.sent?.(length);
     },
     (err: NodeJS.ErrnoException) => {
       o.heap?.ended();

@@ -16,13 +16,16 @@ export interface FileLoggerOptions extends LogSinkOptions {
   secretKeys?: Iterable<string>;
 }
 
+/** The daemon's logger, which can move on to a new file after logrotate. */
+export type FileLogger = Logger & { reopen(): Promise<void> };
+
 /** A logger writing JSON lines to `file` (created private, with its directory, when missing). */
-export function fileLogger(file: string, level: string, o: FileLoggerOptions = {}): Logger {
+export function fileLogger(file: string, level: string, o: FileLoggerOptions = {}): FileLogger {
   const sink = openLogSink(file, o);
   const names = secretNames(o.secretKeys ?? []);
   // No retries at exit: one attempt to write what is buffered (a full disk loses it, nothing hangs).
   process.once('exit', () => sink.flushSync());
-  return pino(
+  const logger = pino(
     {
       level,
       formatters: { log: (obj) => redactLogObject(obj, names) },
@@ -30,4 +33,5 @@ export function fileLogger(file: string, level: string, o: FileLoggerOptions = {
     },
     sink,
   );
+  return Object.assign(logger, { reopen: () => sink.reopen() });
 }

@@ -6,20 +6,17 @@
  * the first write that works again ends with a line saying how many were dropped. The file is
  * 0600 and its directory 0700 whatever the umask, also when they already existed more open.
  */
-import { chmodSync, fchmodSync, fstat, ftruncate, mkdirSync, openSync, write, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { promisify } from 'node:util';
+import { close, writeSync } from 'node:fs';
+import {
+  appendOnce,
+  fstatAsync,
+  ftruncateAsync,
+  openPrivate,
+  reasonOf,
+  type WriteFn,
+} from './log-file-io.js';
 
-const fstatAsync = promisify(fstat);
-const ftruncateAsync = promisify(ftruncate);
-
-/** One write(2) of `buf` at the end of the file; resolves with the bytes written. */
-export type WriteFn = (fd: number, buf: Buffer) => Promise<number>;
-
-const appendOnce: WriteFn = (fd, buf) =>
-  new Promise((resolve, reject) =>
-    write(fd, buf, 0, buf.length, null, (err, n) => (err ? reject(err) : resolve(n))),
-  );
+export type { WriteFn };
 
 /** How the log sink batches and degrades. */
 export interface LogSinkOptions {
@@ -47,23 +44,16 @@ export interface LogSink {
   readonly dropped: number;
   /** Stops the periodic flush (the descriptor closes with the process). */
   stop(): void;
+  /** After the write under way, continues in a newly opened `file` (logrotate moved the old one). */
+  reopen(): Promise<void>;
 }
-
-/** Why a write failed, for the messages. */
-const reasonOf = (err: NodeJS.ErrnoException) =>
-  err.code === 'ENOSPC' || err.code === 'EDQUOT'
-    ? 'the disk was full'
-    : `it could not be written (${err.code ?? err.message})`;
 
 /** Opens `file` for appending (creating it and its directory private) and returns its sink. */
 export function openLogSink(file: string, o: LogSinkOptions = {}): LogSink {
   const batchBytes = o.batchBytes ?? 4096;
   const maxPending = o.maxPendingBytes ?? 1024 * 1024;
   const writeOnce = o.write ?? appendOnce;
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  chmodSync(dirname(file), 0o700);
-  const fd = openSync(file, 'a', 0o600);
-  fchmodSync(fd, 0o600);
+  let fd = openPrivate(file);
 
   let pending: string[] = [];
   /** Bytes of lines held: waiting, and in the write under way. */
@@ -178,6 +168,12 @@ export function openLogSink(file: string, o: LogSinkOptions = {}): LogSink {
     },
     stop() {
       clearInterval(timer);
+    },
+    async reopen() {
+      while (inFlight) await inFlight;
+      const old = fd;
+      fd = openPrivate(file);
+      close(old, () => undefined);
     },
   };
 }

@@ -7,7 +7,16 @@ const MAGIC = 0x63825363;
 const FIXED = 236;
 
 /** DHCP message types (option 53) razor reads or sends. */
-export const DHCP_TYPE = { discover: 1, offer: 2, request: 3, ack: 5, inform: 8 } as const;
+export const DHCP_TYPE = {
+  discover: 1,
+  offer: 2,
+  request: 3,
+  decline: 4,
+  ack: 5,
+  nak: 6,
+  release: 7,
+  inform: 8,
+} as const;
 
 /** What razor reads from a client's packet. */
 export interface DhcpRequest {
@@ -66,6 +75,8 @@ export function macOf(req: DhcpRequest): string {
 export interface DhcpReply {
   readonly request: DhcpRequest;
   readonly broadcast: boolean;
+  /** The address given to the client (full DHCP mode); 0.0.0.0 when absent. */
+  readonly yiaddr?: string;
   readonly siaddr: string;
   /** Server host name field (sname, at most 63 bytes). */
   readonly sname: string;
@@ -85,6 +96,7 @@ export function encodeDhcp(r: DhcpReply): Buffer {
   head.writeUInt32BE(r.request.xid, 4);
   head.writeUInt16BE(r.broadcast ? r.request.flags | 0x8000 : r.request.flags, 10);
   ipBytes(r.request.ciaddr).copy(head, 12);
+  ipBytes(r.yiaddr ?? '0.0.0.0').copy(head, 16);
   ipBytes(r.siaddr).copy(head, 20);
   ipBytes(r.request.giaddr).copy(head, 24);
   r.request.chaddr.copy(head, 28);

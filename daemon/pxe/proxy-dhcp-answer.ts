@@ -22,7 +22,19 @@ export interface ProxyContext {
 export type ProxyAnswer =
   { reply: DhcpReply; mac: string; arch?: number; file: string } | { ignored: string };
 
-const isIpxe = (req: DhcpRequest) => req.options.get(77)?.toString('latin1').includes('iPXE') === true;
+/** Whether the client already runs iPXE (user class, option 77, contains `iPXE`). */
+export const isIpxe = (req: DhcpRequest): boolean =>
+  req.options.get(77)?.toString('latin1').includes('iPXE') === true;
+
+/** Whether the client says it is a PXE client (vendor class, option 60, starts `PXEClient`). */
+export const isPxeClient = (req: DhcpRequest): boolean =>
+  req.options.get(60)?.toString('latin1').startsWith('PXEClient') === true;
+
+/** The client's architecture (option 93), if it sent one. */
+export function clientArch(req: DhcpRequest): number | undefined {
+  const option = req.options.get(93);
+  return option && option.length >= 2 ? option.readUInt16BE(0) : undefined;
+}
 
 /**
  * The answer to `req` arriving on the DHCP port (`'dhcp'`: DISCOVER → OFFER, broadcast) or the
@@ -34,10 +46,8 @@ export function proxyAnswer(req: DhcpRequest, port: 'dhcp' | 'pxe', ctx: ProxyCo
     return { ignored: `message type ${type} on the DHCP port` };
   if (port === 'pxe' && type !== DHCP_TYPE.request && type !== DHCP_TYPE.inform)
     return { ignored: `message type ${type} on the PXE port` };
-  if (!req.options.get(60)?.toString('latin1').startsWith('PXEClient'))
-    return { ignored: 'not a PXE client' };
-  const archOption = req.options.get(93);
-  const arch = archOption && archOption.length >= 2 ? archOption.readUInt16BE(0) : undefined;
+  if (!isPxeClient(req)) return { ignored: 'not a PXE client' };
+  const arch = clientArch(req);
   const ipxe = isIpxe(req);
   if (arch === undefined && !ipxe) return { ignored: 'no client architecture (option 93)' };
   const file = ipxe ? ctx.ipxeUrl : ctx.bootFile(arch as number);

@@ -7,6 +7,7 @@ import type { RemoteInfo, Socket } from 'node:dgram';
 import { decodeDhcp, encodeDhcp } from './dhcp-packet.js';
 import { proxyAnswer, type ProxyContext } from './proxy-dhcp-answer.js';
 import { bindUdp } from './udp-bind.js';
+import { openDhcpPort } from './dhcp-port.js';
 import type { PxeLog } from './log.js';
 
 /** What ProxyDHCP needs, passed in. */
@@ -38,58 +39,58 @@ export interface ProxyDhcp {
 /** Starts ProxyDHCP; rejects with a clear message when a port cannot be bound. */
 export async function startProxyDhcp(o: ProxyDhcpOptions): Promise<ProxyDhcp> {
   const broadcastTo = o.broadcastTo ?? { address: '255.255.255.255', port: 68 };
-  const dhcp = await bindUdp(o.host, o.dhcpPort, 'ProxyDHCP', 'config proxy_dhcp_port', true);
+  const answerOn =
+    (port: 'dhcp' | 'pxe', send: (buf: Buffer, to: { address: string; port: number }) => void) =>
+    (buf: Buffer, from: RemoteInfo) => {
+      const req = decodeDhcp(buf);
+      if (!req)
+        return o.log.debug({ from: from.address, bytes: buf.length }, 'proxydhcp: not a DHCP request');
+      const answer = proxyAnswer(req, port, o.context);
+      if ('ignored' in answer)
+        return o.log.debug({ from: from.address, why: answer.ignored }, 'proxydhcp: ignored');
+      // A relay gets the answer at its own address (port 67); a client with an address, unicast.
+      const to =
+        port === 'pxe'
+          ? { address: from.address, port: from.port }
+          : req.giaddr !== '0.0.0.0'
+            ? { address: req.giaddr, port: 67 }
+            : broadcastTo;
+      send(encodeDhcp(answer.reply), to);
+      o.log.info(
+        { mac: answer.mac, arch: answer.arch, file: answer.file, port },
+        'proxydhcp: boot file offered',
+      );
+    };
+  const notSent = (to: { address: string }) => (err: Error) =>
+    o.log.warn({ to: to.address, err: err.message }, 'proxydhcp: answer not sent');
+  const dhcp = await openDhcpPort(
+    {
+      host: o.host,
+      port: o.dhcpPort,
+      sendFrom: o.sendFrom,
+      service: 'ProxyDHCP',
+      flag: 'config proxy_dhcp_port',
+      log: o.log,
+    },
+    (buf, from, send) => answerOn('dhcp', (b, to) => send(b, to, notSent(to)))(buf, from),
+  );
   let pxe: Socket;
   try {
     pxe = await bindUdp(o.host, o.pxePort, 'PXE boot service', 'config proxy_dhcp_pxe_port');
   } catch (err) {
-    dhcp.close();
+    await dhcp.stop();
     throw err;
   }
-  let sender = dhcp;
-  if (o.sendFrom) {
-    try {
-      sender = await bindUdp(o.sendFrom, dhcp.address().port, 'ProxyDHCP', 'config proxy_dhcp_port', true);
-    } catch (err) {
-      dhcp.close();
-      pxe.close();
-      throw err;
-    }
-  }
-  sender.setBroadcast(true);
-  const serve = (socket: Socket, port: 'dhcp' | 'pxe') => (buf: Buffer, from: RemoteInfo) => {
-    const req = decodeDhcp(buf);
-    if (!req) return o.log.debug({ from: from.address, bytes: buf.length }, 'proxydhcp: not a DHCP request');
-    const answer = proxyAnswer(req, port, o.context);
-    if ('ignored' in answer)
-      return o.log.debug({ from: from.address, why: answer.ignored }, 'proxydhcp: ignored');
-    // A relay gets the answer at its own address (port 67); a client with an address, unicast.
-    const to =
-      port === 'pxe'
-        ? { address: from.address, port: from.port }
-        : req.giaddr !== '0.0.0.0'
-          ? { address: req.giaddr, port: 67 }
-          : broadcastTo;
-    socket.send(encodeDhcp(answer.reply), to.port, to.address, (err) => {
-      if (err)
-        o.log.warn({ mac: answer.mac, to: to.address, err: err.message }, 'proxydhcp: answer not sent');
-    });
-    o.log.info(
-      { mac: answer.mac, arch: answer.arch, file: answer.file, port },
-      'proxydhcp: boot file offered',
-    );
-  };
-  // Unicast to the announced address (a relay, a renewal) lands on `sender`: it is served too.
-  for (const s of new Set([dhcp, sender])) s.on('message', serve(sender, 'dhcp'));
-  pxe.on('message', serve(pxe, 'pxe'));
-  for (const s of new Set([dhcp, pxe, sender]))
-    s.on('error', (err) => o.log.warn({ err: err.message }, 'proxydhcp: socket error'));
-  const close = (s: Socket) => new Promise<void>((r) => s.close(() => r()));
+  pxe.on(
+    'message',
+    answerOn('pxe', (buf, to) => pxe.send(buf, to.port, to.address, (err) => err && notSent(to)(err))),
+  );
+  pxe.on('error', (err) => o.log.warn({ err: err.message }, 'proxydhcp: socket error'));
   return {
-    dhcpPort: dhcp.address().port,
+    dhcpPort: dhcp.port,
     pxePort: pxe.address().port,
     stop: async () => {
-      await Promise.all([...new Set([dhcp, pxe, sender])].map(close));
+      await Promise.all([dhcp.stop(), new Promise<void>((r) => pxe.close(() => r()))]);
     },
   };
 }

@@ -8,6 +8,7 @@ import express, { type Request, type Response } from 'express';
 import { RazorError } from '../../lib/errors.js';
 import { checkValueDepth, jsonTextTooDeep, tooDeepError } from '../../lib/verbs/json-depth.js';
 import { sameValue } from '../../lib/verbs/input.js';
+import { repeatedValue } from '../../lib/verbs/repeated-key.js';
 
 /** Reads a request's body into `req.body` (form or JSON); rejects with body-parser's errors. */
 export type BodyParser = (req: Request, res: Response) => Promise<void>;
@@ -38,7 +39,7 @@ export function bodyParser(limitBytes: number): BodyParser {
  * with different values.
  */
 export function requestInput(req: Request): string | Record<string, unknown> {
-  const query = req.query as Record<string, unknown>;
+  const query = singleValued(req.query as Record<string, unknown>);
   const body = req.body as Record<string, unknown> | undefined;
   checkValueDepth(body, 'the request body');
   const hash = body?.json_hash ?? query.json_hash;
@@ -61,4 +62,15 @@ export function requestInput(req: Request): string | Record<string, unknown> {
     return { ...query, ...body };
   }
   return query;
+}
+
+/**
+ * The query with each key once: a key repeated with one value is that value; repeated with
+ * different values it is marked ambiguous, for validation to refuse (lib/verbs/repeated-key.ts).
+ */
+function singleValued(query: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(query))
+    out[k] = !Array.isArray(v) ? v : v.every((x) => sameValue(x, v[0])) ? v[0] : repeatedValue(v);
+  return out;
 }

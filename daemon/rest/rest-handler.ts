@@ -10,6 +10,7 @@ import { RazorError, asRazorError } from '../../lib/errors.js';
 import { translateToHttp, type Wire } from '../../lib/verbs/translate-http.js';
 import { decodePathParts } from '../../lib/verbs/rest.js';
 import { logRequest } from '../logs/request-log.js';
+import type { ObservedCall } from '../metrics.js';
 import { deadlines } from '../limits/deadlines.js';
 import { bodyParser, requestInput } from './request-input.js';
 import type { Routed } from '../../lib/verbs/route-call.js';
@@ -51,6 +52,14 @@ export interface RestDeps {
   authorize?: (req: AuthRequest) => Verdict | Promise<Verdict>;
   /** A new request id. */
   newId: () => string;
+  /** Told of every answered call (daemon/metrics.ts). */
+  observe?: (call: ObservedCall) => void;
+}
+
+/** What `answer` learnt about a request: who called (once authorized) and the verb it reached. */
+interface Seen {
+  who?: string;
+  route?: string;
 }
 
 const METHODS = new Set<HttpMethod>(['GET', 'POST', 'PUT', 'DELETE']);
@@ -106,8 +115,8 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
   // Bodies are parsed only where one can matter: boots and checkins (GET) skip the parsers.
   const parseBody = bodyParser(deps.bodyLimitBytes);
 
-  /** Answers the request; `seen.who` is set once authorization let it through. */
-  const answer = async (req: Request, res: Response, id: string, seen: { who?: string }) => {
+  /** Answers the request; `seen` learns the verb, and who called once authorization let it through. */
+  const answer = async (req: Request, res: Response, id: string, seen: Seen) => {
     const method = req.method === 'HEAD' ? 'GET' : (req.method as HttpMethod);
     if (!METHODS.has(method))
       throw new RazorError(
@@ -115,6 +124,7 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
         `${req.method} is not supported; use GET, POST, PUT or DELETE`,
       );
     const routed = routeOf(method, req.path);
+    if (routed.route) seen.route = `${routed.slice?.name} ${routed.route.verb.name}`;
     if (method !== 'GET') await parseBody(req, res);
     const input = requestInput(req);
     if (deps.authorize) {
@@ -140,7 +150,7 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
 
   return async (req, res) => {
     const start = { id: deps.newId(), started: performance.now() };
-    const seen: { who?: string } = {};
+    const seen: Seen = {};
     const answered = limits.track(() => {
       deps.log.warn({ req_id: start.id, url: req.originalUrl }, 'request over its time limit');
       const late = new RazorError(
@@ -157,5 +167,11 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
     }
     answered();
     logRequest(deps.log, req, res, start, seen.who);
+    deps.observe?.({
+      route: seen.route ?? 'unrouted',
+      method: req.method,
+      status: res.statusCode,
+      seconds: (performance.now() - start.started) / 1000,
+    });
   };
 }

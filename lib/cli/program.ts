@@ -30,10 +30,14 @@ function baseProgram(version: string): Command {
       'no colour in human output (also when NO_COLOR is set or stdout is not a terminal)',
     )
     .option('-d, --debug', 'show the stack of internal errors')
-    .option('-v, --verbose', 'show every field of each object')
+    .option('-v, --verbose', 'show every field of each object, and table cells in full')
     .addHelpText(
       'after',
       [
+        '',
+        'The switches may come anywhere, after the verb too (razor node get <uuid> -v). Where a',
+        'verb has a flag of the same letter (image add -v <version>, broker add -d <description>,',
+        "tag add -n <name>) the letter is the verb's: use --verbose, --debug or --no-color there.",
         '',
         'Examples:',
         '  razor daemon                        start the server (API on :8026)',
@@ -44,6 +48,7 @@ function baseProgram(version: string): Command {
       ].join('\n'),
     );
   program.command('daemon').description('Run the razor server in the foreground (see razor daemon --help)');
+  program.command('completion <shell>').description('Print a bash or zsh completion script');
   return program;
 }
 

@@ -2,9 +2,9 @@
  * Interactive metadata prompts (the original's model/broker add on a terminal): one question per
  * key with its description, example and default; Enter takes the default, SKIP leaves an optional
  * key out, QUIT cancels. Answers are checked against the key's regex and asked again when wrong;
- * secrets are not echoed.
+ * secrets are not echoed and are typed twice (two different entries are asked for again).
  */
-import { createInterface } from 'node:readline/promises';
+import { createInterface, type Interface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { RazorError } from '../errors.js';
 import type { MetadataSpec } from '../domain/catalog.js';
@@ -25,6 +25,21 @@ function mutableOutput(out: NodeJS.WritableStream): { stream: Writable; mute: (o
     },
   });
   return { stream, mute: (on) => (muted = on) };
+}
+
+/** Reads one line without echoing it (a secret, typed a second time to confirm it). */
+async function askSecret(
+  rl: Interface,
+  mute: (on: boolean) => void,
+  output: NodeJS.WritableStream,
+  question: string,
+): Promise<string> {
+  const ask = rl.question(question);
+  mute(true);
+  const answer = (await ask).trim();
+  mute(false);
+  output.write('\n');
+  return answer;
 }
 
 /** Asks for every key of `specs`; returns the answers (defaults left to validation). */
@@ -72,6 +87,14 @@ export async function promptMetadata(
         }
         if (spec.validation && !new RegExp(spec.validation).test(answer)) {
           io.output.write(`That is not a valid ${key}: ${spec.description}. Try again.\n`);
+          continue;
+        }
+        if (
+          spec.secret &&
+          !spec.multiline &&
+          (await askSecret(rl, mute, io.output, `${key} again> `)) !== answer
+        ) {
+          io.output.write(`The two ${key} entries differ. Try again.\n`);
           continue;
         }
         answers[key] = answer;

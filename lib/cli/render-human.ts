@@ -6,12 +6,15 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { escapeUnsafeDeep, escapeUnsafeKeepLines } from './terminal-text.js';
+import { fitWidths, textWidth, wordWidth, wrapCell } from './fit-table.js';
 import type { Column, SliceSpec, VerbSpec } from '../verbs/spec.js';
 
 /** Output options from the global switches. */
 export interface RenderOptions {
   color: boolean;
   verbose: boolean;
+  /** The terminal's width: tables wider than this are fitted to it (fit-table.ts). */
+  width?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -49,12 +52,20 @@ const keyColumns = (rows: Row[]): Column[] =>
 
 function table(rows: Row[], columns: readonly Column[], o: RenderOptions): string {
   const chalk = new Chalk({ level: o.color ? 1 : 0 });
+  const cells = rows.map((r) => columns.map((c) => safeCell(c, r)));
+  const natural = columns.map((c, i) =>
+    Math.max(textWidth(c.header), ...cells.map((r) => textWidth(r[i] ?? ''))),
+  );
+  const words = columns.map((_c, i) => Math.max(...cells.map((r) => wordWidth(r[i] ?? ''))));
+  const widths = o.width === undefined ? undefined : fitWidths(natural, words, o.width);
+  const fit = (text: string, i: number) => (widths ? wrapCell(text, widths[i] as number) : text);
   const t = new Table({
-    head: columns.map((c) => chalk.bold.cyan(c.header)),
+    head: columns.map((c, i) => chalk.bold.cyan(fit(c.header, i))),
     style: { head: [], border: [], compact: true },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    ...(widths ? { colWidths: widths.map((w) => w + 2) } : {}),
   });
-  for (const r of rows) t.push(columns.map((c) => safeCell(c, r)));
+  for (const r of cells) t.push(r.map(fit));
   return t.toString();
 }
 
@@ -62,6 +73,7 @@ function item(obj: Row, columns: readonly Column[], o: RenderOptions): string {
   const chalk = new Chalk({ level: o.color ? 1 : 0 });
   const width = Math.max(...columns.map((c) => c.header.length));
   return columns
+    .filter((c) => !c.optional || safeCell(c, obj) !== '')
     .map((c) => {
       const value = safeCell(c, obj).replace(/\n/g, `\n${' '.repeat(width + 7)}`);
       return `  ${chalk.bold(c.header.padEnd(width))} =>  ${value || '< none >'}`;

@@ -8,22 +8,20 @@ import { Chalk } from 'chalk';
 import { RazorError, asRazorError } from '../errors.js';
 import { execute } from '../verbs/dispatch.js';
 import { ROUTER, type Router } from '../verbs/route-call.js';
-import {
-  buildProgram,
-  canonicalArgv,
-  CommanderError,
-  sliceProgram,
-  splitCall,
-  type RunVerb,
-} from './program.js';
+import { buildProgram, CommanderError, sliceProgram, type RunVerb } from './program.js';
 import { renderHuman } from './render-human.js';
-import { escapeUnsafe, terminalSafe } from './terminal-text.js';
+import { terminalSafe } from './terminal-text.js';
 import { promptMetadata } from './prompt.js';
+import { terminalAsk } from './ask.js';
+import { splitWarnings } from '../verbs/warnings.js';
 import { cliProgress } from './progress.js';
 import { EXIT } from './switches.js';
+import { planSliceCall } from './slice-call.js';
+import { unknownSlice } from './unknown-slice.js';
 import { translateToCli } from './translate-cli.js';
+import { DaemonUnreachable } from './remote-request.js';
 import type { Deps } from '../verbs/context.js';
-import type { SliceRegistry } from '../verbs/spec.js';
+import type { SliceRegistry, SliceSpec, VerbSpec } from '../verbs/spec.js';
 
 /** What a human CLI run needs. */
 export interface HumanRun {
@@ -41,14 +39,27 @@ export interface HumanRun {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   router?: Router;
+  /** Runs the verb elsewhere instead (the remote CLI sends it to the daemon: remote-call.ts). */
+  remote?: (slice: SliceSpec, verb: VerbSpec, raw: Readonly<Record<string, unknown>>) => Promise<unknown>;
 }
 
 /** Runs one human CLI call and returns the exit status. */
 export async function runHuman(o: HumanRun): Promise<number> {
   // Human output goes through the last guard: nothing razor prints acts on the terminal.
   const say = (stream: NodeJS.WriteStream, text: string) => stream.write(terminalSafe(text));
-  const red = new Chalk({ level: o.color ? 1 : 0 }).red;
+  // Switches given after the verb (ADR 0030) are added once the call is planned.
+  const shown = { color: o.color, verbose: o.verbose, debug: o.debug };
+  const red = (text: string) => new Chalk({ level: shown.color ? 1 : 0 }).red(text);
   let status: number = EXIT.ok;
+  /** Shows a failure as one line (the stack only with -d) and returns its exit status. */
+  const fail = (err: unknown, command: string): number => {
+    if (shown.debug && !(err instanceof RazorError)) say(o.stderr, `${(err as Error).stack}\n`);
+    const failure = translateToCli(asRazorError(err), { command });
+    // A daemon out of reach is one line: its --help would not help.
+    const hint = failure.hint && !(err instanceof DaemonUnreachable) ? `${failure.hint}\n` : '';
+    say(o.stderr, `${red(failure.message)}\n${hint}`);
+    return failure.exit;
+  };
   const run: RunVerb = async (slice, verb, raw) => {
     try {
       const interactive = o.stdin.isTTY === true && o.stdout.isTTY === true;
@@ -64,46 +75,50 @@ export async function runHuman(o: HumanRun): Promise<number> {
       const onInt = () => abort.abort();
       process.once('SIGINT', onInt);
       const progress = cliProgress(o.stderr, o.stderr.isTTY === true);
-      const answer = await execute(o.deps, slice, verb, raw, {
-        mode: 'human',
-        progress,
-        signal: abort.signal,
-      }).finally(() => process.off('SIGINT', onInt));
-      say(o.stdout, `${renderHuman(slice, verb, answer, { color: o.color, verbose: o.verbose })}\n`);
+      const local = () =>
+        execute(o.deps, slice, verb, raw, {
+          mode: 'human',
+          progress,
+          signal: abort.signal,
+          ask: interactive ? terminalAsk(o.stdin, o.stdout) : undefined,
+        });
+      const answer = await (o.remote ? o.remote(slice, verb, raw) : local()).finally(() =>
+        process.off('SIGINT', onInt),
+      );
+      const { response, warnings } = splitWarnings(answer);
+      for (const w of warnings) say(o.stderr, `razor: warning: ${w}\n`);
+      const width = o.stdout.isTTY ? o.stdout.columns : undefined;
+      say(o.stdout, `${renderHuman(slice, verb, response, { ...shown, width })}\n`);
     } catch (err) {
-      if (o.debug && !(err instanceof RazorError)) say(o.stderr, `${(err as Error).stack}\n`);
-      const failure = translateToCli(asRazorError(err), { command: `${slice.name} ${verb.name}` });
-      say(o.stderr, `${red(failure.message)}\n${failure.hint ? `${failure.hint}\n` : ''}`);
-      status = failure.exit;
+      status = fail(err, `${slice.name} ${verb.name}`);
     }
   };
-  const args = [...o.args];
-  const first = args[0];
-  if (first === undefined) {
+  const [first, ...rest] = o.args;
+  if (first === undefined || (first === 'help' && rest.length === 0)) {
     buildProgram(o.registry, run, o.version).outputHelp();
-    return o.help ? EXIT.ok : EXIT.usage;
+    return o.help || first === 'help' ? EXIT.ok : EXIT.usage;
   }
-  const slice = o.registry.get(first);
-  if (!slice && first !== 'help') {
-    const slices = [...o.registry.keys()].join(', ');
-    say(o.stderr, `razor: no slice named '${escapeUnsafe(first)}'; slices: ${slices} (see 'razor --help')\n`);
+  // `razor help <slice> <words…>` is `razor <slice> <words…> --help`.
+  const [name, ...words] = first === 'help' ? rest : [first, ...rest];
+  const slice = o.registry.get(name as string);
+  if (!slice) {
+    say(o.stderr, `${unknownSlice(name as string, o.registry)}\n`);
     return EXIT.usage;
   }
-  if (o.help) args.push('--help');
-  let program = buildProgram;
-  let argv = args;
-  if (slice) {
-    const { words, options } = splitCall(args.slice(1));
-    const sliceHelp = words.length === 0 && (options.includes('-h') || options.includes('--help'));
-    const route = sliceHelp ? undefined : (o.router ?? ROUTER).words(slice, words);
-    program = () => sliceProgram(slice, run, o.version, route);
-    if (route) argv = canonicalArgv(slice, route, options);
+  const plan = planSliceCall(slice, words, o.help || first === 'help', o.router ?? ROUTER);
+  if (plan.kind === 'typo') {
+    say(o.stderr, `razor ${slice.name}: ${plan.message}\n(see 'razor ${slice.name} --help')\n`);
+    return EXIT.usage;
   }
+  shown.verbose ||= plan.lifted.verbose;
+  shown.debug ||= plan.lifted.debug;
+  if (plan.lifted.noColor) shown.color = false;
   try {
-    await program(o.registry, run, o.version).parseAsync(argv, { from: 'user' });
+    await sliceProgram(slice, run, o.version, plan.route).parseAsync(plan.argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    throw err;
+    // A flag commander read but razor could not (bad JSON): one line, as every other failure.
+    return fail(err, plan.route ? `${slice.name} ${plan.route.verb.name}` : slice.name);
   }
   return status;
 }

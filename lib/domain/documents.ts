@@ -139,4 +139,8 @@ export interface ImageDoc extends Doc {
   initrd?: string;
   /** ESXi: the image's boot.cfg text. */
   boot_cfg?: string;
+  /** An archive image (rootfs): the stored file's name, its SHA-256 and the kernel version inside. */
+  file?: string;
+  sha256?: string;
+  kernel_version?: string;
 }

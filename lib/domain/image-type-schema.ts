@@ -146,7 +146,27 @@ export const recogniseRule = ruleObject
       ctx.addIssue({ code: 'custom', message: `uses the undeclared value ${name}` });
   });
 
-/** The raw shape of image.yaml. */
+/** A pattern with one capture group, matched against whole entry names (without `./`). */
+const entryPattern = z
+  .string()
+  .min(1)
+  .refine((p) => compiles(`^(?:${p})$`), 'must be a valid regular expression')
+  .refine((p) => compiles(p) && new RegExp(`${p}|`).exec('')!.length === 2, 'needs one capture group');
+
+/**
+ * An archive type (ADR 0029): the image is one tar file (plain, gzip, xz or zstd), kept as it is
+ * and served as `<file>.<compression>` with its SHA-256 in `<file>.<compression>.sha256` beside it.
+ */
+const archiveSpec = z
+  .object({
+    /** The stored file's base name (the compression's extension is added). */
+    file: z.string().regex(/^[a-z][a-z0-9_-]*(\.tar)?$/, 'must be a plain file name'),
+    /** Entry-name patterns tried in order; the first capture of the first hit is the kernel version. */
+    kernel_version: z.array(entryPattern).min(1),
+  })
+  .strict();
+
+/** The raw shape of image.yaml: recognition rules for an unpacked tree, or an archive. */
 export const imageTypeFile = z
   .object({
     description: z.string().min(1),
@@ -154,16 +174,25 @@ export const imageTypeFile = z
     lower_case_names: z.boolean().default(false),
     /** A remote mirror (a URL) of this type needs --kernel and --initrd. */
     remote_needs_boot_files: z.boolean().default(true),
-    recognise: z.array(recogniseRule).min(1),
-    /** The message when no rule holds. */
+    /** A tree no rule recognises is taken when --kernel, --initrd, --name and --version are all given. */
+    manual_boot_files: z.boolean().default(false),
+    recognise: z.array(recogniseRule).default([]),
+    archive: archiveSpec.optional(),
+    /** The message when no rule holds (or, for an archive, when no entry gives a kernel version). */
     unrecognised: z.string().min(1),
   })
-  .strict();
+  .strict()
+  .refine(
+    (t) => t.recognise.length > 0 !== (t.archive !== undefined),
+    'an image type has either recognise rules or archive',
+  );
 
 /** A source as parsed (strings are `{ text }`). */
 export type Source = z.infer<typeof sourceObject>;
 /** One rule as parsed. */
 export type RecogniseRule = z.infer<typeof recogniseRule>;
+/** An archive type's spec as parsed. */
+export type ArchiveSpec = z.infer<typeof archiveSpec>;
 /** A check as parsed. */
 export type Check = z.infer<typeof check>;
 /** An image type: its file as parsed, its name (the folder) and folder. */

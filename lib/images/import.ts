@@ -5,11 +5,13 @@
  * leaves no files and no store entry behind (janitor.ts).
  */
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { RazorError } from '../errors.js';
 import { copyTree, extractIso, isIso, lowerCaseTree, treeSize } from './extract.js';
-import { findPath, verifyImage } from './detect.js';
+import { findPath, verifyImage, type ImageInfo } from './detect.js';
+import { archiveSize, importArchive, type ArchiveInfo } from './archive.js';
 import { PENDING_MARKER, startJanitor } from './janitor.js';
+import { listSource, refuseWrongType } from './precheck.js';
 import type { ProgressFactory } from './progress.js';
 import type { Deps } from '../verbs/context.js';
 import type { ImageDoc } from '../domain/documents.js';
@@ -42,6 +44,7 @@ const isUrl = (p: string) => /^https?:\/\//i.test(p);
 
 function remote(deps: Deps, req: ImportRequest, type: ImageType): ImageDoc {
   const url = req.path;
+  if (type.archive) throw new RazorError('InputError', `a ${req.type} image is a file, not a remote mirror`);
   if (!/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(url)) {
     throw new RazorError('InputError', `'${url}' is not a usable http(s) URL`);
   }
@@ -88,18 +91,39 @@ export async function importImage(
     return doc;
   }
   const source = resolve(req.path);
-  const kind = await sourceKind(source);
+  if (type.archive && (req.kernel !== undefined || req.initrd !== undefined))
+    throw new RazorError(
+      'InputError',
+      `a ${req.type} image is one archive: --kernel and --initrd do not apply`,
+    );
+  const kind = type.archive ? 'archive' : await sourceKind(source);
+  // Boot files named by hand (-k, -i, -n, -v) stand in for recognition where the type allows it.
+  const manual = type.manual_boot_files && !!(req.kernel && req.initrd && req.name && req.version);
   const root = deps.config.values.image_svc_path;
+  if (!manual && kind !== 'archive') {
+    const names = await listSource(source, kind).catch((err: unknown) => {
+      throw fileError(err, root);
+    });
+    refuseWrongType(source, type, names, deps.catalog.imageTypes.values());
+  }
   const uuid = deps.newUuid();
   const staging = join(root, `.staging-${process.pid}-${uuid}`);
   const final = join(root, req.type, uuid);
   await mkdir(staging, { recursive: true, mode: 0o755 });
   const janitor = startJanitor(staging, { final, storeFile: deps.store.location, uuid });
   try {
-    const total = kind === 'iso' ? (await stat(source)).size : await treeSize(source);
+    const total =
+      kind === 'archive'
+        ? await archiveSize(source)
+        : kind === 'iso'
+          ? (await stat(source)).size
+          : await treeSize(source);
     const bar = progress(`${req.type} image ${source}`, total);
+    let archived: ArchiveInfo | undefined;
     try {
-      if (kind === 'iso') await extractIso(source, staging, bar, signal);
+      if (type.archive)
+        archived = await importArchive(source, staging, type.archive, type.unrecognised, bar, signal);
+      else if (kind === 'iso') await extractIso(source, staging, bar, signal);
       else await copyTree(source, staging, bar, signal);
     } finally {
       bar.finish();
@@ -108,7 +132,13 @@ export async function importImage(
     // Unpacked names keep the ISO's upper case; types whose boot configs name files as a Linux
     // mount shows them (lower case) fold them.
     if (type.lower_case_names) await lowerCaseTree(staging);
-    const info = await verifyImage(type, staging);
+    const info = archived
+      ? archiveInfo(source, archived)
+      : await verifyImage(type, staging).catch((err: unknown): ImageInfo => {
+          if (manual && err instanceof RazorError)
+            return { name: req.name ?? '', version: req.version ?? '' };
+          throw err;
+        });
     for (const part of ['kernel', 'initrd'] as const) {
       if (req[part] === undefined) continue;
       const found = await findPath(staging, req[part] as string);
@@ -124,7 +154,10 @@ export async function importImage(
       version: req.version ?? info.version,
       status: 'valid',
       source,
-      size: await treeSize(staging),
+      size: archived?.size ?? (await treeSize(staging)),
+      ...(archived
+        ? { file: archived.file, sha256: archived.sha256, kernel_version: archived.kernel_version }
+        : {}),
       ...(info.kernel ? { kernel: info.kernel } : {}),
       ...(info.initrd ? { initrd: info.initrd } : {}),
       ...(info.boot_cfg ? { boot_cfg: info.boot_cfg } : {}),
@@ -150,6 +183,12 @@ export async function importImage(
     janitor.release();
   }
 }
+
+/** An archive's default name (its file name without the tar extensions) and version (its kernel's). */
+const archiveInfo = (source: string, a: ArchiveInfo): ImageInfo => ({
+  name: basename(source).replace(/\.tar(\.[a-z0-9]+)?$|\.t[gx]z$/i, '') || 'rootfs',
+  version: a.kernel_version,
+});
 
 /** A file system error while importing, as a RazorError that says what to fix (others unchanged). */
 function fileError(err: unknown, root: string): unknown {

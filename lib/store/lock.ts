@@ -8,13 +8,8 @@
 import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
 import { RazorError } from '../errors.js';
-
-/** `flock(2)` from the native fs-ext package (Node has none); LOCK_NB so it never blocks a thread. */
-const { flockSync } = createRequire(import.meta.url)('fs-ext') as {
-  flockSync(fd: number, flags: 'exnb' | 'un'): void;
-};
+import { flockSync, tryFlock } from './flock.js';
 
 /** A held lock; release it exactly once. */
 export interface HeldLock {
@@ -83,11 +78,8 @@ async function openLockFile(file: string): Promise<FileHandle> {
 /** Takes the lock on the open `handle` without waiting; false while another process holds it. */
 function tryLock(handle: FileHandle, file: string): boolean {
   try {
-    flockSync(handle.fd, 'exnb');
-    return true;
+    return tryFlock(handle.fd);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EAGAIN' || code === 'EWOULDBLOCK') return false;
     throw new RazorError('StoreUnavailable', `cannot lock ${file}: ${(err as Error).message}`);
   }
 }

@@ -1,24 +1,39 @@
-/** Opens the configured store lazily: commands that never touch data never touch the disk. */
+/**
+ * Opens the configured store lazily — the embedded file at `persist_path`, or PostgreSQL when
+ * `store` is a postgres:// URL: commands that never touch data never touch the disk or the network.
+ */
 import { openJsonStore } from './json-store.js';
+import { openPostgresStore } from './postgres-store.js';
+import { isPostgresUrl, redactStoreUrl } from './pg-url.js';
 import { RAZOR_REQUIRED_FIELDS } from './store-shape.js';
 import type { Store } from './store.js';
 import type { Config } from '../config.js';
 
+/** Opens the store `where` names: a postgres:// URL, or the path of an embedded store file. */
+export function openStoreAt(where: string, generations?: number, journalFrom?: number): Promise<Store> {
+  return isPostgresUrl(where)
+    ? openPostgresStore(where)
+    : openJsonStore(where, { generations, journalFrom, requiredFields: RAZOR_REQUIRED_FIELDS });
+}
+
 /** A Store that opens the configured backend on first use. */
 export function lazyStore(config: Config): Store {
   let opened: Promise<Store> | undefined;
+  const { store: url, persist_path: file, store_generations: generations } = config.values;
+  const journalFrom = config.values.store_journal_from;
+  // A store that failed to open (a server not up yet) is tried again by the next transaction.
   const get = () =>
-    (opened ??= openJsonStore(config.values.persist_path, {
-      generations: config.values.store_generations,
-      journalFrom: config.values.store_journal_from,
-      requiredFields: RAZOR_REQUIRED_FIELDS,
+    (opened ??= openStoreAt(url || file, generations, journalFrom).catch((err: unknown) => {
+      opened = undefined;
+      throw err;
     }));
   return {
-    location: config.values.persist_path,
+    location: url ? redactStoreUrl(url) : file,
     read: async (fn) => (await get()).read(fn),
     write: async (fn) => (await get()).write(fn),
     close: async () => {
-      if (opened) await (await opened).close();
+      const store = await opened?.catch(() => undefined);
+      await store?.close();
     },
   };
 }

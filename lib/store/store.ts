@@ -7,8 +7,11 @@
 export type RefCollection =
   'node' | 'policy' | 'model' | 'broker' | 'tag' | 'active_model' | 'image' | 'bmc' | 'token';
 
-/** Collections of the store: the slices' own plus `meta` (the policy table and counters). */
-export type Collection = RefCollection | 'meta';
+/**
+ * Collections of the store: the slices' own plus `meta` (the policy table and counters) and
+ * `dhcp_lease` (full DHCP mode's leases, ADR 0026).
+ */
+export type Collection = RefCollection | 'meta' | 'dhcp_lease';
 
 /** Every collection, in a fixed order. */
 export const COLLECTIONS: readonly Collection[] = [
@@ -22,6 +25,7 @@ export const COLLECTIONS: readonly Collection[] = [
   'bmc',
   'token',
   'meta',
+  'dhcp_lease',
 ];
 
 /** A stored object. Every document has a uuid; the rest is the slice's business. */

@@ -10,6 +10,7 @@ import { callInput } from './input.js';
 import { checkValueDepth } from './json-depth.js';
 import { resolveRefs } from './resolve-refs.js';
 import { routeCall, type Routed, type Router } from './route-call.js';
+import { confirmRemoval, type Ask } from './confirm.js';
 import type { Deps } from './context.js';
 import type { ProgressFactory } from '../images/progress.js';
 import type { HttpMethod, SliceRegistry, SliceSpec, VerbSpec } from './spec.js';
@@ -32,6 +33,8 @@ export interface CallOptions {
   remote?: string;
   /** The routing functions (`dispatchArgv` routes with them); a test counts their calls. */
   router?: Router;
+  /** Asks the operator before a destructive verb (the human CLI at a terminal only). */
+  ask?: Ask;
 }
 
 /** Runs one verb with raw input (keys without `@`); throws RazorError. */
@@ -67,6 +70,7 @@ export async function execute(
   checkValueDepth(raw);
   const input = validateInput(slice, verb, raw);
   await resolveRefs(deps, verb, input);
+  await confirmRemoval(deps, slice, verb, input, opts.ask);
   return verb.handler(input, ctx);
 }
 

@@ -5,6 +5,7 @@
 import type { Field, Fields, InputOf, RefCollection } from './fields.js';
 import type { Deps, HttpMethod, VerbContext } from './context.js';
 import type { MetadataSpec } from '../domain/catalog.js';
+import type { InUseBy } from './in-use.js';
 
 /** How a verb reports success: the original's Ok 200 / Created 201 / Updated 202 / Removed 202. */
 export type SuccessType = 'ok' | 'created' | 'updated' | 'removed';
@@ -24,6 +25,8 @@ export const SUCCESS: Record<SuccessType, { result: string; http: number }> = {
 export interface Column {
   readonly header: string;
   readonly value: (o: Record<string, unknown>) => unknown;
+  /** Item blocks leave this line out when it has no value (a line only some objects have). */
+  readonly optional?: boolean;
 }
 
 /** Input a verb handler receives: validated, defaults applied, UUID references resolved to full UUIDs. */
@@ -79,6 +82,14 @@ export interface VerbSpec {
   /** Columns for this verb's answer when it is not the slice's own object (a matcher, a log row). */
   readonly columns?: readonly Column[];
   readonly handler: (input: VerbInput, ctx: VerbContext) => Promise<unknown>;
+  /**
+   * A removal that asks first (lib/verbs/confirm.ts): `always` (remove all of the slice's
+   * collection) or `when-used` (the one named by `uuid`, when `inUseBy` finds users). At a terminal
+   * razor asks; elsewhere the input must say `yes` (and `force` to remove what is in use).
+   */
+  readonly confirm?: { readonly ask: 'always' | 'when-used'; readonly noun: string };
+  /** Objects that refer to what this verb removes: removal is refused without `force`. */
+  readonly inUseBy?: readonly InUseBy[];
   /**
    * For verbs whose clients cannot read an error envelope (iPXE): turns any error, validation
    * included, into the text to send instead (with status 200).

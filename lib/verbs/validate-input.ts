@@ -4,6 +4,7 @@
  * else wrong — an unknown key, a bad value — InputError (111). Nothing runs until input is valid.
  */
 import { RazorError } from '../errors.js';
+import { refuseRepeated } from './repeated-key.js';
 import { UUID_FRAGMENT, type Field } from './fields.js';
 import type { SliceSpec, VerbInput, VerbSpec } from './spec.js';
 
@@ -45,6 +46,7 @@ export function validateInput(
   verb: VerbSpec,
   raw: Readonly<Record<string, unknown>>,
 ): VerbInput {
+  for (const [key, value] of Object.entries(raw)) refuseRepeated(key, value);
   raw = resolveAliases(verb, raw);
   const out: VerbInput = {};
   const filter: Record<string, string> = {};

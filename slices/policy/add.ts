@@ -4,7 +4,9 @@ import { defineVerb } from '../../lib/verbs/spec.js';
 import { created } from '../../lib/verbs/crud/index.js';
 import { policyOrder, saveOrder } from '../../lib/engine/policy-order.js';
 import { brokerOf, checkModel, policyFields, presentPolicy } from './present.js';
-import type { PolicyDoc } from '../../lib/domain/documents.js';
+import { withWarnings } from '../../lib/verbs/warnings.js';
+import { tagsNoRuleMakes } from '../../lib/tags/tag-producers.js';
+import type { NodeDoc, PolicyDoc, TagRuleDoc } from '../../lib/domain/documents.js';
 
 // The policy templates a policy can be made from.
 const shared = policyFields(true);
@@ -53,6 +55,12 @@ export const addVerb = defineVerb({
       };
       await w.put('policy', doc);
       await saveOrder(w, [...(await policyOrder(w)).filter((u) => u !== doc.uuid), doc.uuid]);
-      return [await presentPolicy(doc, w, model)];
+      // Still created: the rule may come later. But say so, or the policy silently never binds.
+      const facts = (await w.all<NodeDoc>('node')).map((n) => n.attributes);
+      const orphans = tagsNoRuleMakes(doc.tags, await w.all<TagRuleDoc>('tag'), facts);
+      return withWarnings(
+        [await presentPolicy(doc, w, model)],
+        orphans.map((t) => `no tag rule produces the tag '${t}': this policy matches no node until one does`),
+      );
     }),
 });

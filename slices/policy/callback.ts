@@ -6,6 +6,7 @@ import { callback } from '../../lib/engine/callback.js';
 /** The `callback` verb. */
 export const callbackVerb = defineVerb({
   name: 'callback',
+  command: 'get_callback',
   summary: "An installer's callback: fires a state-machine event and returns a file or 'ok'",
   description:
     'Installers reach it as GET /razor/api/policy/callback/<active_model>/<namespace>/<action>[/<arg>]. ' +

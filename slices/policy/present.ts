@@ -34,6 +34,12 @@ export const crud: CrudOptions = {
   collection: 'policy',
   noun: 'policy',
   present,
+  commands: {
+    list: 'policies_query_all',
+    get: 'get_policy_by_uuid',
+    remove: 'remove_policy_by_uuid',
+    'remove-all': 'remove_all_policies',
+  },
   sort: (a, b) => Number(a.line_number) - Number(b.line_number),
   onRemove: async (_doc, w) => saveOrder(w, await policyOrder(w)),
 };

@@ -10,10 +10,24 @@ import type { TagRuleDoc } from '../../lib/domain/documents.js';
 const RULE_HELP =
   'A razor-server rule deciding the tag instead of matchers, e.g. ["=", ["fact", "is_virtual"], "true"]';
 
-const crud = { slice: 'tag', collection: 'tag', noun: 'tag rule' } as const;
+const crud = {
+  slice: 'tag',
+  collection: 'tag',
+  noun: 'tag rule',
+  commands: {
+    list: 'tagrules_query_all',
+    get: 'get_tagrule_by_uuid',
+    remove: 'remove_tagrule_by_uuid',
+    'remove-all': 'remove_all_tagrules',
+  },
+} as const;
 
 const matcherText = (m: TagMatcher) =>
   `${m.uuid} - '${m.key}' (${m.inverse ? 'NOT ' : ''}${m.compare}) '${m.value}'`;
+
+/** A rule as one line of JSON with spaces: `["=", ["fact", "is_virtual"], "true"]`. */
+const ruleText = (rule: unknown): string =>
+  Array.isArray(rule) ? `[${rule.map(ruleText).join(', ')}]` : JSON.stringify(rule);
 
 const NAME_TAGS_UUID = { Name: 'name', Tags: 'tag', UUID: 'uuid' };
 
@@ -24,14 +38,25 @@ export const tagSlice = defineSlice({
   collection: 'tag',
   filterable: ['uuid', 'name', 'tag', 'matchers'],
   table: columns({ ...NAME_TAGS_UUID, Matchers: (o) => `[${(o.matchers as unknown[]).length}]` }),
-  item: columns({
-    ...NAME_TAGS_UUID,
-    Matchers: (o) => (o.matchers as TagMatcher[]).map(matcherText).join('\n') || '< none >',
-  }),
+  item: [
+    ...columns(NAME_TAGS_UUID),
+    // A rule made with -r decides the tag: shown as the JSON it was given, instead of no matchers.
+    { header: 'Rule', value: (o) => (o.rule === undefined ? '' : ruleText(o.rule)), optional: true },
+    {
+      header: 'Matchers',
+      value: (o) => {
+        const text = (o.matchers as TagMatcher[]).map(matcherText).join('\n');
+        return text || (o.rule === undefined ? '< none >' : '');
+      },
+      optional: true,
+    },
+  ],
   verbs: [
-    ...crudVerbs(crud),
+    // A policy naming the rule's tag uses it: removing the rule asks, and needs --force elsewhere.
+    ...crudVerbs({ ...crud, usedBy: [{ collection: 'policy', field: 'tags', key: 'tag' }] }),
     defineVerb({
       name: 'add',
+      command: 'add_tagrule',
       summary: 'Create a tag rule',
       description:
         "The tag may use %V=<fact>-% (the fact's value) and %R=<regex>:<fact>-% (the first match).",
@@ -66,6 +91,7 @@ export const tagSlice = defineSlice({
       },
     }),
     updateVerb(crud, {
+      command: 'update_tagrule',
       summary: 'Change the name or tag of a rule',
       fields: {
         name: field.string({ help: 'New name', short: 'n' }),

@@ -124,7 +124,7 @@ export const matcherVerbs = [
     http: 'GET',
     path: ':tag/matcher/:uuid',
     view: 'item',
-    command: 'get_matcher',
+    command: 'get_matcher_by_uuid',
     columns: MATCHER_COLUMNS,
     handler: async (input, ctx) =>
       ctx.store.read(async (r) => {

@@ -170,11 +170,15 @@ export function wellFormed(t: Target, d: Domain): fc.Arbitrary<Call> {
 }
 
 /** The fields (and their `@` and alias forms) naming a file on this machine, per verb. */
-const LOCAL_PATHS: Readonly<Record<string, readonly string[]>> = { 'image add': ['path', 'url'] };
+const LOCAL_PATHS: Readonly<Record<string, readonly string[]>> = {
+  'image add': ['path', 'url'],
+  'store copy': ['from', 'to'],
+};
 
 /**
- * `image add` copies the tree its path names into the store's home: any path but a declared
- * sample's ('/', `node_modules`, `..`) would copy this machine's files. Such values become a name
+ * `image add` copies the tree its path names into the store's home, `store copy` writes the file
+ * its `to` names: any path but a declared sample's ('/', `node_modules`, `..`) would copy this
+ * machine's files or write into the working directory. Such values become a name
  * (base64url: no `/`, no `..`) in a directory that does not exist: validation and the handler
  * still run, and refuse it.
  */

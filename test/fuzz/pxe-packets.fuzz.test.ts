@@ -5,21 +5,19 @@
  * intact over TFTP. The daemon must neither crash nor stop serving.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempHome } from '../helpers/fixture.js';
 import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { tftpGet, udpPeer, type UdpPeer } from '../helpers/tftp-client.js';
 import { dhcpRequest, readReply } from '../helpers/dhcp-request.js';
-import { systemAvailable } from '../helpers/system.js';
+import { IPXE_DIR, ipxeAvailable } from '../helpers/system.js';
 import { encodeReadRequest } from '../../daemon/pxe/tftp-packets.js';
 
-const IPXE = '/usr/lib/ipxe';
+const IPXE = IPXE_DIR;
 const BATCHES = Number(process.env.RAZOR_FUZZ_BATCHES ?? 10);
 const PER_BATCH = 150;
-const ready = systemAvailable('ipxe', () =>
-  existsSync(join(IPXE, 'undionly.kpxe')) ? undefined : 'the ipxe package is not installed',
-);
+const ready = ipxeAvailable();
 const suite = ready ? describe : describe.skip;
 
 /** mulberry32: a small seeded generator, so every run sends the same packets. */

@@ -50,9 +50,12 @@ export function verbCases(slice: SliceSpec, verb: VerbSpec): Case[] {
   const name = `${slice.name} ${verb.name}`;
   const samples = [verb.sample, ...(verb.moreSamples ?? [])].map(fillPlaceholders);
   const base = samples[0] as VerbInput;
+  // A verb that asks before removing everything needs `yes` wherever nobody can be asked (ConfirmationRequired).
+  const asks = verb.confirm?.ask === 'always';
   const required = Object.entries(verb.fields)
     .filter(([, f]) => f.required)
     .map(([k]) => k);
+  const requiredOnly = asks ? [...required, 'yes'] : required;
   const ok = { status: okStatus(verb) };
   const cases: Case[] = samples.map((input, i) => ({
     title: `${name}: all fields${i ? ` (${i + 1})` : ''}`,
@@ -61,11 +64,19 @@ export function verbCases(slice: SliceSpec, verb: VerbSpec): Case[] {
     input,
     expect: ok,
   }));
+  if (asks)
+    cases.push({
+      title: `${name}: not confirmed`,
+      slice,
+      verb,
+      input: {},
+      expect: { status: 400, kind: 'ConfirmationRequired', mentions: '--yes' },
+    });
   cases.push({
     title: `${name}: required only`,
     slice,
     verb,
-    input: Object.fromEntries(required.map((k) => [k, base[k]])),
+    input: Object.fromEntries(requiredOnly.map((k) => [k, base[k]])),
     expect: ok,
   });
   for (const k of required) {

@@ -44,7 +44,7 @@ export function startDaemon(
   proc.stderr?.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`daemon did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`daemon did not start:\n${out}`)), 120_000);
     const check = () => {
       const m = /API\s+(https?):\/\/[^:]+:(\d+)\//.exec(out);
       if (!m) return;

@@ -15,6 +15,8 @@ export interface RequestSpec {
   guid?: Buffer;
   giaddr?: string;
   ciaddr?: string;
+  /** Any other options, e.g. 50 (requested address) and 54 (server identifier). */
+  more?: Array<[number, Buffer]>;
 }
 
 /** The packet bytes for `s`. */
@@ -38,6 +40,7 @@ export function dhcpRequest(s: RequestSpec): Buffer {
   }
   if (s.userClass !== undefined) parts.push(opt(77, Buffer.from(s.userClass)));
   if (s.guid) parts.push(opt(97, s.guid));
+  for (const [code, value] of s.more ?? []) parts.push(opt(code, value));
   parts.push(Buffer.from([255]));
   return Buffer.concat(parts);
 }

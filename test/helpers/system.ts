@@ -3,7 +3,8 @@
  * missing they are skipped loudly — recorded for the test runner's summary — and with
  * RAZOR_TEST_REQUIRE_ALL=1 a skip is a failure (`./scripts/system-deps.sh` installs what they need).
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 /** Is `what` available? `probe` returns undefined when it is, or why not. Throws under REQUIRE_ALL. */
@@ -37,3 +38,22 @@ export function commandProbe(command: string, args: string[] = ['--version']): (
     }
   };
 }
+
+/** A probe: undefined when every file exists, else that `pkg` is not installed (and which are missing). */
+export function filesProbe(pkg: string, files: string[]): () => string | undefined {
+  return () => {
+    const missing = files.filter((f) => !existsSync(f));
+    return missing.length ? `${pkg} is not installed (no ${missing.join(', ')})` : undefined;
+  };
+}
+
+/** Debian's ipxe package: undionly.kpxe, ipxe.efi, snponly.efi. */
+export const IPXE_DIR = '/usr/lib/ipxe';
+
+/** The ipxe package's boot files (the TFTP, PXE and fuzz suites serve them). */
+export const ipxeAvailable = (): boolean =>
+  systemAvailable('ipxe', filesProbe('ipxe', [join(IPXE_DIR, 'undionly.kpxe')]));
+
+/** tftp-hpa's `tftp` client. */
+export const tftpHpaAvailable = (): boolean =>
+  systemAvailable('tftp (tftp-hpa)', filesProbe('tftp-hpa', ['/usr/bin/tftp']));

@@ -27,7 +27,7 @@ function daemonWith(env: Record<string, string> = {}) {
   beforeAll(async () => {
     await writeSeed(home.home, seedWithAdmin());
     state.d = await startDaemon(home.home, [], env);
-  }, 30_000);
+  });
   afterAll(async () => {
     await state.d?.stop();
     home.cleanup();

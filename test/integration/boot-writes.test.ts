@@ -17,7 +17,7 @@ const rev = () => (JSON.parse(storeText(home.home)) as { rev: number }).rev;
 beforeAll(async () => {
   await writeSeed(home.home, seedWithAdmin());
   d = await startDaemon(home.home);
-}, 30_000);
+});
 afterAll(async () => {
   await d.stop();
   home.cleanup();

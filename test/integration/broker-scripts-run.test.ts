@@ -174,7 +174,7 @@ describe('post-install and broker scripts run', () => {
     expect(readFileSync(join(root, 'etc/puppetlabs/facter/facts.d/razor.txt'), 'utf8')).toContain(
       `razor_active_model_uuid=${AM}\n`,
     );
-  }, 120_000);
+  });
 
   it('puppet missing: apt-get installs it first; a failing agent run makes the script call broker/fail', async () => {
     const aptGet = stub(
@@ -216,5 +216,5 @@ describe('post-install and broker scripts run', () => {
         .then((x) => x.status),
     ).toBe(200);
     expect(am().state).toBe('broker_success');
-  }, 120_000);
+  });
 });

@@ -77,7 +77,7 @@ test.each([
     result: message,
     http_err_code: 400,
     slice: 'ProjectRazor::Slice::Policy',
-    command: 'callback_policy',
+    command: 'get_callback',
   });
   expect(unchanged).toBe(true);
 });

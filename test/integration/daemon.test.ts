@@ -19,7 +19,7 @@ const run = promisify(execFile);
 
 const EMPTY_POLICIES = {
   resource: 'ProjectRazor::Slice::Policy',
-  command: 'policy_query_all',
+  command: 'policies_query_all',
   result: 'Ok',
   http_err_code: 200,
   errcode: 0,
@@ -44,7 +44,7 @@ test('npm start serves an empty policy list on a fresh store, and stops on SIGTE
   const exited = new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no banner:\n${out}`)), 60_000);
+      const t = setTimeout(() => reject(new Error(`no banner:\n${out}`)), 120_000);
       proc.stdout.on('data', () => {
         const m = /API\s+http:\/\/[^:]+:(\d+)\/razor\/api/.exec(out);
         if (m) {
@@ -83,7 +83,7 @@ test('npm start serves an empty policy list on a fresh store, and stops on SIGTE
     home.cleanup();
   }
   expect(out).toContain('razor daemon: stopped');
-}, 120_000);
+});
 
 describe('a running daemon', () => {
   let home: ReturnType<typeof tempHome>;
@@ -194,4 +194,4 @@ test('SIGTERM lets a request in flight finish (spawn mode: each request takes a 
   } finally {
     home.cleanup();
   }
-}, 60_000);
+});

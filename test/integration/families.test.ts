@@ -57,7 +57,9 @@ describe('an OS family added as a folder of data', () => {
       }),
     );
     const imageHelp = await razor(['image', 'add', '--help'], env());
-    expect(imageHelp.stdout.replace(/\s+/g, ' ')).toMatch(/Image type: appliance, esxi, mk, os, xenserver/);
+    expect(imageHelp.stdout.replace(/\s+/g, ' ')).toMatch(
+      /Image type: appliance, esxi, mk, os, rootfs, xenserver/,
+    );
     const policyHelp = await razor(['policy', 'add', '--help'], env());
     expect(policyHelp.stdout.replace(/\s+/g, ' ')).toMatch(
       /appliance_deploy, linux_deploy, vmware_hypervisor, xenserver_hypervisor/,
@@ -69,7 +71,7 @@ describe('an OS family added as a folder of data', () => {
     expect(templates.response.map((t) => t.name)).not.toContain('appliance_deploy');
     const refused = await web(['image', 'add', JSON.stringify({ type: 'appliance', path: MEDIA })], {});
     expect(refused.err_class).toBe('ProjectRazor::Error::Slice::InputError');
-    expect(refused.result).toContain("'type' must be one of: esxi, mk, os, xenserver");
+    expect(refused.result).toContain("'type' must be one of: esxi, mk, os, rootfs, xenserver");
   });
 
   test('media that are not of the type are refused with the message the image type declares', async () => {

@@ -76,7 +76,7 @@ test('SIGKILL after the rename, before the store write: the folder is removed, t
   } finally {
     if (!released) await lock.release();
   }
-}, 120_000);
+});
 
 test('a finished import keeps its folder, without the marker, and the store names it', async () => {
   const { exited } = addImage();
@@ -88,4 +88,4 @@ test('a finished import keeps its folder, without the marker, and the store name
   await until('the janitor to finish', () => (janitorRunning(uuid!) ? undefined : true));
   expect(existsSync(join(osRoot(), uuid!, PENDING_MARKER))).toBe(false);
   expect(existsSync(join(osRoot(), uuid!, 'debian-installer', 'amd64', 'linux'))).toBe(true);
-}, 120_000);
+});

@@ -1,6 +1,7 @@
 /**
- * An image a model uses cannot be removed: `DELETE /image/<uuid>` and `razor -w image remove all`
- * (CLI only: no REST route) answer CouldNotRemove (403) naming the models, and neither the store
+ * An image a model uses is not removed without force: `DELETE /image/<uuid>` and `razor -w image
+ * remove all '{"yes":true}'` (CLI only: no REST route) answer CouldNotRemove (403) naming the models
+ * (test/integration/confirm-remove.test.ts: what --force and the terminal do), and neither the store
  * nor any image folder changes. An unused image beside it is removed (store entry and folder).
  */
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
@@ -24,7 +25,7 @@ const folders = () => [
   existsSync(folder('os', SEED.image_in_use)),
   existsSync(folder('mk', SEED.mk_image)),
 ];
-const USED = `image ${SEED.image_in_use} is used by model ${SEED.model}, ${SEED.model_in_use}; remove or change those first`;
+const USED = `image ${SEED.image_in_use} is used by model ${SEED.model}, ${SEED.model_in_use}; remove or change those first, or pass --force to remove it anyway`;
 
 beforeEach(async () => {
   home = tempHome();
@@ -57,9 +58,9 @@ test('removing one image a model uses: 403 CouldNotRemove, store and folders unc
   expect(folders()).toEqual([true, true, true]);
 });
 
-test('`razor -w image remove all` while one is used (CLI only): refused, nothing removed, not even unused ones', async () => {
+test('`razor -w image remove all` (confirmed) while one is used (CLI only): refused, nothing removed, not even unused ones', async () => {
   const before = storeText();
-  const r = await run(process.execPath, [RAZOR, '-w', 'image', 'remove', 'all'], {
+  const r = await run(process.execPath, [RAZOR, '-w', 'image', 'remove', 'all', '{"yes":true}'], {
     env: testEnv(home.home),
   }).catch((e: { code: number; stdout: string; stderr: string }) => e);
   expect((r as { code: number }).code).toBe(4);
@@ -69,7 +70,7 @@ test('`razor -w image remove all` while one is used (CLI only): refused, nothing
     result: USED,
     http_err_code: 403,
     slice: 'ProjectRazor::Slice::Image',
-    command: 'remove-all_image',
+    command: 'remove_all_images',
   });
   expect(storeText()).toBe(before);
   expect(folders()).toEqual([true, true, true]);

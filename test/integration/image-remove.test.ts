@@ -47,7 +47,7 @@ describe('image removal deletes files', () => {
     await run(BIN, ['image', 'remove', a], { env: env() });
     expect(existsSync(imageDir(a))).toBe(false);
     expect(existsSync(imageDir(b))).toBe(true);
-  }, 60_000);
+  });
 
   test('remove all deletes every image folder; refused while a model uses one, nothing removed', async () => {
     const [a, b] = [await addImage('12.1'), await addImage('12.2')];
@@ -66,7 +66,7 @@ describe('image removal deletes files', () => {
       }),
     ]);
     const before = store();
-    const refused = await run(BIN, ['image', 'remove', 'all'], { env: env() }).catch(
+    const refused = await run(BIN, ['image', 'remove', 'all', '--yes'], { env: env() }).catch(
       (e: { code: number; stderr: string }) => e,
     );
     expect((refused as { code: number }).code).toBe(4);
@@ -76,9 +76,9 @@ describe('image removal deletes files', () => {
 
     const modelUuid = (model.response as { uuid: string }[])[0]!.uuid;
     await run(BIN, ['model', 'remove', modelUuid], { env: env() });
-    const { stdout } = await run(BIN, ['image', 'remove', 'all'], { env: env() });
+    const { stdout } = await run(BIN, ['image', 'remove', 'all', '-y'], { env: env() });
     expect(stdout).toContain('2 image objects removed');
     expect([existsSync(imageDir(a)), existsSync(imageDir(b))]).toEqual([false, false]);
     expect((await razorJson(['image'])).response).toEqual([]);
-  }, 60_000);
+  });
 });

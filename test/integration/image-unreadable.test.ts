@@ -5,7 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -44,7 +53,8 @@ const asRoot = systemAvailable('image add as another user', () =>
     expect(envelope.result).toBe(
       `cannot read ${join(dir, 'src', 'secret')}: permission denied; nothing was kept`,
     );
+    // Refused while listing the source: the image folder may not even exist yet.
     const images = join(dir, 'home', 'image');
-    expect(readdirSync(images).filter((n) => n !== 'os')).toEqual([]);
-  }, 60_000);
+    expect(existsSync(images) ? readdirSync(images).filter((n) => n !== 'os') : []).toEqual([]);
+  });
 });

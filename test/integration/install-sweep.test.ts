@@ -39,7 +39,7 @@ beforeAll(async () => {
   await writeSeed(home.home, data);
   writeFileSync(join(home.home, 'config.yaml'), 'install_timeout: 3600\ndaemon_min_cycle_time: 1\n');
   d = await startDaemon(home.home);
-}, 30_000);
+});
 afterAll(async () => {
   await d.stop();
   home.cleanup();

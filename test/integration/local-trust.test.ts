@@ -233,9 +233,10 @@ const TAG = JSON.stringify({ name: 'by-owner', tag: 'o' });
     try {
       expect(again.socket).toBe(socket);
       expect((await socketRequest(socket, '/razor/api/policy')).status).toBe(200);
-      // A second daemon on this RAZOR_HOME (another port) stops; the first keeps its socket.
+      // A second daemon on this RAZOR_HOME (another port) stops, naming the first; it keeps its socket.
       await expect(startDaemon(s.home.home, [], { RAZOR_DAEMON_MIN_CYCLE_TIME: '86400' })).rejects.toThrow(
-        `another razor daemon is serving this RAZOR_HOME (${socket} answers)`,
+        `another razor daemon is serving this RAZOR_HOME's store ${join(s.home.home, 'razor.json')}: ` +
+          `pid ${again.proc.pid}, API ${again.url}`,
       );
       expect((await socketRequest(socket, '/razor/api/policy')).status).toBe(200);
     } finally {

@@ -7,25 +7,25 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { tempHome } from '../helpers/fixture.js';
 import { RAZOR, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { testEnv } from '../helpers/deps.js';
 import { tftpGet } from '../helpers/tftp-client.js';
-import { commandProbe, systemAvailable } from '../helpers/system.js';
+import {
+  IPXE_DIR,
+  commandProbe,
+  ipxeAvailable,
+  systemAvailable,
+  tftpHpaAvailable,
+} from '../helpers/system.js';
 
 const run = promisify(execFile);
-const IPXE = '/usr/lib/ipxe';
+const IPXE = IPXE_DIR;
 const ready =
-  systemAvailable('tftp (tftp-hpa)', () =>
-    existsSync('/usr/bin/tftp') ? undefined : 'tftp-hpa is not installed',
-  ) &&
-  systemAvailable('setpriv', commandProbe('setpriv', ['--version'])) &&
-  systemAvailable('ipxe', () =>
-    existsSync(join(IPXE, 'undionly.kpxe')) ? undefined : 'the ipxe package is not installed',
-  );
+  tftpHpaAvailable() && systemAvailable('setpriv', commandProbe('setpriv', ['--version'])) && ipxeAvailable();
 const suite = ready ? describe : describe.skip;
 
 /** Runs `razor daemon` until it exits (it should, on a bind failure); its status and output. */
@@ -98,6 +98,21 @@ suite('razor daemon --tftp', () => {
     } finally {
       squatter.close();
     }
+  });
+
+  test('--dhcp with a bad pool, or beside --proxy-dhcp, stops the daemon with a message naming the key', async () => {
+    const bad = await daemonFails(tempHome().home, [
+      '--dhcp',
+      '--dhcp-netmask',
+      '255.255.255.0',
+      '--dhcp-range',
+      '10.1.1.9-10.1.1.1',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("razor daemon: dhcp_range: 10.1.1.9 is not on 10.0.2.2's network");
+    const both = await daemonFails(tempHome().home, ['--dhcp', '--proxy-dhcp', '--dhcp-range', '1-2']);
+    expect(both.code).toBe(1);
+    expect(both.out).toContain('dhcp and proxy_dhcp cannot both be on');
   });
 
   test('razor config dnsmasq prints the equivalent ProxyDHCP + TFTP configuration', async () => {

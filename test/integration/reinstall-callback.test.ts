@@ -35,7 +35,7 @@ const am = () => stored<ActiveModelDoc>(home.home, 'active_model', AM);
 beforeAll(async () => {
   await writeSeed(home.home, finished());
   d = await startDaemon(home.home);
-}, 30_000);
+});
 afterAll(async () => {
   await d.stop();
   home.cleanup();

@@ -139,7 +139,7 @@ test('spawn: a child past the time limit answers 503; it commits its write once 
   expect(lateRulesOnDisk(dir)).toEqual([]);
   await held.release();
   await until(() => lateRulesOnDisk(dir).length === 1, 60_000);
-}, 120_000);
+});
 
 test('spawn: a child that outlives its own limit is killed; the client gets 500 and nothing is written', async () => {
   const dir = home();
@@ -156,7 +156,7 @@ test('spawn: a child that outlives its own limit is killed; the client gets 500 
   // The answer came once the child had exited: with the lock free now, it cannot write later.
   await held.release();
   expect(readFileSync(join(dir, 'razor.json'), 'utf8')).toBe(before);
-}, 120_000);
+});
 
 /** A stand-in for bin/razor that behaves badly in the way `script` says. */
 function fakeRazor(dir: string, script: string): string {

@@ -80,7 +80,7 @@ beforeAll(async () => {
   // A rule on a hostile fact: `node tags --explain` quotes its value.
   const rule = { name: 'titled', tag: 'titled', rule: ['=', ['fact', 'osc_title'], 'x'] };
   expect((await razor(['-w', 'tag', 'add', JSON.stringify(rule)])).code).toBe(0);
-}, 60_000);
+});
 
 afterAll(async () => {
   await daemon?.stop();

@@ -24,18 +24,18 @@ import { rootFiles } from '../../daemon/pxe/tftp-files.js';
 import { silentLog } from '../../daemon/pxe/log.js';
 import { OP, encodeAck, encodeReadRequest } from '../../daemon/pxe/tftp-packets.js';
 import { tftpGet, udpPeer } from '../helpers/tftp-client.js';
-import { commandProbe, systemAvailable } from '../helpers/system.js';
+import {
+  IPXE_DIR,
+  commandProbe,
+  ipxeAvailable,
+  systemAvailable,
+  tftpHpaAvailable,
+} from '../helpers/system.js';
 
 const run = promisify(execFile);
-const IPXE = '/usr/lib/ipxe';
+const IPXE = IPXE_DIR;
 const ready =
-  systemAvailable('tftp (tftp-hpa)', () =>
-    existsSync('/usr/bin/tftp') ? undefined : 'tftp-hpa is not installed',
-  ) &&
-  systemAvailable('busybox', commandProbe('busybox', ['true'])) &&
-  systemAvailable('ipxe', () =>
-    existsSync(join(IPXE, 'undionly.kpxe')) ? undefined : 'the ipxe package is not installed',
-  );
+  tftpHpaAvailable() && systemAvailable('busybox', commandProbe('busybox', ['true'])) && ipxeAvailable();
 /** Waits (polling, generous deadline) until no transfer is running, and checks it. */
 async function settled(server: TftpServer): Promise<void> {
   const deadline = Date.now() + 15_000;

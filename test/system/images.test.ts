@@ -125,7 +125,7 @@ suite('image add', () => {
       'boot/pxelinux/mboot.c32': { from: MBOOT },
       'boot/pxelinux/pxelinux.0': { from: PXELINUX },
     });
-  }, 120_000);
+  });
   afterAll(() => {
     work?.cleanup();
     home?.cleanup();

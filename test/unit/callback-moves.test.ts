@@ -85,7 +85,7 @@ test('every shipped type: no callback leaves the installed states or re-arms an 
   }
   expect(ran).toBeGreaterThan(1000);
   expect(bad).toEqual([]);
-}, 120_000);
+});
 
 describe('a model type that would let a node move back is refused at load', () => {
   const load = (extra: Partial<ModelTypeFile>) => {

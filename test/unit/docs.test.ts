@@ -1,9 +1,13 @@
-/** docs/cli.md must be exactly what the verb declarations generate (run `npm run docs` after a change). */
+/**
+ * docs/cli.md and docs/razor.1 must be exactly what the verb declarations generate (run `npm run docs`
+ * after a change).
+ */
 import { expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allSlices } from '../../slices/index.js';
 import { cliMarkdown } from '../../lib/cli/reference-doc.js';
+import { manPage } from '../../lib/cli/man-page.js';
 import { buildProgram, exampleCommand } from '../../lib/cli/program.js';
 import { ROOT, builtInCatalog } from '../helpers/deps.js';
 
@@ -58,4 +62,9 @@ test("every verb's example in --help parses as that verb with the sample's field
   expect(withoutExample).toEqual(['boot default', 'node checkin', 'node register']);
   const verbs = [...registry.values()].reduce((n, s) => n + s.verbs.length, 0);
   expect(checked).toBe(verbs - withoutExample.length);
+});
+
+test('docs/razor.1 (the man page) matches the verb declarations', () => {
+  const onDisk = readFileSync(join(ROOT, 'docs', 'razor.1'), 'utf8');
+  expect(onDisk).toBe(manPage(allSlices(catalog)));
 });

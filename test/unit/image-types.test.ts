@@ -37,14 +37,14 @@ describe('the catalog', () => {
       'vmware_hypervisor',
       'xenserver_hypervisor',
     ]);
-    expect([...catalog.imageTypes.keys()]).toEqual(['esxi', 'mk', 'os', 'xenserver']);
+    expect([...catalog.imageTypes.keys()]).toEqual(['esxi', 'mk', 'os', 'rootfs', 'xenserver']);
   });
 
   test.each([
     [
       'images/odd/image.yaml',
       'description: x\nrecognise: []\nunrecognised: y\n',
-      'images/odd/image.yaml: recognise',
+      'images/odd/image.yaml: an image type has either recognise rules or archive',
     ],
     [
       'images/odd/image.yaml',

@@ -11,6 +11,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -158,5 +159,24 @@ describe('log file permissions', () => {
     sink.stop();
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(lines(file).map((l) => l.n)).toEqual([0, 1]);
+  });
+});
+
+describe('log sink after logrotate', () => {
+  test('reopen continues in a new private file; no line is lost', async () => {
+    const file = tempLog();
+    const sink = openLogSink(file, { flushMs: 600_000 });
+    sink.write(line(1));
+    await flushed(sink);
+    renameSync(file, `${file}.1`);
+    sink.write(line(2));
+    await sink.reopen();
+    sink.write(line(3));
+    await flushed(sink);
+    sink.stop();
+    // Nothing is lost: what was written before stays in the moved file, what waited goes to the new one.
+    expect(lines(`${file}.1`).map((l) => l.n)).toEqual([1]);
+    expect(lines(file).map((l) => l.n)).toEqual([2, 3]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });

@@ -37,9 +37,11 @@ describe('exactly three translators', () => {
     expect(where(/export (async )?function translateTo/).sort()).toEqual(TRANSLATORS);
   });
 
-  test('only they read the error table (and the docs, which print it)', () => {
+  test('only they read the error table (and the docs and man page, which print it)', () => {
     const readers = where(/\bERRORS\b/).filter((f) => f !== 'lib/errors.ts');
-    expect(readers.sort()).toEqual([...TRANSLATORS, 'lib/cli/reference-doc.ts'].sort());
+    expect(readers.sort()).toEqual(
+      [...TRANSLATORS, 'lib/cli/reference-doc.ts', 'lib/cli/man-page.ts'].sort(),
+    );
   });
 
   test("only the HTTP translator turns an error into a verb's error text (iPXE)", () => {

@@ -57,7 +57,7 @@ let lab: Lab;
 vmSuite('VM discovery')('discovery: iPXE → Microkernel → registered', () => {
   beforeAll(async () => {
     lab = await Lab.start();
-  }, 120_000);
+  });
   afterAll(async () => lab?.stop());
 
   test('three machines at once are registered with their real hardware', async () => {

@@ -35,7 +35,7 @@ const installer = systemAvailable('VM install: debian-installer-12-netboot-amd64
   () => {
     beforeAll(async () => {
       lab = await Lab.start();
-    }, 120_000);
+    });
     afterAll(async () => lab?.stop());
 
     test('the installer fetches its preseed and its early_command moves the install to preinstall', async () => {

@@ -93,7 +93,7 @@ const acks = (vm: Vm) => (vm.serial().match(/checkin \S+ -> acknowledge/g) ?? []
 vmSuite('VM maximum count')('maximum_count: one of two matching machines is bound', () => {
   beforeAll(async () => {
     lab = await Lab.start();
-  }, 120_000);
+  });
   afterAll(async () => lab?.stop());
 
   test('exactly one is bound and rebooted; the other stays acknowledged', async () => {

@@ -21,7 +21,7 @@ let lab: Lab;
 vmSuite('VM seed razor.ipxe')("the seed's razor.ipxe boots the Microkernel", () => {
   beforeAll(async () => {
     lab = await Lab.start();
-  }, 120_000);
+  });
   afterAll(async () => lab?.stop());
 
   test('only the server address changed, the machine is discovered', async () => {

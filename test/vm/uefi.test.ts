@@ -14,7 +14,7 @@ let lab: Lab;
 vmSuite('VM UEFI discovery', { uefi: true })('UEFI discovery: OVMF → iPXE EFI ROM → Microkernel', () => {
   beforeAll(async () => {
     lab = await Lab.start();
-  }, 120_000);
+  });
   afterAll(async () => lab?.stop());
 
   test('a UEFI machine is registered with its hardware and firmware', async () => {

@@ -3,6 +3,7 @@ import { RazorError } from '../../errors.js';
 import type { RefCollection } from '../fields.js';
 import type { Collection, Doc, StoreReader, StoreWriter } from '../../store/store.js';
 import type { VerbContext } from '../context.js';
+import type { InUseBy } from '../in-use.js';
 
 /** Turns a stored document into what clients see (redacted, with computed fields). */
 export type Presenter = (doc: Doc, ctx: VerbContext, r: StoreReader) => Promise<Record<string, unknown>>;
@@ -26,8 +27,16 @@ export interface CrudOptions {
   present?: Presenter;
   /** Sort order of lists (of presented objects); default by creation time then uuid. */
   sort?: (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) => number;
-  /** Objects that refer to this one: removal is refused (CouldNotRemove) while any exist. */
-  usedBy?: readonly { collection: Collection; field: string }[];
+  /**
+   * Objects that refer to this one: removal asks at a terminal and is refused (CouldNotRemove,
+   * naming them) elsewhere while any exist, unless forced.
+   */
+  usedBy?: readonly InUseBy[];
+  /**
+   * The original's envelope `command` of each generated verb (`nodes_query_all`,
+   * `get_node_by_uuid`, `remove_all_models`); without one, `<verb>_<slice>`.
+   */
+  commands?: Readonly<Partial<Record<'list' | 'get' | 'remove' | 'remove-all', string>>>;
   /** Extra changes in the same transaction as a removal (e.g. the policy table). */
   onRemove?: (doc: Doc, w: StoreWriter) => Promise<void>;
   /** Work outside the store once a removal has committed (e.g. deleting an image's files). */

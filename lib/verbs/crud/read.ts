@@ -21,7 +21,7 @@ export function listVerb(o: CrudOptions & { summary?: string }): VerbSpec {
     http: 'GET',
     path: '',
     view: 'table',
-    command: `${o.slice}_query_all`,
+    command: o.commands?.list ?? `${o.slice}_query_all`,
     sample: {},
     handler: async (input, ctx) =>
       ctx.store.read(async (r) => {
@@ -41,6 +41,7 @@ export function getVerb(o: CrudOptions): VerbSpec {
     fields: { uuid: uuidField(o) },
     positional: ['uuid'],
     forms: [':uuid'],
+    ...(o.commands?.get ? { command: o.commands.get } : {}),
     success: 'ok',
     http: 'GET',
     path: ':uuid',

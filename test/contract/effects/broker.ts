@@ -11,7 +11,7 @@ export const brokerEffects: SliceEffects = {
     store: 'unchanged',
     response: (o) => {
       expect(rows(o).map((p) => p.plugin)).toEqual(['chef', 'noop', 'puppet', 'script']);
-      expect(rows(o).find((p) => p.plugin === 'puppet')?.metadata).toBe('server, broker_version');
+      expect(rows(o).find((p) => p.plugin === 'puppet')?.metadata).toBe('server, port, broker_version');
     },
   },
   add: {
@@ -20,9 +20,10 @@ export const brokerEffects: SliceEffects = {
     check: (o) =>
       expect(addedDoc(o, 'broker')).toMatchObject({
         name: o.input.name,
-        description: o.input.description,
+        // Left out, the description is the plugin's and the metadata empty.
+        description: o.input.description ?? expect.stringMatching(/\S/),
         plugin: o.input.plugin,
-        metadata: o.input.req_metadata_hash as Doc,
+        metadata: (o.input.req_metadata_hash as Doc | undefined) ?? {},
       }),
   },
   update: {

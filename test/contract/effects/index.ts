@@ -9,6 +9,7 @@ import { logEffects } from './log.js';
 import { modelEffects } from './model.js';
 import { nodeEffects } from './node.js';
 import { policyEffects } from './policy.js';
+import { storeEffects } from './store.js';
 import { tagEffects } from './tag.js';
 import { tokenEffects } from './token.js';
 import type { SliceEffects } from './effect.js';
@@ -25,6 +26,7 @@ export const EFFECTS: Readonly<Record<string, SliceEffects>> = {
   model: modelEffects,
   node: nodeEffects,
   policy: policyEffects,
+  store: storeEffects,
   tag: tagEffects,
   token: tokenEffects,
 };

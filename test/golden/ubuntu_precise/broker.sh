@@ -1,9 +1,11 @@
 #!/bin/sh
 # razor broker hand-off (puppet) for node3.example.com: install the Puppet agent, point it
-# at the server with certname = hostname, record razor's node metadata as facts, run it once.
+# at the server with certname = hostname, record razor's node metadata as facts, run it once. On
+# failure it exits non-zero after printing the agent's output (the caller reports it to razor).
 set -eu
 SERVER='puppet.example.com'
 [ -n "$SERVER" ] || SERVER=puppet
+PORT=''
 VERSION=''
 CERTNAME='node3.example.com'
 if ! command -v puppet >/dev/null 2>&1 && [ ! -x /opt/puppetlabs/bin/puppet ]; then
@@ -20,6 +22,7 @@ PUPPET=$(command -v puppet || echo /opt/puppetlabs/bin/puppet)
 CONFDIR=$("$PUPPET" config print confdir 2>/dev/null || echo /etc/puppetlabs/puppet)
 mkdir -p "$CONFDIR" /etc/puppetlabs/facter/facts.d
 "$PUPPET" config set server "$SERVER" --section main
+[ -z "$PORT" ] || "$PUPPET" config set serverport "$PORT" --section main
 "$PUPPET" config set certname "$CERTNAME" --section main
 # One fact per line, each value quoted for the shell (a value can never end the list or run code).
 : > /etc/puppetlabs/facter/facts.d/razor.txt
@@ -34,5 +37,9 @@ printf '%s=%s\n' 'razor_bind_number' '3' >> /etc/puppetlabs/facter/facts.d/razor
 printf '%s=%s\n' 'razor_tags' 'golden,kvm_vm' >> /etc/puppetlabs/facter/facts.d/razor.txt
 # --detailed-exitcodes: 0 = no changes, 2 = changes applied; both are success.
 rc=0
-"$PUPPET" agent --onetime --no-daemonize --verbose --waitforcert 60 --detailed-exitcodes || rc=$?
-[ "$rc" -eq 0 ] || [ "$rc" -eq 2 ]
+"$PUPPET" agent --onetime --no-daemonize --verbose --waitforcert 60 --detailed-exitcodes 2>&1 || rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
+  echo "razor: puppet agent run as $CERTNAME against $SERVER${PORT:+:$PORT} failed (exit $rc)"
+  exit 1
+fi
+echo "razor: puppet agent run as $CERTNAME against $SERVER${PORT:+:$PORT} succeeded (exit $rc)"

@@ -2,10 +2,9 @@
  * What the VM suites and bench/mk.ts need from the machine — QEMU (TCG), iPXE's option ROMs,
  * OVMF, a static busybox, xorriso — and where it lives. Free of Jest, so the bench can use it.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../helpers/deps.js';
-import { commandProbe, systemAvailable } from '../../helpers/system.js';
+import { commandProbe, filesProbe, systemAvailable } from '../../helpers/system.js';
 
 /** The QEMU binary. */
 export const QEMU = 'qemu-system-x86_64';
@@ -19,14 +18,6 @@ export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
 export const BUSYBOX = '/bin/busybox';
 /** The Microkernel build script. */
 export const BUILD_MK = join(ROOT, 'scripts', 'build-mk.sh');
-
-/** Undefined when every file exists, else which are missing (for a probe). */
-function filesProbe(pkg: string, files: string[]): () => string | undefined {
-  return () => {
-    const missing = files.filter((f) => !existsSync(f));
-    return missing.length ? `${pkg} is not installed (no ${missing.join(', ')})` : undefined;
-  };
-}
 
 /** Probes what the VM suites need; true when all is there (skips loudly otherwise). */
 export function vmPrerequisites(what: string, opts: { uefi?: boolean } = {}): boolean {

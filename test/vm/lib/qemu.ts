@@ -29,6 +29,10 @@ export interface VmSpec {
   disksMiB?: number[];
   /** Let the guest reboot (and network-boot again) instead of QEMU exiting on reboot. */
   reboot?: boolean;
+  /** The boot NIC on a tap in a network namespace (the PXE lab) instead of QEMU's user network. */
+  tap?: { netns: string; ifname: string };
+  /** UEFI without iPXE's ROM on the boot NIC: OVMF's own PXE client boots (PXE → TFTP → iPXE). */
+  firmwarePxe?: boolean;
 }
 
 const EFI_ROM: Record<NicSpec['model'], string> = {
@@ -69,11 +73,13 @@ export function qemuArgs(spec: VmSpec, dir: string, tftp: string): string[] {
     // whichever route the guest picks, it reaches the daemon and nothing else. (Another subnet
     // would NAT 10.0.2.2 to a real address.)
     const boot = i === 0 ? `,tftp=${tftp},bootfile=${spec.bootfile ?? 'razor.ipxe'}` : '';
-    args.push('-netdev', `user,id=n${i}${boot}`);
+    const tap = i === 0 && spec.tap ? `tap,id=n0,ifname=${spec.tap.ifname},script=no,downscript=no` : '';
+    args.push('-netdev', tap || `user,id=n${i}${boot}`);
     // The boot NIC keeps QEMU's default iPXE ROM under BIOS (an explicit one breaks transitional
     // virtio under SeaBIOS) and gets iPXE's EFI ROM under UEFI; the others get none.
     let dev = `${nic.model},netdev=n${i},mac=${nic.mac}`;
     if (i > 0) dev += ',romfile=';
+    else if (uefi && spec.firmwarePxe) dev += ',romfile=,bootindex=0';
     else if (uefi) dev += `,romfile=${join(IPXE_ROMS, EFI_ROM[nic.model])},bootindex=0`;
     args.push('-device', dev);
   });
@@ -108,7 +114,9 @@ export class Vm {
     this.hwId = hwIdOf(spec.nics);
     const args = qemuArgs(spec, dir, tftp);
     this.startedAt = Date.now();
-    this.proc = spawn(QEMU, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // In a namespace through `ip netns exec`, which execs QEMU (same PID, so stop() reaches it).
+    const [cmd, ...pre] = spec.tap ? ['ip', 'netns', 'exec', spec.tap.netns, QEMU] : [QEMU];
+    this.proc = spawn(cmd!, [...pre, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stdout?.on('data', (d) => (this.output += d));
     this.proc.stderr?.on('data', (d) => (this.output += d));
     this.exited = new Promise((resolve) =>
