@@ -12,21 +12,13 @@ import { findPath, verifyImage, type ImageInfo } from './detect.js';
 import { archiveSize, importArchive, type ArchiveInfo } from './archive.js';
 import { PENDING_MARKER, startJanitor } from './janitor.js';
 import { listSource, refuseWrongType } from './precheck.js';
+import { isUrl, remoteImage } from './remote-image.js';
 import type { ProgressFactory } from './progress.js';
 import type { Deps } from '../verbs/context.js';
 import type { ImageDoc } from '../domain/documents.js';
-import type { ImageType } from '../domain/image-type-schema.js';
+import type { ImportRequest } from './import-request.js';
 
-/** What to import: `path` is an ISO, a directory, or the http(s) URL of a remote mirror. */
-export interface ImportRequest {
-  /** An image type of the catalog. */
-  type: string;
-  path: string;
-  name?: string;
-  version?: string;
-  kernel?: string;
-  initrd?: string;
-}
+export type { ImportRequest };
 
 async function sourceKind(path: string): Promise<'iso' | 'dir'> {
   let s;
@@ -38,39 +30,6 @@ async function sourceKind(path: string): Promise<'iso' | 'dir'> {
   if (s.isDirectory()) return 'dir';
   if (s.isFile() && (await isIso(path))) return 'iso';
   throw new RazorError('InvalidImageFilePath', `${path} is neither a directory nor an ISO 9660 image`);
-}
-
-const isUrl = (p: string) => /^https?:\/\//i.test(p);
-
-function remote(deps: Deps, req: ImportRequest, type: ImageType): ImageDoc {
-  const url = req.path;
-  if (type.archive) throw new RazorError('InputError', `a ${req.type} image is a file, not a remote mirror`);
-  if (!/^https?:\/\/[^\s/]+(\/\S*)?$/i.test(url)) {
-    throw new RazorError('InputError', `'${url}' is not a usable http(s) URL`);
-  }
-  if (!req.name || !req.version) {
-    throw new RazorError('MissingArgument', 'a remote image (a URL) needs --name and --version');
-  }
-  if (type.remote_needs_boot_files && (!req.kernel || !req.initrd)) {
-    throw new RazorError(
-      'MissingArgument',
-      'a remote image (a URL) needs --kernel and --initrd (paths below the URL)',
-    );
-  }
-  const now = deps.clock().toISOString();
-  return {
-    uuid: deps.newUuid(),
-    created_at: now,
-    type: req.type,
-    name: req.name,
-    version: req.version,
-    status: 'remote',
-    source: url,
-    url: url.replace(/\/$/, ''),
-    size: 0,
-    ...(req.kernel ? { kernel: req.kernel } : {}),
-    ...(req.initrd ? { initrd: req.initrd } : {}),
-  };
 }
 
 /** Imports an image; reports bytes through `progress`; `signal` aborts (Ctrl-C). */
@@ -86,7 +45,7 @@ export async function importImage(
     throw new RazorError('InputError', `'type' must be one of: ${known}`);
   }
   if (isUrl(req.path)) {
-    const doc = remote(deps, req, type);
+    const doc = remoteImage(deps, req, type);
     await deps.store.write((w) => w.put('image', doc));
     return doc;
   }
