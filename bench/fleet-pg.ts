@@ -82,11 +82,13 @@ async function main() {
 
     const checkers = daemons.map((d) => mkClient(d.url, CONNECTIONS));
     const watches = daemons.map((d) => watchProcess(d.pid));
+    const clientCpu = process.cpuUsage();
     const run = await runOpenLoop(RATE, CHECKIN_S, (k) => {
       const i = k % inFleet; // every node once per inFleet / RATE seconds, always on one daemon
       return (checkers[i % 2] as ReturnType<typeof mkClient>).checkin(node(i).hwId);
     });
     const usage = watches.map((w) => w.stop());
+    const { user, system } = process.cpuUsage(clientCpu);
     checkers.forEach((c) => c.close());
     const lastAt = (run.results[run.results.length - 1]?.at ?? 0) / 1000;
     const stats = latency(run.results);
@@ -103,6 +105,8 @@ async function main() {
       unanswered: run.unanswered,
       send_lag_p99_ms: run.send_lag_p99_ms,
       send_lag_max_ms: run.send_lag_max_ms,
+      // The load generator shares the machine: its own CPU, to tell its limits from the daemons'.
+      client_cpu_seconds: (user + system) / 1e6,
     };
     console.log(`  checkin: ${JSON.stringify(checkin)}`);
 
@@ -116,6 +120,7 @@ async function main() {
       rss_mb: rssBytes(d.pid) / MB,
       rss_max_mb_during_checkins: (usage[i]?.rss_max_bytes ?? NaN) / MB,
       cpu_seconds_during_checkins: usage[i]?.cpu_seconds ?? NaN,
+      cpu_ms_per_checkin: ((usage[i]?.cpu_seconds ?? NaN) * 1000) / (run.results.length / daemons.length),
     }));
     const database_mb = (await databaseBytes(url)) / MB;
     console.log(`  daemons: ${JSON.stringify(perDaemon)}\n  database: ${database_mb.toFixed(1)} MB`);
@@ -149,7 +154,8 @@ async function main() {
           `  [${verdict(targets.checkin_p99_under_50ms && targets.checkin_no_errors)} p99 < ${TARGET_P99_MS} ms, 0 errors]`,
         `maximum_count 50: ${maxCount.bound} of ${maxCount.nodes} bound, ${maxCount.distinct_hostnames} distinct ` +
           `hostnames, ${maxCount.checkin_errors} errors  [${verdict(maxCount.exact)}]`,
-        `RSS ${perDaemon.map((d) => `${d.name} ${f(d.rss_mb)} MB`).join(', ')}; database ${f(database_mb, 1)} MB`,
+        `RSS ${perDaemon.map((d) => `${d.name} ${f(d.rss_mb)} MB`).join(', ')}; database ${f(database_mb, 1)} MB; ` +
+          `CPU per checkin ${perDaemon.map((d) => `${f(d.cpu_ms_per_checkin, 2)} ms`).join(', ')}`,
         `results written to ${file}`,
       ].join('\n'),
     );
