@@ -10,9 +10,10 @@
  *    concurrent clients spread over both daemons (for up to BENCH_FLEET_REGISTER_SECONDS, 300):
  *    total time, the first and last tenth's rates, errors.
  * 2. Checkins at a fixed offered rate (open loop, sent on a schedule by time whatever the answers
- *    do): every node once per 15 s (BENCH_FLEET_PG_RATE overrides the rate) for
- *    BENCH_FLEET_PG_SECONDS (60), each node always on the same daemon; the achieved rate, p50/p99
- *    counted from each call's scheduled send time (a backlog shows), errors. Target p99 < 50 ms.
+ *    do): every node once per 15 s (BENCH_FLEET_PG_RATE overrides the rate), each node always on
+ *    the same daemon; a warm-up of one interval (BENCH_FLEET_PG_WARMUP_SECONDS), then
+ *    BENCH_FLEET_PG_SECONDS (60) measured: the achieved rate, p50/p99 counted from each call's
+ *    scheduled send time (a backlog shows), errors, the commands answered. Target p99 < 50 ms.
  * 3. maximum_count: an image imported with `razor image add`, a tag, model and policy with
  *    maximum_count 50 over REST, then 200 fresh nodes check in at once over both daemons:
  *    exactly 50 must bind, with distinct hostnames.
@@ -24,12 +25,12 @@ import { join } from 'node:path';
 import { prng } from './lib/fleet.js';
 import { simulatedNode, type SimulatedNode } from './lib/fleet-facts.js';
 import { importOsImage } from './lib/fleet-setup.js';
-import { mkClient, quantile, runLoad, sliceRate, type CallResult } from './lib/fleet-load.js';
+import { checkinPhase, latency } from './lib/checkin-phase.js';
+import { mkClient, runLoad, sliceRate } from './lib/fleet-load.js';
 import { maxCountRun } from './lib/max-count.js';
 import type { Server } from './lib/servers.js';
-import { runOpenLoop } from './lib/open-loop.js';
 import { databaseBytes, postgresInstalled, startPgDaemons, type PgDaemons } from './lib/pg-daemons.js';
-import { rssBytes, watchProcess } from './lib/proc-watch.js';
+import { rssBytes } from './lib/proc-watch.js';
 import { writeResults } from './lib/report.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -37,17 +38,12 @@ const NODES = env('BENCH_FLEET_NODES', 10_000);
 const REGISTER_S = env('BENCH_FLEET_REGISTER_SECONDS', 300);
 const RATE = env('BENCH_FLEET_PG_RATE', NODES / 15);
 const CHECKIN_S = env('BENCH_FLEET_PG_SECONDS', 60);
+/** Checkins at the rate before the measured ones, by default one interval (every node once). */
+const WARMUP_S = env('BENCH_FLEET_PG_WARMUP_SECONDS', NODES / RATE);
 /** Keep-alive connections each daemon gets from the checkin load (calls beyond them queue, late). */
 const CONNECTIONS = env('BENCH_FLEET_PG_CONNECTIONS', 64);
 const TARGET_P99_MS = 50;
 const MB = 2 ** 20;
-
-const latency = (results: readonly CallResult[]) => ({
-  p50_ms: quantile(results, 0.5),
-  p99_ms: quantile(results, 0.99),
-  errors: results.filter((r) => !r.ok).length,
-  first_error: results.find((r) => !r.ok)?.error,
-});
 
 async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'razor-bench-fleet-pg-'));
@@ -80,34 +76,11 @@ async function main() {
     console.log(`  register: ${JSON.stringify(register)}`);
     const inFleet = registered.length;
 
-    const checkers = daemons.map((d) => mkClient(d.url, CONNECTIONS));
-    const watches = daemons.map((d) => watchProcess(d.pid));
-    const clientCpu = process.cpuUsage();
-    const run = await runOpenLoop(RATE, CHECKIN_S, (k) => {
-      const i = k % inFleet; // every node once per inFleet / RATE seconds, always on one daemon
-      return (checkers[i % 2] as ReturnType<typeof mkClient>).checkin(node(i).hwId);
-    });
-    const usage = watches.map((w) => w.stop());
-    const { user, system } = process.cpuUsage(clientCpu);
-    checkers.forEach((c) => c.close());
-    const lastAt = (run.results[run.results.length - 1]?.at ?? 0) / 1000;
-    const stats = latency(run.results);
-    const checkin = {
-      offered_per_second: RATE,
-      seconds: CHECKIN_S,
-      interval_seconds: inFleet / RATE,
-      connections_per_daemon: CONNECTIONS,
-      scheduled: run.scheduled,
-      answered: run.results.length,
-      achieved_per_second: run.results.filter((r) => r.ok).length / lastAt,
-      ...stats,
-      errors: stats.errors + run.unanswered,
-      unanswered: run.unanswered,
-      send_lag_p99_ms: run.send_lag_p99_ms,
-      send_lag_max_ms: run.send_lag_max_ms,
-      // The load generator shares the machine: its own CPU, to tell its limits from the daemons'.
-      client_cpu_seconds: (user + system) / 1e6,
-    };
+    // A real fleet has been checking in all along: one interval at the rate first, reported apart.
+    const hwIds = fleet.slice(0, inFleet).map((n) => n.hwId);
+    const warmup = (await checkinPhase(daemons, hwIds, RATE, WARMUP_S, CONNECTIONS)).summary;
+    console.log(`  warm-up: ${JSON.stringify(warmup)}`);
+    const { summary: checkin, usage } = await checkinPhase(daemons, hwIds, RATE, CHECKIN_S, CONNECTIONS);
     console.log(`  checkin: ${JSON.stringify(checkin)}`);
 
     const image = importOsImage(homes[0] as string);
@@ -120,7 +93,7 @@ async function main() {
       rss_mb: rssBytes(d.pid) / MB,
       rss_max_mb_during_checkins: (usage[i]?.rss_max_bytes ?? NaN) / MB,
       cpu_seconds_during_checkins: usage[i]?.cpu_seconds ?? NaN,
-      cpu_ms_per_checkin: ((usage[i]?.cpu_seconds ?? NaN) * 1000) / (run.results.length / daemons.length),
+      cpu_ms_per_checkin: ((usage[i]?.cpu_seconds ?? NaN) * 1000) / (checkin.answered / daemons.length),
     }));
     const database_mb = (await databaseBytes(url)) / MB;
     console.log(`  daemons: ${JSON.stringify(perDaemon)}\n  database: ${database_mb.toFixed(1)} MB`);
@@ -136,6 +109,7 @@ async function main() {
       facts,
       store: 'postgresql, two daemons',
       register,
+      warmup,
       checkin,
       max_count: maxCount,
       daemons: perDaemon,
@@ -150,7 +124,8 @@ async function main() {
         `Registered ${inFleet}/${NODES} in ${f(regSeconds, 1)} s (${f(register.per_second)}/s; first tenth ` +
           `${f(register.first_tenth_per_second)}/s, last ${f(register.last_tenth_per_second)}/s), ${register.errors} errors`,
         `Checkins offered ${f(RATE)}/s for ${CHECKIN_S} s: achieved ${f(checkin.achieved_per_second)}/s, ` +
-          `p50 ${f(checkin.p50_ms, 1)} ms, p99 ${f(checkin.p99_ms, 1)} ms, ${checkin.errors} errors` +
+          `p50 ${f(checkin.p50_ms, 1)} ms, p99 ${f(checkin.p99_ms, 1)} ms, ${checkin.errors} errors ` +
+          `(answers ${JSON.stringify(checkin.commands)})` +
           `  [${verdict(targets.checkin_p99_under_50ms && targets.checkin_no_errors)} p99 < ${TARGET_P99_MS} ms, 0 errors]`,
         `maximum_count 50: ${maxCount.bound} of ${maxCount.nodes} bound, ${maxCount.distinct_hostnames} distinct ` +
           `hostnames, ${maxCount.checkin_errors} errors  [${verdict(maxCount.exact)}]`,
