@@ -29,7 +29,13 @@ import { checkinPhase, latency } from './lib/checkin-phase.js';
 import { mkClient, runLoad, sliceRate } from './lib/fleet-load.js';
 import { maxCountRun } from './lib/max-count.js';
 import type { Server } from './lib/servers.js';
-import { databaseBytes, postgresInstalled, startPgDaemons, type PgDaemons } from './lib/pg-daemons.js';
+import {
+  databaseBytes,
+  postgresInstalled,
+  startPgDaemons,
+  watchPostgresCpu,
+  type PgDaemons,
+} from './lib/pg-daemons.js';
 import { rssBytes } from './lib/proc-watch.js';
 import { writeResults } from './lib/report.js';
 
@@ -80,7 +86,9 @@ async function main() {
     const hwIds = fleet.slice(0, inFleet).map((n) => n.hwId);
     const warmup = (await checkinPhase(daemons, hwIds, RATE, WARMUP_S, CONNECTIONS)).summary;
     console.log(`  warm-up: ${JSON.stringify(warmup)}`);
+    const pgCpu = watchPostgresCpu(setup.postgres);
     const { summary: checkin, usage } = await checkinPhase(daemons, hwIds, RATE, CHECKIN_S, CONNECTIONS);
+    const postgres_cpu_seconds_during_checkins = pgCpu.stop();
     console.log(`  checkin: ${JSON.stringify(checkin)}`);
 
     const image = importOsImage(homes[0] as string);
@@ -114,6 +122,7 @@ async function main() {
       max_count: maxCount,
       daemons: perDaemon,
       database_mb,
+      postgres_cpu_seconds_during_checkins,
       targets,
     });
     const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
@@ -131,6 +140,8 @@ async function main() {
           `hostnames, ${maxCount.checkin_errors} errors  [${verdict(maxCount.exact)}]`,
         `RSS ${perDaemon.map((d) => `${d.name} ${f(d.rss_mb)} MB`).join(', ')}; database ${f(database_mb, 1)} MB; ` +
           `CPU per checkin ${perDaemon.map((d) => `${f(d.cpu_ms_per_checkin, 2)} ms`).join(', ')}`,
+        `CPU during the checkins: ${perDaemon.map((d) => `${d.name} ${f(d.cpu_seconds_during_checkins, 1)} s`).join(', ')}, ` +
+          `PostgreSQL ${f(postgres_cpu_seconds_during_checkins, 1)} s, load generator ${f(checkin.client_cpu_seconds, 1)} s`,
         `results written to ${file}`,
       ].join('\n'),
     );
