@@ -63,6 +63,15 @@ export function mkClient(base: string, connections: number) {
       ),
     checkin: (hwId: string) =>
       timed('GET', `/razor/api/node/checkin?hw_id=${encodeURIComponent(hwId)}&last_state=idle`),
+    /** A checkin that also says which command the daemon answered (`acknowledge`, `register`, …). */
+    checkinAnswer: async (hwId: string) => {
+      const path = `/razor/api/node/checkin?hw_id=${encodeURIComponent(hwId)}&last_state=idle`;
+      const r = await call(agent, new URL(path, base), 'GET');
+      const command = /"command_name"\s*:\s*"(\w+)"/.exec(r.text)?.[1];
+      return r.status === 200 && command
+        ? { ok: true, command }
+        : { ok: false, command, error: `${r.status} ${r.text.slice(0, 120)}` };
+    },
     close: () => agent.destroy(),
   };
 }
