@@ -10,9 +10,13 @@ import type { Sql } from './pg-access.js';
 export const VERSION_BUMP = `INSERT INTO razor_versions (owner, n) VALUES (pg_backend_pid(), 1)
   ON CONFLICT (owner) DO UPDATE SET n = razor_versions.n + 1`;
 
-/** The version of the data the transaction on `sql` sees (its first statement takes the snapshot). */
-export async function dataVersion(sql: Sql): Promise<string> {
-  const { rows } = await sql<{ v: string }>('SELECT coalesce(sum(n), 0)::text AS v FROM razor_versions');
+/**
+ * The version of the data the transaction on `sql` sees (its first statement takes the snapshot);
+ * `begin`, when given, is sent in the same round trip before it.
+ */
+export async function dataVersion(sql: Sql, begin?: string): Promise<string> {
+  const select = 'SELECT coalesce(sum(n), 0)::text AS v FROM razor_versions';
+  const { rows } = await sql<{ v: string }>(begin ? `${begin}; ${select}` : select);
   return rows[0]?.v ?? '0';
 }
 

@@ -83,7 +83,9 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const sqlOn = (client: pg.PoolClient, action: string, lost: { race: boolean }): Sql => {
     return async (text, values) => {
       try {
-        const res = await client.query(text, values);
+        // Several statements in one text (no values) answer with one result each: the last counts.
+        const answer = (await client.query(text, values)) as pg.QueryResult | pg.QueryResult[];
+        const res = Array.isArray(answer) ? (answer[answer.length - 1] as pg.QueryResult) : answer;
         return { rows: res.rows, rowCount: res.rowCount };
       } catch (err) {
         if (isRetryable(err)) {
@@ -101,9 +103,9 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
       withClient('read', async (client, undo) => {
         const lost = { race: false };
         const sql = sqlOn(client, 'read', lost);
-        await sql('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         try {
-          const memo = memoOf(await dataVersion(sql));
+          // BEGIN and the data version in one round trip: a read served from memo() costs two.
+          const memo = memoOf(await dataVersion(sql, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
           const result = await fn(pgReader(sql, freezer(), memo));
           await sql('COMMIT');
           return result;

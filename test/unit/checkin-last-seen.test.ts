@@ -103,3 +103,40 @@ test('without last-seen times (the CLI) every checkin is written, as before', as
   expect(writes).toBe(3);
   expect((await stored()).checked_in_at).toBe(new Date(now).toISOString());
 });
+
+test('steady checkins are answered from the memo until what they read changes (a tag rule added)', async () => {
+  const ctx = await context(true);
+  await register(ctx, { hwId: MAC, attributes: { cpus: '2' }, lastState: 'idle' });
+  writes = 0;
+  let lookups = 0;
+  const inner = ctx.store;
+  const counted: VerbContext = {
+    ...ctx,
+    store: {
+      ...inner,
+      read: (fn) =>
+        inner.read((r) =>
+          fn({
+            ...r,
+            findBy: (...a) => (lookups++, r.findBy(...a)),
+            all: (...a) => (lookups++, r.all(...a)),
+            get: (...a) => (lookups++, r.get(...a)),
+          }),
+        ),
+    },
+  };
+  const rounds = async (n: number) => {
+    lookups = 0;
+    for (let i = 0; i < n; i++) {
+      now += 1_000;
+      expect(await checkIn(counted)).toBe('acknowledge');
+    }
+    return lookups;
+  };
+  expect(await rounds(1)).toBeGreaterThan(0); // the first reads the node, its active model, the rules
+  expect(await rounds(10)).toBe(0); // then a lookup in the memo each
+  await inner.write((w) => w.put('tag', { uuid: 'T1', name: 'big', tag: 'big', matchers: [] }));
+  expect(await rounds(1)).toBeGreaterThan(0); // read again: the rules changed
+  expect(await rounds(5)).toBe(0);
+  expect(writes).toBe(1); // the tag rule; the checkins wrote nothing
+});
