@@ -7,6 +7,7 @@
  * host (ip, udhcpc, uname, hostname, reboot) are shell-function stubs: busybox sh runs its own
  * applets before anything on PATH.
  */
+import { systemAvailable } from '../helpers/system.js';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,11 @@ import { testApp } from '../helpers/app.js';
 import type { Deps } from '../../lib/verbs/context.js';
 
 const BUSYBOX = '/bin/busybox';
-const run = existsSync(BUSYBOX) ? test : test.skip;
+const run = systemAvailable('the Microkernel agent under busybox sh', () =>
+  existsSync(BUSYBOX) ? undefined : `needs ${BUSYBOX} (the busybox package)`,
+)
+  ? test
+  : test.skip;
 const STUBS = `
 ip() { [ "$1" = -4 ] && echo '2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0'; return 0; }
 udhcpc() { return 0; }
