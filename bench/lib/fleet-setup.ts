@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { RAZOR } from '../../test/helpers/daemon.js';
 import { ROOT, testEnv } from '../../test/helpers/deps.js';
-import { api, type Server } from './servers.js';
+import { api, operatorPolicy, type Server } from './servers.js';
 import { mkClient, runLoad, type CallResult } from './fleet-load.js';
 import type { SimulatedNode } from './fleet-facts.js';
 import type { Target } from './fleet.js';
@@ -54,20 +54,11 @@ export async function bindNodes(
   image: string,
   nodes: readonly SimulatedNode[],
 ): Promise<void> {
-  const tag = (await api(razor, 'POST', 'tag', { name: 'bench fleet', tag: 'bench_fleet' }))[0]?.uuid;
-  await api(razor, 'POST', `tag/${tag}/matcher`, { key: 'mk_version', compare: 'equal', value: '1.0.0' });
-  const model = await api(razor, 'POST', 'model', {
-    template: 'debian_bookworm',
-    label: 'fleet',
-    image_uuid: image,
-    req_metadata_hash: { hostname_prefix: 'node', domainname: 'example.com', root_password: 'correct-horse' },
-  });
-  await api(razor, 'POST', 'policy', {
-    template: 'linux_deploy',
-    label: 'fleet',
-    model_uuid: model[0]?.uuid,
-    tags: ['bench_fleet'],
-    enabled: true,
+  await operatorPolicy(razor, {
+    tag: 'bench_fleet',
+    matcher: { key: 'mk_version', value: '1.0.0' },
+    label: 'node',
+    image,
   });
   const mk = mkClient(razor.url, 16);
   const checkins = await runLoad(16, nodes.length, 600, (i) => mk.checkin((nodes[i] as SimulatedNode).hwId));

@@ -4,7 +4,7 @@
  * maximum_count 50, then every fresh node checks in at once, spread over the daemons; exactly 50
  * may bind, with distinct hostnames and counters 1..50.
  */
-import { api, type Server } from './servers.js';
+import { api, operatorPolicy, type Server } from './servers.js';
 import { mkClient, runLoad } from './fleet-load.js';
 import type { SimulatedNode } from './fleet-facts.js';
 
@@ -46,26 +46,7 @@ export async function maxCountRun(
     const regs = await runLoad(16, fresh.length, 300, (i) =>
       on(i).register(node(i).hwId, { ...node(i).facts, [BATCH.key]: BATCH.value }),
     );
-    const tag = (await api(admin, 'POST', 'tag', { name: 'bench max', tag: 'bench_max' }))[0]?.uuid;
-    await api(admin, 'POST', `tag/${tag}/matcher`, { ...BATCH, compare: 'equal' });
-    const model = await api(admin, 'POST', 'model', {
-      template: 'debian_bookworm',
-      label: 'max',
-      image_uuid: image,
-      req_metadata_hash: {
-        hostname_prefix: 'max',
-        domainname: 'example.com',
-        root_password: 'correct-horse',
-      },
-    });
-    await api(admin, 'POST', 'policy', {
-      template: 'linux_deploy',
-      label: 'max',
-      model_uuid: model[0]?.uuid,
-      tags: ['bench_max'],
-      enabled: true,
-      maximum,
-    });
+    await operatorPolicy(admin, { tag: 'bench_max', matcher: BATCH, label: 'max', image, maximum });
     const started = performance.now();
     const checkins = await Promise.all(fresh.map((n, i) => on(i).checkin(n.hwId)));
     const seconds = (performance.now() - started) / 1000;

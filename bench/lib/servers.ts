@@ -111,29 +111,54 @@ export async function startRazor(
   };
 }
 
+/** A policy as an operator sets one up over REST: a tag rule on one fact, a model, the policy. */
+export interface OperatorPolicy {
+  /** The tag (its rule is named after it). */
+  tag: string;
+  /** The fact the rule compares for equality. */
+  matcher: { key: string; value: string };
+  /** Model and policy label; also the hostname prefix. */
+  label: string;
+  /** The debian_bookworm model's image. */
+  image: string;
+  /** The policy's maximum_count (0: no limit). */
+  maximum?: number;
+}
+
+/** Sets up `p` through the REST API of `razor` (which holds the admin token). */
+export async function operatorPolicy(razor: Server, p: OperatorPolicy): Promise<void> {
+  const rule = (await api(razor, 'POST', 'tag', { name: p.tag.replace(/_/g, ' '), tag: p.tag }))[0]?.uuid;
+  await api(razor, 'POST', `tag/${rule}/matcher`, { ...p.matcher, compare: 'equal' });
+  const model = await api(razor, 'POST', 'model', {
+    template: 'debian_bookworm',
+    label: p.label,
+    image_uuid: p.image,
+    req_metadata_hash: {
+      hostname_prefix: p.label,
+      domainname: 'example.com',
+      root_password: 'correct-horse',
+    },
+  });
+  await api(razor, 'POST', 'policy', {
+    template: 'linux_deploy',
+    label: p.label,
+    model_uuid: model[0]?.uuid,
+    tags: [p.tag],
+    enabled: true,
+    ...(p.maximum ? { maximum: p.maximum } : {}),
+  });
+}
+
 /**
  * Binds the target through razor's REST API as an operator and a Microkernel would: a tag rule on
  * its serial number, a debian_bookworm model, a policy for that tag, then a checkin that binds it.
  */
 export async function bindTarget(razor: Server, target: Target, imageUuid = OS_IMAGE): Promise<void> {
-  const tag = (await api(razor, 'POST', 'tag', { name: 'bench target', tag: 'bench_target' }))[0]?.uuid;
-  await api(razor, 'POST', `tag/${tag}/matcher`, {
-    key: 'serialnumber',
-    compare: 'equal',
-    value: target.serial,
-  });
-  const model = await api(razor, 'POST', 'model', {
-    template: 'debian_bookworm',
-    label: 'bookworm',
-    image_uuid: imageUuid,
-    req_metadata_hash: { hostname_prefix: 'web', domainname: 'example.com', root_password: 'correct-horse' },
-  });
-  await api(razor, 'POST', 'policy', {
-    template: 'linux_deploy',
+  await operatorPolicy(razor, {
+    tag: 'bench_target',
+    matcher: { key: 'serialnumber', value: target.serial },
     label: 'web',
-    model_uuid: model[0]?.uuid,
-    tags: ['bench_target'],
-    enabled: true,
+    image: imageUuid,
   });
   const hw = target.macs.map((m) => m.replace(/:/g, '').toUpperCase()).join('_');
   const checkin = (await api(razor, 'GET', `node/checkin?hw_id=${hw}&last_state=idle`)) as unknown;
