@@ -173,12 +173,15 @@ export function wellFormed(t: Target, d: Domain): fc.Arbitrary<Call> {
 const LOCAL_PATHS: Readonly<Record<string, readonly string[]>> = {
   'image add': ['path', 'url'],
   'store copy': ['from', 'to'],
+  'backup to': ['file'],
+  'restore from': ['file'],
 };
 
 /**
  * `image add` copies the tree its path names into the store's home, `store copy` writes the file
- * its `to` names: any path but a declared sample's ('/', `node_modules`, `..`) would copy this
- * machine's files or write into the working directory. Such values become a name
+ * its `to` names, `backup` the file its `file` names (and `restore` reads it): any path but a
+ * declared sample's ('/', `node_modules`, `..`) would copy this machine's files or write into the
+ * working directory. Such values become a name
  * (base64url: no `/`, no `..`) in a directory that does not exist: validation and the handler
  * still run, and refuse it.
  */
