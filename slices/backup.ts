@@ -1,9 +1,13 @@
 /** The `backup` slice (CLI only): a consistent snapshot of the configured store, written to a file. */
+import { resolve } from 'node:path';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { field } from '../lib/verbs/fields.js';
 import { countsOf, readEverything, type AllDocuments } from '../lib/store/copy.js';
 import { writeBackupFile } from '../lib/store/backup-file.js';
 import { backupTarget } from '../lib/store/backup-path.js';
+import { journalPath } from '../lib/store/json-store.js';
+import { isPostgresUrl } from '../lib/store/pg-url.js';
+import { RazorError } from '../lib/errors.js';
 
 /** `12 documents` and `: node 3, policy 1, …` of a store's documents, for messages. */
 export function documentsText(docs: AllDocuments): { total: string; each: string } {
@@ -43,6 +47,9 @@ export const backupSlice = defineSlice({
       sample: { file: '/tmp/razor-backup-sample.json', force: true },
       handler: async (input, ctx) => {
         const file = backupTarget(input.file, input.force === true);
+        const { store: url, persist_path: storeFile } = ctx.config.values;
+        if (!isPostgresUrl(url) && [resolve(storeFile), journalPath(resolve(storeFile))].includes(file))
+          throw new RazorError('InputError', `${file} is the store itself: write the backup elsewhere`);
         const docs = await readEverything(ctx.store);
         const bytes = await writeBackupFile(file, docs);
         const { total, each } = documentsText(docs);

@@ -161,6 +161,7 @@ describe('razor backup and razor restore', () => {
     for (const [file, why] of [
       [join(work, 'no-such-dir', 'x.json'), /the folder \S*no-such-dir does not exist; create it first/],
       [work, /is a directory: give the name of the backup file/],
+      [join(source.home, 'razor.json'), /razor\.json is the store itself: write the backup elsewhere/],
     ] as const) {
       const r = await runRazor(['-w', 'backup', JSON.stringify({ file, force: true })], env);
       const envelope = JSON.parse(r.stdout) as Record<string, unknown>;
