@@ -31,6 +31,19 @@ export async function writeBackupFile(file: string, docs: AllDocuments): Promise
   }
 }
 
+/**
+ * For a backup `file` that exists and may not be replaced (no `--force`): true when it already
+ * holds exactly `docs` (the backup is done already), else a CouldNotCreate error.
+ */
+export async function existingBackup(file: string, docs: AllDocuments): Promise<true> {
+  const held = await readBackupFile(file, {}).catch(() => undefined);
+  if (held && [...docs].every(([c, d]) => JSON.stringify(held.get(c)) === JSON.stringify(d))) return true;
+  throw new RazorError(
+    'CouldNotCreate',
+    `${file} already exists; nothing was written — use --force to replace it`,
+  );
+}
+
 /** The collections of a parsed store file as `AllDocuments`, or why it is not a backup razor can restore. */
 function documentsOf(data: unknown, required: RequiredFields): AllDocuments | string {
   const problem = storeShapeProblem(data, required);

@@ -1,8 +1,7 @@
 /**
  * Where a backup goes and where one is read from (`razor backup`, `razor restore`), checked before
  * anything is read or written: a folder that exists and takes files, a name that fits beside its
- * temp file, an existing backup replaced only with `--force`; and the name the replaced store is
- * kept under when a restore overwrites it.
+ * temp file; and the name the replaced store is kept under when a restore overwrites it.
  */
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -11,8 +10,8 @@ import { RazorError } from '../errors.js';
 /** Room for the temp file's name beside the backup (`.<name>.tmp-<pid>-<12 hex>`). */
 const MAX_NAME = 200;
 
-/** The backup file `raw` names (absolute), checked for writing; an existing one only with `force`. */
-export function backupTarget(raw: string, force: boolean): string {
+/** The backup file `raw` names (absolute), checked for writing (an existing file: see `existingBackup`). */
+export function backupTarget(raw: string): string {
   const file = resolve(raw);
   const folder = dirname(file);
   if (!existsSync(folder) || !statSync(folder).isDirectory())
@@ -29,11 +28,6 @@ export function backupTarget(raw: string, force: boolean): string {
   } catch {
     throw new RazorError('InputError', `${file}: cannot write in the folder ${folder}; nothing was written`);
   }
-  if (existsSync(file) && !force)
-    throw new RazorError(
-      'CouldNotCreate',
-      `${file} already exists; nothing was written — use --force to replace it`,
-    );
   return file;
 }
 

@@ -3,7 +3,8 @@
  * populated embedded store (nodes registered over REST landing in its journal) restores into a
  * fresh $RAZOR_HOME with every document identical; a restore under the running daemon, over a
  * non-empty store without --force, or from a corrupt backup changes nothing; --force keeps the old
- * store under the name it prints; an existing backup file or a missing folder is refused.
+ * store under the name it prints; an existing backup file (unless it holds exactly the store) or a
+ * missing folder is refused.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,16 @@ async function documents(file: string): Promise<Record<string, string>> {
 
 const MACS = ['525400bb0001', '525400bb0002', '525400bb0003'];
 
+/** Registers a node with `mac` through the daemon. */
+async function register(d: DaemonProcess, mac: string): Promise<void> {
+  const res = await fetch(`${d.url}/razor/api/node/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ hw_id: mac, last_state: 'idle', attributes_hash: { memorysize: '2 GB' } }),
+  });
+  expect(res.status).toBe(200);
+}
+
 describe('razor backup and razor restore', () => {
   const source = tempHome('razor-backup-');
   const work = mkdtempSync(join(tmpdir(), 'razor-backup-files-'));
@@ -41,14 +52,7 @@ describe('razor backup and razor restore', () => {
   beforeAll(async () => {
     await writeSeed(source.home, seedData());
     daemon = await startDaemon(source.home, [], { RAZOR_STORE_JOURNAL_FROM: '0' });
-    for (const mac of MACS) {
-      const res = await fetch(`${daemon.url}/razor/api/node/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ hw_id: mac, last_state: 'idle', attributes_hash: { memorysize: '2 GB' } }),
-      });
-      expect(res.status).toBe(200);
-    }
+    for (const mac of MACS) await register(daemon, mac);
   }, 180_000);
   afterAll(async () => {
     await daemon?.stop();
@@ -154,6 +158,12 @@ describe('razor backup and razor restore', () => {
 
   test('an existing backup file needs --force; a missing folder or a directory is an InputError; nothing is written', async () => {
     const bytes = readFileSync(backup, 'utf8');
+    // Nothing changed since: the backup is done already.
+    const same = await runRazor(['backup', backup], env);
+    expect(same.stdout).toMatch(
+      /razor-backup\.json already holds exactly the \d+ documents of \S+; nothing was written/,
+    );
+    await register(daemon as DaemonProcess, '525400bb0009');
     const again = await runRazor(['backup', backup], env);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/razor-backup\.json already exists; nothing was written — use --force/);

@@ -2,13 +2,14 @@
  * Backup files and their paths (lib/store/backup-file.ts, backup-path.ts): a written backup reads
  * back as the same documents and opens as a store; a live store's snapshot with its journal is read
  * as the store reads it; a file of the wrong shape or an unknown collection is refused naming what
- * is wrong; paths are checked before anything is written; a kept store never takes a used name.
+ * is wrong; an existing backup holding exactly the documents is done already; paths are checked
+ * before anything is written; a kept store never takes a used name.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readBackupFile, writeBackupFile } from '../../lib/store/backup-file.js';
+import { existingBackup, readBackupFile, writeBackupFile } from '../../lib/store/backup-file.js';
 import { backupSource, backupTarget, keptPath } from '../../lib/store/backup-path.js';
 import { openJsonStore } from '../../lib/store/json-store.js';
 import { readEverything } from '../../lib/store/copy.js';
@@ -73,17 +74,25 @@ describe('backup files', () => {
   });
 });
 
+test('an existing backup is done already when it holds exactly the documents, else refused', async () => {
+  const docs = await readEverything(memoryStore(seedData()));
+  const file = join(dir, 'exists.json');
+  await writeBackupFile(file, docs);
+  await expect(existingBackup(file, docs)).resolves.toBe(true);
+  docs.set('tag', []);
+  await expect(existingBackup(file, docs)).rejects.toThrow(
+    /already exists; nothing was written — use --force/,
+  );
+  writeFileSync(file, '{}');
+  await expect(existingBackup(file, docs)).rejects.toThrow(/already exists/);
+});
+
 describe('backup paths', () => {
   test('a target is checked: folder, directory, existing file without force', () => {
     mkdirSync(join(dir, 'sub'));
-    expect(() => backupTarget(join(dir, 'none', 'x.json'), false)).toThrow(
-      /the folder \S+none does not exist/,
-    );
-    expect(() => backupTarget(join(dir, 'sub'), true)).toThrow(/is a directory/);
-    writeFileSync(join(dir, 'taken.json'), '{}');
-    expect(() => backupTarget(join(dir, 'taken.json'), false)).toThrow(/already exists; .*--force/);
-    expect(backupTarget(join(dir, 'taken.json'), true)).toBe(join(dir, 'taken.json'));
-    expect(() => backupTarget(join(dir, 'y'.repeat(240)), false)).toThrow(/file name is too long/);
+    expect(() => backupTarget(join(dir, 'none', 'x.json'))).toThrow(/the folder \S+none does not exist/);
+    expect(() => backupTarget(join(dir, 'sub'))).toThrow(/is a directory/);
+    expect(() => backupTarget(join(dir, 'y'.repeat(240)))).toThrow(/file name is too long/);
     expect(() => backupSource(join(dir, 'none.json'))).toThrow(/no such backup file/);
     expect(() => backupSource(join(dir, 'sub'))).toThrow(/is not a file/);
   });

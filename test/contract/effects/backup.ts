@@ -1,6 +1,6 @@
 /**
  * Effects of backup and restore: a backup reads the store and writes the sample file (removed
- * first, so the call without --force succeeds); restoring the seeded store's own documents is
+ * first, so every case writes it); restoring the seeded store's own documents is
  * done already and leaves the store as it was.
  */
 import { expect } from '@jest/globals';
