@@ -26,13 +26,13 @@ import { inProcessInvoke } from '../helpers/app.js';
 import { ROOT, builtInCatalog, testDeps } from '../helpers/deps.js';
 import {
   declaredTargets,
-  offTheFilesystem,
   domainOf,
   wellFormed,
   type Call,
   type Domain,
   type Target,
 } from './declared-calls.js';
+import { offTheFilesystem } from './local-paths.js';
 import { inputMutation, mutate, requestMutation, type InputMutation, type MutatedCall } from './mutations.js';
 import { send, toHttp } from './http-call.js';
 import { argvOf } from './argv-call.js';
