@@ -3,6 +3,7 @@ import { makeRegistry, type SliceRegistry } from '../lib/verbs/spec.js';
 import { withCatalogChoices } from '../lib/verbs/catalog-choices.js';
 import type { Catalog } from '../lib/domain/catalog.js';
 import { activeModelSlice } from './active-model.js';
+import { backupSlice } from './backup.js';
 import { bmcSlice } from './bmc.js';
 import { bootSlice } from './boot.js';
 import { brokerSlice } from './broker.js';
@@ -12,6 +13,7 @@ import { logSlice } from './log.js';
 import { modelSlice } from './model.js';
 import { nodeSlice } from './node.js';
 import { policySlice } from './policy/index.js';
+import { restoreSlice } from './restore.js';
 import { storeSlice } from './store.js';
 import { tagSlice } from './tag/index.js';
 import { tokenSlice } from './token.js';
@@ -22,6 +24,7 @@ export function allSlices(catalog: Catalog): SliceRegistry {
     withCatalogChoices(
       [
         activeModelSlice,
+        backupSlice,
         bmcSlice,
         bootSlice,
         brokerSlice,
@@ -31,6 +34,7 @@ export function allSlices(catalog: Catalog): SliceRegistry {
         modelSlice,
         nodeSlice,
         policySlice,
+        restoreSlice,
         storeSlice,
         tagSlice,
         tokenSlice,

@@ -8,7 +8,7 @@ import { newestGoodGeneration, restoreAdvice } from './generations.js';
 import type { RequiredFields } from './store-shape.js';
 
 /** Why the file system refused, in words an operator acts on. */
-function systemReason(err: NodeJS.ErrnoException): string {
+export function systemReason(err: NodeJS.ErrnoException): string {
   switch (err.code) {
     case 'ENOSPC':
     case 'EDQUOT':

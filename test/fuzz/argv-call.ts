@@ -6,6 +6,7 @@
  */
 import { verbForms } from '../../lib/verbs/router.js';
 import { jsonText, type MutatedCall } from './mutations.js';
+import { extraWord } from './local-paths.js';
 
 const ARGV_MUTATIONS = ['drop word', 'extra word', 'cut JSON'] as const;
 
@@ -34,7 +35,7 @@ export function argvOf(
   let json: string | undefined = jsonText(rest);
   const argvMutation = mutation >= 27 ? ARGV_MUTATIONS[(mutation - 27) % ARGV_MUTATIONS.length] : undefined;
   if (argvMutation === 'drop word') words.pop();
-  if (argvMutation === 'extra word') words.push('x');
+  if (argvMutation === 'extra word') words.push(extraWord(call.target));
   if (argvMutation === 'cut JSON') json = json.slice(0, Math.max(1, Math.floor(json.length / 2)));
   const names = [call.mutation, argvMutation ?? 'none'].filter((m) => m !== 'none');
   return { argv: json === undefined ? words : [...words, json], mutation: names.join(' + ') || 'none' };

@@ -114,7 +114,7 @@ function fieldValue(name: string, f: Field, d: Domain): fc.Arbitrary<unknown> {
   if (name === 'ip_address') return fc.ipV4();
   // A text field named after a collection holds one of its UUIDs (a callback's active_model).
   if (f.kind === 'string' && d.uuids[name]?.length) return fc.constantFrom(...(d.uuids[name] as string[]));
-  // A path names this machine's files: only the declared samples' (see offTheFilesystem).
+  // A path names this machine's files: only the declared samples' (see local-paths.ts).
   if (name === 'path') return fc.constant(undefined);
   if (name === 'template' && f.kind === 'string') return fc.constantFrom(...d.modelTypes);
   if (name === 'plugin') return fc.constantFrom(...d.brokerPlugins);
@@ -167,30 +167,4 @@ export function wellFormed(t: Target, d: Domain): fc.Arbitrary<Call> {
         input.req_metadata_hash = { ...d.metadata[kind] };
       return { target: t, input: { ...input, ...callback } };
     });
-}
-
-/** The fields (and their `@` and alias forms) naming a file on this machine, per verb. */
-const LOCAL_PATHS: Readonly<Record<string, readonly string[]>> = {
-  'image add': ['path', 'url'],
-  'store copy': ['from', 'to'],
-};
-
-/**
- * `image add` copies the tree its path names into the store's home, `store copy` writes the file
- * its `to` names: any path but a declared sample's ('/', `node_modules`, `..`) would copy this
- * machine's files or write into the working directory. Such values become a name
- * (base64url: no `/`, no `..`) in a directory that does not exist: validation and the handler
- * still run, and refuse it.
- */
-export function offTheFilesystem<C extends Call>(call: C): C {
-  const fields = LOCAL_PATHS[call.target.key];
-  if (!fields) return call;
-  const declared = new Set(call.target.samples.flatMap((s) => fields.map((f) => s[f])));
-  const input = { ...call.input };
-  for (const k of Object.keys(input)) {
-    const v = input[k];
-    if (fields.includes(k.replace(/^@/, '')) && typeof v === 'string' && !declared.has(v))
-      input[k] = `no-such-dir/x-${Buffer.from(v).toString('base64url')}`;
-  }
-  return { ...call, input };
 }

@@ -26,13 +26,13 @@ import { inProcessInvoke } from '../helpers/app.js';
 import { ROOT, builtInCatalog, testDeps } from '../helpers/deps.js';
 import {
   declaredTargets,
-  offTheFilesystem,
   domainOf,
   wellFormed,
   type Call,
   type Domain,
   type Target,
 } from './declared-calls.js';
+import { offTheFilesystem } from './local-paths.js';
 import { inputMutation, mutate, requestMutation, type InputMutation, type MutatedCall } from './mutations.js';
 import { send, toHttp } from './http-call.js';
 import { argvOf } from './argv-call.js';
@@ -46,8 +46,11 @@ const SMALL_RUN_ALLOWED = process.env.RAZOR_FUZZ_RUNS !== undefined;
 const SEED = Number(process.env.FUZZ_SEED ?? randomInt(2 ** 31 - 1));
 /** Share of requests that must run a handler: well-formed calls are most of them. */
 const MIN_REACHED = 0.5;
-/** Verbs whose success removes seeded objects: the store is put back to the seed after them. */
-const REMOVES = /remove|revoke/;
+/**
+ * Verbs (`<slice> <verb>`) whose success removes seeded objects — a restore replaces them all, the
+ * fuzzer's token too: the store is put back to the seed after them.
+ */
+const REMOVES = /remove|revoke|^restore /;
 
 const TOKEN = newToken();
 const reach: Reach = { handlers: 0, errorTexts: 0 };
@@ -137,7 +140,7 @@ async function fuzz<T extends { call: { wellFormed: Call; change: InputMutation 
         reachedHandler: reach.handlers > reached.handlers,
         usedErrorText: reach.errorTexts > reached.errorTexts,
       });
-      const removed = r.status < 300 && REMOVES.test(call.target.verb.name) && !after.equals(before);
+      const removed = r.status < 300 && REMOVES.test(call.target.key) && !after.equals(before);
       before = await store.after(removed, after);
     }),
     { numRuns: RUNS, seed, endOnFailure: true, reporter: shortReport },

@@ -42,7 +42,7 @@ describe('a mistyped verb or slice', () => {
   test('a slice far from every name still lists the slices', async () => {
     const r = await razor(['zzzzzz']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^razor: no slice named 'zzzzzz'; slices: active_model, bmc, /);
+    expect(r.stderr).toMatch(/^razor: no slice named 'zzzzzz'; slices: active_model, backup, bmc, /);
   });
 });
 

@@ -1,5 +1,6 @@
 /** Every slice's declared effects, by slice name then verb name. */
 import { activeModelEffects } from './active-model.js';
+import { backupEffects, restoreEffects } from './backup.js';
 import { bmcEffects } from './bmc.js';
 import { bootEffects } from './boot.js';
 import { brokerEffects } from './broker.js';
@@ -17,6 +18,7 @@ import type { SliceEffects } from './effect.js';
 /** slice → verb → effect. */
 export const EFFECTS: Readonly<Record<string, SliceEffects>> = {
   active_model: activeModelEffects,
+  backup: backupEffects,
   bmc: bmcEffects,
   boot: bootEffects,
   broker: brokerEffects,
@@ -26,6 +28,7 @@ export const EFFECTS: Readonly<Record<string, SliceEffects>> = {
   model: modelEffects,
   node: nodeEffects,
   policy: policyEffects,
+  restore: restoreEffects,
   store: storeEffects,
   tag: tagEffects,
   token: tokenEffects,
