@@ -13,6 +13,26 @@ import type { Collection, Doc } from './store.js';
 /** The collections whose changes drop only the memo entries that read the changed documents. */
 export const PER_MACHINE: readonly Collection[] = ['node', 'active_model'];
 
+/**
+ * Fields no memoised answer may rely on except as a lower bound: a node's `checked_in_at` (the
+ * last-seen flush writes it every few seconds, ADR 0027). A change to these alone is not recorded,
+ * so a memo entry may hold an older value — whoever reads it treats an old time as "look again"
+ * (a steady checkin that looks timed out goes down the write path, which reads afresh).
+ */
+export const INFORMATIONAL: Readonly<Partial<Record<Collection, readonly string[]>>> = {
+  node: ['checked_in_at'],
+};
+
+/** Does a change of `c` from `before` to `after` touch informational fields only? */
+export function informationalOnly(c: Collection, before: Doc | undefined, after: Doc | null): boolean {
+  const quiet = INFORMATIONAL[c];
+  if (!quiet || !before || !after) return false;
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  for (const k of keys)
+    if (!quiet.includes(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k])) return false;
+  return true;
+}
+
 /** Beyond this many recorded changes the record is cleared (and every entry dropped). */
 const MAX_CHANGES = 200_000;
 
@@ -100,6 +120,7 @@ export function memoTable(): MemoTable {
     },
     view,
     changed(rev, c, uuid, before, after) {
+      if (informationalOnly(c, before, after)) return;
       if (!PER_MACHINE.includes(c)) return dropAll(rev);
       if (changedAt.size > MAX_CHANGES) return dropAll(rev);
       changedAt.set(dependsOnAll(c), rev);

@@ -3,6 +3,7 @@
  * `razor_documents`. Documents are stored as `json` (kept byte for byte, key order included); the
  * fields hot paths look up are copied into the indexed `keys` column (ADR 0028).
  */
+import { informationalOnly } from './memo.js';
 import { deepFreeze } from './snapshot.js';
 import type { Collection, Doc, StoreReader, StoreWriter } from './store.js';
 
@@ -120,7 +121,15 @@ export function pgWriter(sql: Sql, changed: () => void): StoreWriter {
     async patch(c, uuid, fields) {
       const doc = await r.get(c, uuid);
       if (!doc) return false;
-      await w.put(c, { ...doc, ...fields, uuid });
+      const next = { ...doc, ...fields, uuid };
+      if (!informationalOnly(c, doc, next)) return (await w.put(c, next), true);
+      // Informational fields only (memo.ts): written without moving the data version, so the
+      // memo maps every daemon shares for this version stay.
+      await sql(`UPDATE ${T} SET doc = $3::json WHERE collection = $1 AND uuid = $2`, [
+        c,
+        uuid,
+        JSON.stringify(next),
+      ]);
       return true;
     },
   };

@@ -271,6 +271,26 @@ describe.each(BACKENDS)('store contract, ADR 0027: %s', (name, open) => {
     await store.close();
   });
 
+  test("a patch of a node's checked_in_at alone keeps memo entries; any other field drops them", async () => {
+    const { store } = await open();
+    await store.write((w) =>
+      w.put('node', { uuid: 'Q1', hw_id: ['aa'], checked_in_at: 't0', last_state: 'x' }),
+    );
+    const remember = () =>
+      store.read(async (r) => {
+        const found = await r.findBy('node', 'hw_id', 'aa');
+        r.memo<string>('steady').set('aa', String(found[0]?.last_state));
+      });
+    const recall = () => store.read(async (r) => r.memo<string>('steady').get('aa'));
+    await remember();
+    await store.write((w) => w.patch('node', 'Q1', { checked_in_at: 't1' }));
+    expect(await recall()).toBe('x');
+    expect((await store.read((r) => r.get('node', 'Q1')))?.checked_in_at).toBe('t1');
+    await store.write((w) => w.patch('node', 'Q1', { checked_in_at: 't2', last_state: 'y' }));
+    expect(await recall()).toBeUndefined();
+    await store.close();
+  });
+
   test('writes queued together each succeed or fail alone, in order', async () => {
     const { store } = await open();
     const writes = Array.from({ length: 20 }, (_, i) =>

@@ -139,4 +139,7 @@ test('steady checkins are answered from the memo until what they read changes (a
   expect(await rounds(1)).toBeGreaterThan(0); // read again: the rules changed
   expect(await rounds(5)).toBe(0);
   expect(writes).toBe(1); // the tag rule; the checkins wrote nothing
+  // The last-seen flush writes checked_in_at only: the memo keeps its entries.
+  expect(await seen.flush()).toBe(1);
+  expect(await rounds(5)).toBe(0);
 });
