@@ -116,3 +116,14 @@ export function runRazor(args: string[], env: NodeJS.ProcessEnv): Promise<RazorR
     });
   });
 }
+
+/** Registers a node with `mac` (2 GB of memory, idle) through the daemon's REST API; its status. */
+export async function registerNode(d: DaemonProcess, mac: string): Promise<number> {
+  const res = await fetch(`${d.url}/razor/api/node/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ hw_id: mac, last_state: 'idle', attributes_hash: { memorysize: '2 GB' } }),
+  });
+  await res.body?.cancel();
+  return res.status;
+}

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedData, tempHome, writeSeed, ADMIN } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
-import { runRazor, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { runRazor, registerNode, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { openStoreAt } from '../../lib/store/open.js';
 import { readEverything } from '../../lib/store/copy.js';
@@ -26,16 +26,6 @@ async function documents(where: string): Promise<Record<string, string>> {
   } finally {
     await store.close();
   }
-}
-
-/** Registers a node with `mac` through the daemon. */
-async function register(d: DaemonProcess, mac: string): Promise<void> {
-  const res = await fetch(`${d.url}/razor/api/node/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ hw_id: mac, last_state: 'idle', attributes_hash: { memorysize: '2 GB' } }),
-  });
-  expect(res.status).toBe(200);
 }
 
 suite('razor backup and restore on PostgreSQL', () => {
@@ -65,7 +55,7 @@ suite('razor backup and restore on PostgreSQL', () => {
     writeFileSync(join(a.home, 'config.yaml'), `store: ${urlA}\n`);
     writeFileSync(join(b.home, 'config.yaml'), `store: ${urlB}\n`);
     daemon = await startDaemon(a.home);
-    for (const mac of ['525400cc0001', '525400cc0002']) await register(daemon, mac);
+    for (const mac of ['525400cc0001', '525400cc0002']) expect(await registerNode(daemon, mac)).toBe(200);
 
     const file = join(b.home, 'backup.json');
     const made = await runRazor(['backup', file], testEnv(a.home));
@@ -81,7 +71,7 @@ suite('razor backup and restore on PostgreSQL', () => {
     expect(await documents(urlB)).toEqual(atBackup);
 
     // Database A moves on; restoring the backup over it, while its daemon runs, needs --force.
-    await register(daemon, '525400cc0003');
+    expect(await registerNode(daemon, '525400cc0003')).toBe(200);
     const moved = await documents(urlA);
     const refused = await runRazor(['restore', file], testEnv(a.home));
     expect(refused.code).not.toBe(0);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedData, tempHome, writeSeed } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
-import { runRazor, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { runRazor, registerNode, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { openJsonStore } from '../../lib/store/json-store.js';
 import { readEverything } from '../../lib/store/copy.js';
 import { COLLECTIONS } from '../../lib/store/store.js';
@@ -30,16 +30,6 @@ async function documents(file: string): Promise<Record<string, string>> {
 
 const MACS = ['525400bb0001', '525400bb0002', '525400bb0003'];
 
-/** Registers a node with `mac` through the daemon. */
-async function register(d: DaemonProcess, mac: string): Promise<void> {
-  const res = await fetch(`${d.url}/razor/api/node/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ hw_id: mac, last_state: 'idle', attributes_hash: { memorysize: '2 GB' } }),
-  });
-  expect(res.status).toBe(200);
-}
-
 describe('razor backup and razor restore', () => {
   const source = tempHome('razor-backup-');
   const work = mkdtempSync(join(tmpdir(), 'razor-backup-files-'));
@@ -52,7 +42,7 @@ describe('razor backup and razor restore', () => {
   beforeAll(async () => {
     await writeSeed(source.home, seedData());
     daemon = await startDaemon(source.home, [], { RAZOR_STORE_JOURNAL_FROM: '0' });
-    for (const mac of MACS) await register(daemon, mac);
+    for (const mac of MACS) expect(await registerNode(daemon, mac)).toBe(200);
   }, 180_000);
   afterAll(async () => {
     await daemon?.stop();
@@ -163,7 +153,7 @@ describe('razor backup and razor restore', () => {
     expect(same.stdout).toMatch(
       /razor-backup\.json already holds exactly the \d+ documents of \S+; nothing was written/,
     );
-    await register(daemon as DaemonProcess, '525400bb0009');
+    expect(await registerNode(daemon as DaemonProcess, '525400bb0009')).toBe(200);
     const again = await runRazor(['backup', backup], env);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/razor-backup\.json already exists; nothing was written — use --force/);

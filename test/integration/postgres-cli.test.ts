@@ -4,41 +4,33 @@
  * unreachable server, bad credentials, a failed migration — is one clear message naming what to
  * fix, with the password never shown and never a stack trace.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { tempHome } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
 import { runRazor, startDaemon } from '../helpers/daemon.js';
-import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres.js';
+import { postgresAvailable, type PostgresServer } from '../helpers/postgres.js';
+import { postgresSuite } from '../helpers/postgres-suite.js';
 
 const suite = postgresAvailable() ? describe : describe.skip;
 
 suite('razor with store: postgres://', () => {
-  let server: PostgresServer;
-  let home: ReturnType<typeof tempHome>;
-  beforeAll(async () => {
-    server = await startPostgres();
-    home = tempHome();
-  }, 180_000);
-  afterAll(async () => {
-    await server?.stop();
-    home?.cleanup();
-  });
+  const db = postgresSuite();
 
   test('CLI and daemon read and write the database; no store file is made', async () => {
-    const url = await server.createDatabase('cli_works');
-    writeFileSync(join(home.home, 'config.yaml'), `store: ${url}\n`);
-    const env = testEnv(home.home);
+    const url = await db.server.createDatabase('cli_works');
+    writeFileSync(join(db.home.home, 'config.yaml'), `store: ${url}\n`);
+    const env = testEnv(db.home.home);
     const added = await runRazor(['-w', 'tag', 'add', JSON.stringify({ name: 'pg', tag: 'in_pg' })], env);
     expect(added).toMatchObject({ code: 0, stderr: '' });
     const shown = await runRazor(['-w', 'config'], env);
     expect(shown.stdout).toContain(url.replace(/:[0-9a-f]+@/, ':***@'));
     expect(shown.stdout).not.toContain(new URL(url).password);
-    const daemon = await startDaemon(home.home);
+    const daemon = await startDaemon(db.home.home);
     try {
-      const secret = readFileSync(join(home.home, 'admin.token'), 'utf8').trim();
+      const secret = readFileSync(join(db.home.home, 'admin.token'), 'utf8').trim();
       const res = await fetch(`${daemon.url}/razor/api/tag`, {
         headers: { authorization: `Bearer ${secret}` },
       });
@@ -48,7 +40,7 @@ suite('razor with store: postgres://', () => {
     } finally {
       await daemon.stop();
     }
-    expect(existsSync(join(home.home, 'razor.json'))).toBe(false);
+    expect(existsSync(join(db.home.home, 'razor.json'))).toBe(false);
   }, 120_000);
 
   const failures: Array<[string, (s: PostgresServer) => Promise<{ env?: string; file?: string }>, RegExp]> = [
@@ -84,7 +76,7 @@ suite('razor with store: postgres://', () => {
   test.each(failures)(
     '%s: one clear message, exit 1, no stack trace, no password',
     async (_what, setup, message) => {
-      const { env: store, file } = await setup(server);
+      const { env: store, file } = await setup(db.server);
       const h = tempHome();
       try {
         if (file) writeFileSync(join(h.home, 'config.yaml'), `store: ${file}\n`);

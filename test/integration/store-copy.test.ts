@@ -4,28 +4,20 @@
  * BMCs, tokens, meta) copied to PostgreSQL and back gives the same documents byte for byte, in the
  * same order; a target that holds data is refused without --force and replaced with it.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { seedData, tempHome, writeSeed } from '../helpers/fixture.js';
+import { seedData, writeSeed } from '../helpers/fixture.js';
 import { testEnv } from '../helpers/deps.js';
 import { runRazor } from '../helpers/daemon.js';
-import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres.js';
+import { postgresAvailable } from '../helpers/postgres.js';
+import { postgresSuite } from '../helpers/postgres-suite.js';
 import { COLLECTIONS } from '../../lib/store/store.js';
 
 const suite = postgresAvailable() ? describe : describe.skip;
 
 suite('razor store copy', () => {
-  let server: PostgresServer;
-  let home: ReturnType<typeof tempHome>;
-  beforeAll(async () => {
-    server = await startPostgres();
-    home = tempHome();
-  }, 180_000);
-  afterAll(async () => {
-    await server?.stop();
-    home?.cleanup();
-  });
+  const db = postgresSuite();
 
   test('json → postgres → json round-trips every document byte for byte; a full target needs --force', async () => {
     const data = seedData();
@@ -39,10 +31,10 @@ suite('razor store copy', () => {
         matchers: [],
       },
     };
-    await writeSeed(home.home, data);
-    const env = testEnv(home.home);
-    const original = join(home.home, 'razor.json');
-    const url = await server.createDatabase('copy_target');
+    await writeSeed(db.home.home, data);
+    const env = testEnv(db.home.home);
+    const original = join(db.home.home, 'razor.json');
+    const url = await db.server.createDatabase('copy_target');
     const there = await runRazor(['store', 'copy', '--from', original, '--to', url], env);
     expect(there.code).toBe(0);
     expect(there.stdout).toMatch(/copied \d+ documents from .*razor\.json to postgres:\/\/razor:\*\*\*@/);
@@ -51,7 +43,7 @@ suite('razor store copy', () => {
     // Copying the same documents again is done already; different ones need --force.
     const same = await runRazor(['store', 'copy', '--from', original, '--to', url], env);
     expect(same.code).toBe(0);
-    const other = join(home.home, 'other.json');
+    const other = join(db.home.home, 'other.json');
     const changed = JSON.parse(readFileSync(original, 'utf8'));
     changed.collections.tag.TagZzz0000000000000009.name = 'changed';
     writeFileSync(other, JSON.stringify(changed));
@@ -59,7 +51,7 @@ suite('razor store copy', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stdout + refused.stderr).toMatch(/is not empty \(.*\); nothing was copied — use --force/);
 
-    const back = join(home.home, 'back.json');
+    const back = join(db.home.home, 'back.json');
     const again = await runRazor(['-w', 'store', 'copy', JSON.stringify({ from: url, to: back })], env);
     expect(JSON.parse(again.stdout)).toMatchObject({ errcode: 0 });
     const before = JSON.parse(readFileSync(original, 'utf8'));
@@ -79,25 +71,25 @@ suite('razor store copy', () => {
 
   test('a --from that names no store is refused and creates nothing', async () => {
     const r = await runRazor(
-      ['store', 'copy', '--from', join(home.home, 'none.json'), '--to', join(home.home, 'x.json')],
-      testEnv(home.home),
+      ['store', 'copy', '--from', join(db.home.home, 'none.json'), '--to', join(db.home.home, 'x.json')],
+      testEnv(db.home.home),
     );
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/none\.json: no such store file/);
   }, 60_000);
 
   test('a --to in a missing folder, or with a name too long for its lock file, is a 400 naming it; nothing is created', async () => {
-    await writeSeed(home.home);
-    const from = join(home.home, 'razor.json');
+    await writeSeed(db.home.home);
+    const from = join(db.home.home, 'razor.json');
     for (const [to, why] of [
-      [join(home.home, 'no-such-dir', 'x.json'), /the folder \S*no-such-dir does not exist/],
-      [join(home.home, 'x'.repeat(250)), /the file name is too long \(at most 247 bytes\)/],
+      [join(db.home.home, 'no-such-dir', 'x.json'), /the folder \S*no-such-dir does not exist/],
+      [join(db.home.home, 'x'.repeat(250)), /the file name is too long \(at most 247 bytes\)/],
     ] as const) {
-      const r = await runRazor(['-w', 'store', 'copy', JSON.stringify({ from, to })], testEnv(home.home));
+      const r = await runRazor(['-w', 'store', 'copy', JSON.stringify({ from, to })], testEnv(db.home.home));
       const envelope = JSON.parse(r.stdout) as Record<string, unknown>;
       expect(String(envelope.result)).toMatch(why);
       expect(envelope).toMatchObject({ std_err_code: 111, http_err_code: 400 });
     }
-    expect(readdirSync(home.home).filter((n) => n.startsWith('x'))).toEqual([]);
+    expect(readdirSync(db.home.home).filter((n) => n.startsWith('x'))).toEqual([]);
   });
 });
