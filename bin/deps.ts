@@ -4,23 +4,38 @@ import { loadConfig, type ConfigKey } from '../lib/config.js';
 import { loadCatalog, templatesRoots } from '../lib/domain/catalog.js';
 import { templateLoader } from '../lib/domain/render-template.js';
 import { lazyStore } from '../lib/store/open.js';
+import { eventJournal } from '../lib/events/journal.js';
+import { eventOutbox } from '../lib/events/outbox.js';
+import { observeEvents } from '../lib/events/observed-store.js';
 import { newUuid } from '../lib/domain/uuid.js';
 import type { Deps } from '../lib/verbs/context.js';
+
+/** Says on stderr that committed changes' events could not be journaled. */
+function eventsLostToStderr(err: Error, count: number): void {
+  process.stderr.write(`razor: ${count} event(s) of this change were not journaled: ${err.message}\n`);
+}
 
 /** Loads config (env + flags), and opens the store and catalog for `root`. */
 export async function buildDeps(
   root: string,
   env: NodeJS.ProcessEnv,
   flags: Partial<Record<ConfigKey, unknown>> = {},
+  lost: (err: Error, count: number) => void = eventsLostToStderr,
 ): Promise<Deps> {
   const config = loadConfig({ env, flags });
   const templates = join(root, 'templates');
+  const catalog = await loadCatalog(templatesRoots(templates, config));
+  const clock = () => new Date();
+  const events = eventOutbox(eventJournal(config.home), lost);
+  const finalState = (type: string | undefined) =>
+    type ? catalog.modelTypes.get(type)?.final_state : undefined;
   return {
     config,
-    store: lazyStore(config),
-    catalog: await loadCatalog(templatesRoots(templates, config)),
+    store: observeEvents(lazyStore(config), { finalState, clock, publish: (e) => events.push(e) }),
+    events,
+    catalog,
     template: templateLoader(templates),
-    clock: () => new Date(),
+    clock,
     newUuid,
     env,
   };

@@ -90,6 +90,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     return status;
   } finally {
+    await deps.events?.flush();
     await deps.store.close();
     audit?.done(status, process.stderr);
   }

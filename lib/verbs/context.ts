@@ -1,4 +1,5 @@
 /** The dependencies a verb handler gets: passed in by the composition root, never imported globals. */
+import type { EventOutbox } from '../events/outbox.js';
 import type { Store } from '../store/store.js';
 import type { Config } from '../config.js';
 import type { Catalog } from '../domain/catalog.js';
@@ -26,6 +27,8 @@ export interface Deps {
    * (ADR 0027); without it (the CLI), every checkin is written at once.
    */
   readonly lastSeen?: LastSeen;
+  /** Where committed changes' events go (the home's journal); absent when none are recorded. */
+  readonly events?: EventOutbox;
 }
 
 /** What one verb call sees: the deps plus how it was invoked. */
