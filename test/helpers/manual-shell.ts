@@ -43,6 +43,8 @@ export class ChapterShell {
       }
     });
     this.bash.stderr?.on('data', () => undefined);
+    // A pipeline fails when any part of it fails: `razor … | grep …` cannot hide razor's failure.
+    this.bash.stdin?.write('set -o pipefail\n');
     this.bash.once('exit', () => {
       this.exited = true;
       this.waiting?.(`${MARK} exited`);

@@ -4,7 +4,8 @@
  *
  * - A ```console block holds what an operator types: `$ <command>` lines, each followed by the
  *   output it shows (optional). Each chapter's `$ ` lines run in order in one bash session (so
- *   `export`, `cd`, variables and `… &` jobs carry over), stdin closed.
+ *   `export`, `cd`, variables and `… &` jobs carry over), stdin closed, with `set -o pipefail`
+ *   (a pipeline's status is its first failure: `razor … | grep …` cannot hide razor's).
  * - Every command must exit 0, or with the status a trailing `# exit status N` comment states.
  * - Shown output lines must appear in the command's real output (stdout, then stderr) as
  *   consecutive lines, trailing spaces ignored; a `...` line elides any number of lines, and a
