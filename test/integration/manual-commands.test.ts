@@ -31,9 +31,16 @@ import { chapterCommands, chapters, outputMismatch } from '../helpers/manual-doc
 import { ChapterShell } from '../helpers/manual-shell.js';
 import { commandProbe, systemAvailable } from '../helpers/system.js';
 
-const tools =
-  systemAvailable('manual commands: curl', commandProbe('curl')) &&
-  systemAvailable('manual commands: jq', commandProbe('jq'));
+/** What the manual's commands use besides razor (scripts/system-packages.txt installs them). */
+const TOOLS: Array<[string, string[]]> = [
+  ['curl', ['--version']],
+  ['jq', ['--version']],
+  ['openssl', ['version']],
+  ['systemd-analyze', ['--version']],
+];
+const tools = TOOLS.every(([command, args]) =>
+  systemAvailable(`manual commands: ${command}`, commandProbe(command, args)),
+);
 
 const scratch = mkdtempSync(join(tmpdir(), 'razor-manual-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
