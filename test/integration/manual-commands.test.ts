@@ -23,7 +23,7 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/deps.js';
@@ -45,20 +45,29 @@ const tools = TOOLS.every(([command, args]) =>
 const scratch = mkdtempSync(join(tmpdir(), 'razor-manual-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A TCP port free right now on the loopback address. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+/** `n` distinct TCP ports free right now on the loopback address (all held open until all are found). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const s = createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
 }
 
 /** A fresh folder for one chapter: work dir, homes, and the `razor` shim; its environment. */
-async function chapterPlace(name: string): Promise<{ cwd: string; env: NodeJS.ProcessEnv; out: string }> {
+function chapterPlace(
+  name: string,
+  ports: readonly number[],
+): { cwd: string; env: NodeJS.ProcessEnv; out: string } {
   const base = join(scratch, name.replace(/\.md$/, ''));
   const dirs = { cwd: 'work', home: 'razor-home', user: 'user', xdg: 'xdg', bin: 'bin', out: 'out' };
   const at = Object.fromEntries(Object.entries(dirs).map(([k, d]) => [k, join(base, d)]));
@@ -75,8 +84,8 @@ async function chapterPlace(name: string): Promise<{ cwd: string; env: NodeJS.Pr
     RAZOR_HOME: at.home,
     RAZOR_LISTEN_ADDRESS: '127.0.0.1',
     RAZOR_IMAGE_SVC_HOST: '127.0.0.1',
-    RAZOR_API_PORT: String(await freePort()),
-    RAZOR_IMAGE_SVC_PORT: String(await freePort()),
+    RAZOR_API_PORT: String(ports[0]),
+    RAZOR_IMAGE_SVC_PORT: String(ports[1]),
     NO_COLOR: '1',
   });
   return { cwd: at.cwd as string, env, out: at.out as string };
@@ -92,11 +101,14 @@ test('the manual has chapters with commands, and none that the runner cannot run
 });
 
 (tools ? describe : describe.skip)('every command of the manual runs as shown', () => {
-  for (const chapter of chapters()) {
+  // The chapters are independent (own folders, homes and ports): they run side by side, so a
+  // loaded machine's waits overlap.
+  const ports = freePorts(2 * chapters().length);
+  chapters().forEach((chapter, i) => {
     const commands = chapterCommands(chapter);
-    if (commands.length === 0) continue;
-    test(`${chapter}: ${commands.length} command(s)`, async () => {
-      const place = await chapterPlace(chapter);
+    if (commands.length === 0) return;
+    test.concurrent(`${chapter}: ${commands.length} command(s)`, async () => {
+      const place = chapterPlace(chapter, (await ports).slice(2 * i, 2 * i + 2));
       const shell = new ChapterShell(place.cwd, place.env, place.out);
       try {
         for (const c of commands) {
@@ -114,5 +126,5 @@ test('the manual has chapters with commands, and none that the runner cannot run
         await shell.close();
       }
     });
-  }
+  });
 });
