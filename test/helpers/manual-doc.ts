@@ -35,18 +35,19 @@ export const chapters = (): string[] =>
     .filter((f) => f.endsWith('.md'))
     .sort();
 
-/** Every fenced block of a Markdown text (``` fences, possibly indented in a list). */
+/** Every fenced block of a Markdown text (``` or ~~~ fences, possibly indented in a list). */
 export function fences(text: string): Fence[] {
   const out: Fence[] = [];
-  let open: (Fence & { indent: number }) | undefined;
+  let open: (Fence & { indent: number; marker: string }) | undefined;
   text.split('\n').forEach((raw, i) => {
-    const m = /^(\s*)```\s*(\S*)\s*$/.exec(raw);
+    const m = /^(\s*)(`{3,}|~{3,})\s*(\S*)\s*$/.exec(raw);
+    const indent = (m?.[1] ?? '').length;
     if (open) {
-      if (m && m[2] === '' && (m[1] as string).length <= open.indent) {
+      if (m && m[2] === open.marker && m[3] === '' && indent <= open.indent) {
         out.push({ info: open.info, line: open.line, lines: open.lines });
         open = undefined;
       } else open.lines.push(raw.slice(Math.min(open.indent, raw.length - raw.trimStart().length)));
-    } else if (m) open = { info: m[2] as string, line: i + 1, lines: [], indent: (m[1] as string).length };
+    } else if (m) open = { info: m[3] as string, line: i + 1, lines: [], indent, marker: m[2] as string };
   });
   if (open) throw new Error(`an unclosed code fence at line ${open.line}`);
   return out;

@@ -15,7 +15,7 @@ const registry = allSlices(await builtInCatalog());
 const text = (file: string) => readFileSync(join(MANUAL, file), 'utf8');
 
 /** A Markdown text without its fenced blocks (links in code are not links). */
-const prose = (md: string) => md.replace(/^\s*```[^\n]*\n[\s\S]*?^\s*```\s*$/gm, '');
+const prose = (md: string) => md.replace(/^\s*(```|~~~)[^\n]*\n[\s\S]*?^\s*\1\s*$/gm, '');
 
 /** GitHub's anchor for a heading. */
 const slug = (heading: string) =>
@@ -149,6 +149,7 @@ describe("the command test's reader", () => {
     ['a here-document', '```console\n$ cat <<EOF\n```\n', 'here-document'],
     ['a command in an sh block', '```sh\n$ systemctl start razor\n```\n', 'never run'],
     ['an unclosed fence', '```console\n$ true\n', 'unclosed'],
+    ['a tilde fence', '~~~console\nhello\n~~~\n', 'text before the first'],
   ])('refuses %s instead of skipping it', (_what, md, message) => {
     expect(() => chapterCommands('t.md', md)).toThrow(message);
   });
