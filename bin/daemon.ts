@@ -34,6 +34,7 @@ import { chainScript } from '../daemon/pxe/chain-script.js';
 import { systemdUnit } from '../daemon/systemd-unit.js';
 import { razorMetrics } from '../daemon/metrics.js';
 import { readiness } from '../daemon/readiness.js';
+import { startDaemonEvents } from './daemon-events.js';
 
 /** Runs the daemon until SIGTERM/SIGINT; returns the exit status. */
 export async function runDaemon(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -75,6 +76,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const heap = new HeapWhileSending();
   const types = new Set(deps.catalog.imageTypes.keys());
   const metrics = razorMetrics();
+  const events = await startDaemonEvents(deps, (err) => log.warn({ err }, 'event journal not read'));
   const sent = (n: number) => metrics.imageBytes(n);
   const images = { root: v.image_svc_path, types, log, files: imageFiles, buffers, heap, sent };
   let bound = false;
@@ -103,6 +105,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       observe: metrics.observe,
       metrics: { render: metrics.render, needsToken: v.metrics_auth === 'token' },
       ready: readiness({ store: deps.store, listening: () => bound }),
+      events: events.streams,
     });
   const trust = v.auth_allow_localhost as LocalTrust;
   const auth = { store: deps.store, allowLocalhost: trust };
@@ -189,5 +192,6 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     'razor daemon listening',
   );
   const stops = [() => running.stop(), () => imagesRunning.stop(), () => local.stop(), () => pxe.stop()];
+  stops.push(() => events.stop());
   return serveUntilSignal({ deps, log, stops, withdraw: () => presence.withdraw() });
 }

@@ -20,6 +20,8 @@ import { runRemoteWeb } from '../lib/cli/remote-web.js';
 import { runCompletion } from '../lib/cli/completion.js';
 import { buildDeps } from './deps.js';
 import { auditedDeps } from './cli-audit.js';
+import { localFollower } from '../lib/cli/follow.js';
+import { remoteFollower } from '../lib/cli/remote-events.js';
 import { withDaemonEndpoints } from './daemon-endpoints.js';
 import { packageRoot, razorVersion } from './paths.js';
 
@@ -86,7 +88,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       const color = !env.NO_COLOR && process.stdout.isTTY === true && !sw.noColor;
       const flags = { color, verbose: sw.verbose, debug: sw.debug, help: sw.help };
       const remoteRun = request && remoteExecutor(request);
-      status = await runHuman({ deps, registry, args: sw.rest, version, ...flags, ...io, remote: remoteRun });
+      const follower = target ? remoteFollower(target) : localFollower(deps.config.home);
+      status = await runHuman({
+        deps,
+        registry,
+        args: sw.rest,
+        version,
+        ...flags,
+        ...io,
+        remote: remoteRun,
+        follower,
+      });
     }
     return status;
   } finally {

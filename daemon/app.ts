@@ -10,6 +10,8 @@ import { RazorError } from '../lib/errors.js';
 import { failureWire, isUnexpected, restHandler, type RestDeps } from './rest/rest-handler.js';
 import type { Readiness } from './readiness.js';
 import type { RazorMetrics } from './metrics.js';
+import { EVENTS_PATH, type EventStreams } from './events/event-stream.js';
+import { eventFilter } from '../lib/events/filter.js';
 
 export type { AuthRequest, Invoke, RestCall, Verdict } from './rest/rest-handler.js';
 
@@ -25,6 +27,8 @@ export interface AppDeps extends Omit<RestDeps, 'newId'> {
   ready?: () => Promise<Readiness>;
   /** `GET /metrics` (daemon/metrics.ts), and whether it needs a token (config metrics_auth). */
   metrics?: { render: RazorMetrics['render']; needsToken: boolean };
+  /** `GET /razor/api/events` (daemon/events/event-stream.ts); admin only. */
+  events?: EventStreams;
 }
 
 /** Where the OpenAPI document is served (open, like /healthz: it holds no data). */
@@ -37,6 +41,20 @@ const isApiCall = (url: string) =>
   url.length > API_PREFIX.length &&
   url.slice(0, API_PREFIX.length).toLowerCase() === API_PREFIX &&
   url[API_PREFIX.length] !== '?';
+
+/** Refuses (with the RazorError to answer) a request without an admin's credentials. */
+async function adminOnly(deps: AppDeps, req: Request, res: Response): Promise<RazorError | undefined> {
+  if (!deps.authorize) return undefined;
+  const verdict = await deps.authorize({
+    method: 'GET',
+    verb: undefined,
+    remote: req.socket.remoteAddress,
+    authorization: req.headers.authorization,
+  });
+  if (verdict.ok) return undefined;
+  res.setHeader('WWW-Authenticate', 'Bearer realm="razor"');
+  return new RazorError('Unauthorized', verdict.why);
+}
 
 /** Builds the Express app (no listening; see server.ts). */
 export function createApp(deps: AppDeps): express.Express {
@@ -51,7 +69,17 @@ export function createApp(deps: AppDeps): express.Express {
     if (!isApiCall(req.url)) next();
     else if (req.url === OPENAPI_PATH && req.method === 'GET' && deps.apiDocument)
       res.json(deps.apiDocument());
-    else rest(req, res).catch(next);
+    else if (req.path === EVENTS_PATH && req.method === 'GET' && deps.events) {
+      const streams = deps.events;
+      void adminOnly(deps, req, res)
+        .then((refused) => {
+          if (refused) throw refused;
+          const lastId = req.headers['last-event-id'];
+          const id = typeof lastId === 'string' ? lastId : undefined;
+          streams.serve(req, res, eventFilter(req.query, id, streams.lastSeq()));
+        })
+        .catch(next);
+    } else rest(req, res).catch(next);
   });
   // Everything else: an id and a log line per request.
   app.use((req, res, next) => {
@@ -71,18 +99,8 @@ export function createApp(deps: AppDeps): express.Express {
   const metrics = deps.metrics;
   if (metrics)
     app.get('/metrics', async (req, res, next) => {
-      if (metrics.needsToken && deps.authorize) {
-        const verdict = await deps.authorize({
-          method: 'GET',
-          verb: undefined,
-          remote: req.socket.remoteAddress,
-          authorization: req.headers.authorization,
-        });
-        if (!verdict.ok) {
-          res.setHeader('WWW-Authenticate', 'Bearer realm="razor"');
-          return next(new RazorError('Unauthorized', verdict.why));
-        }
-      }
+      const refused = metrics.needsToken ? await adminOnly(deps, req, res) : undefined;
+      if (refused) return next(refused);
       const { text, contentType } = await metrics.render();
       res.type(contentType).send(text);
     });

@@ -1,5 +1,6 @@
 /** The `active_model` slice: a node bound to a policy, following its install (reference §1.6). */
 import { field } from '../lib/verbs/fields.js';
+import { followField } from '../lib/verbs/follow-field.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { columns } from '../lib/verbs/columns.js';
 import { crudVerbs, mustGet, type Presenter } from '../lib/verbs/crud/index.js';
@@ -125,13 +126,18 @@ export const activeModelSlice = defineSlice({
       name: 'logs',
       command: 'get_active_model_logs',
       summary: "Show an active model's log: every state change and callback",
-      fields: { uuid: field.uuid('active_model', { help: 'UUID of the active model', required: true }) },
+      fields: {
+        uuid: field.uuid('active_model', { help: 'UUID of the active model', required: true }),
+        follow: followField,
+      },
       positional: ['uuid'],
       forms: [':uuid logs', 'get :uuid logs', ':uuid logview'],
+      followEvents: (input) => ({ activeModel: String(input.uuid) }),
       success: 'ok',
       http: null,
       view: 'table',
       sample: { uuid: '{active_model}' },
+      moreSamples: [{ uuid: '{active_model}', follow: 'false' }],
       handler: async (input, ctx) =>
         logRows(await ctx.store.read((r) => mustGet<ActiveModelDoc>(r, 'active_model', input.uuid))),
     }),

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RazorError } from '../lib/errors.js';
 import { field } from '../lib/verbs/fields.js';
+import { followField } from '../lib/verbs/follow-field.js';
 import { defineSlice, defineVerb } from '../lib/verbs/spec.js';
 import { columns } from '../lib/verbs/columns.js';
 
@@ -89,12 +90,15 @@ export const logSlice = defineSlice({
           pattern: /^\d+[smhd]?$/,
           patternHelp: 'must be a number with an optional unit s, m, h or d (e.g. 15m)',
         }),
+        follow: followField,
       },
+      followEvents: () => ({}),
       forms: ['', 'default'],
       success: 'ok',
       http: null,
       view: 'table',
       sample: { tail: 10, log_level: 'info', log_message: 'POST', elapsed_time: '1d', audit: 'true' },
+      moreSamples: [{ follow: 'false' }],
       handler: async (input, ctx) => {
         const level = regex(input.log_level, '--log-level');
         const message = regex(input.log_message, '--log-message');

@@ -20,6 +20,7 @@ import { planSliceCall } from './slice-call.js';
 import { unknownSlice } from './unknown-slice.js';
 import { translateToCli } from './translate-cli.js';
 import { DaemonUnreachable } from './remote-request.js';
+import { eventLine, followUntilInterrupted, type Follower } from './follow.js';
 import type { Deps } from '../verbs/context.js';
 import type { SliceRegistry, SliceSpec, VerbSpec } from '../verbs/spec.js';
 
@@ -41,6 +42,8 @@ export interface HumanRun {
   router?: Router;
   /** Runs the verb elsewhere instead (the remote CLI sends it to the daemon: remote-call.ts). */
   remote?: (slice: SliceSpec, verb: VerbSpec, raw: Readonly<Record<string, unknown>>) => Promise<unknown>;
+  /** Where `--follow` reads events (the home's journal, or the remote daemon's stream). */
+  follower?: Follower;
 }
 
 /** Runs one human CLI call and returns the exit status. */
@@ -82,13 +85,19 @@ export async function runHuman(o: HumanRun): Promise<number> {
           signal: abort.signal,
           ask: interactive ? terminalAsk(o.stdin, o.stdout) : undefined,
         });
-      const answer = await (o.remote ? o.remote(slice, verb, raw) : local()).finally(() =>
-        process.off('SIGINT', onInt),
+      const follow = raw.follow === true || raw.follow === 'true' ? verb.followEvents?.(raw) : undefined;
+      const since = follow && o.follower ? await o.follower.mark() : 'now';
+      // A CLI-only verb has no answer from a remote daemon: there, --follow shows the events only.
+      const remote = o.remote && (follow && verb.http === null ? async () => [] : o.remote);
+      const answer = await (remote ? remote(slice, verb, { ...raw, follow: undefined }) : local()).finally(
+        () => process.off('SIGINT', onInt),
       );
       const { response, warnings } = splitWarnings(answer);
       for (const w of warnings) say(o.stderr, `razor: warning: ${w}\n`);
       const width = o.stdout.isTTY ? o.stdout.columns : undefined;
       say(o.stdout, `${renderHuman(slice, verb, response, { ...shown, width })}\n`);
+      if (follow && o.follower)
+        await followUntilInterrupted(o.follower, follow, since, (e) => say(o.stdout, `${eventLine(e)}\n`));
     } catch (err) {
       status = fail(err, `${slice.name} ${verb.name}`);
     }

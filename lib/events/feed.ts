@@ -46,7 +46,7 @@ async function tail(file: string, from: number) {
 /** A feed over `journal`, polling every `intervalMs`, keeping the newest `keep` events. */
 export function eventFeed(
   journal: Pick<EventJournal, 'file'>,
-  opts: { intervalMs?: number; keep?: number; onError?: (err: Error) => void } = {},
+  opts: { intervalMs?: number; keep?: number; keepAlive?: boolean; onError?: (err: Error) => void } = {},
 ): EventFeed {
   const keep = opts.keep ?? 1000;
   const listeners = new Set<EventListener>();
@@ -102,7 +102,8 @@ export function eventFeed(
       timer = setInterval(() => {
         poll().catch((err: Error) => opts.onError?.(err));
       }, opts.intervalMs ?? 200);
-      timer.unref();
+      // A daemon's feed never holds the process open; a CLI's `--follow` is what keeps it running.
+      if (!opts.keepAlive) timer.unref();
     },
     stop() {
       if (timer) clearInterval(timer);

@@ -2,6 +2,7 @@
  * Verb and slice declarations. A slice declares each verb once; the CLI, `-w`, the REST routes,
  * `razor help` and docs/cli.md are all generated from these objects.
  */
+import type { EventFilter } from '../events/filter.js';
 import type { Field, Fields, InputOf, RefCollection } from './fields.js';
 import type { Deps, HttpMethod, VerbContext } from './context.js';
 import type { MetadataSpec } from '../domain/catalog.js';
@@ -90,6 +91,11 @@ export interface VerbSpec {
   readonly confirm?: { readonly ask: 'always' | 'when-used'; readonly noun: string };
   /** Objects that refer to what this verb removes: removal is refused without `force`. */
   readonly inUseBy?: readonly InUseBy[];
+  /**
+   * With a `follow` flag: which events `--follow` prints after the answer (lib/cli/follow.ts).
+   * Following is the CLI's; over HTTP the stream is `GET /razor/api/events`.
+   */
+  readonly followEvents?: (input: VerbInput) => Omit<EventFilter, 'since'>;
   /**
    * For verbs whose clients cannot read an error envelope (iPXE): turns any error, validation
    * included, into the text to send instead (with status 200).
