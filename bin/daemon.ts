@@ -77,6 +77,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const types = new Set(deps.catalog.imageTypes.keys());
   const metrics = razorMetrics();
   const events = await startDaemonEvents(deps, (err) => log.warn({ err }, 'event journal not read'));
+  events.feed.subscribe(metrics.event);
   const sent = (n: number) => metrics.imageBytes(n);
   const images = { root: v.image_svc_path, types, log, files: imageFiles, buffers, heap, sent };
   let bound = false;

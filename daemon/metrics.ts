@@ -5,6 +5,8 @@
  * (never prom-client's global one), so tests and several apps in a process do not share counts.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { eventMetrics } from './event-metrics.js';
+import type { RazorEvent } from '../lib/events/event-types.js';
 
 /** One answered REST call, as the REST handler saw it. */
 export interface ObservedCall {
@@ -20,6 +22,8 @@ export interface RazorMetrics {
   observe(call: ObservedCall): void;
   /** Bytes of image files sent. */
   imageBytes(n: number): void;
+  /** Counts one of razor's events (daemon/event-metrics.ts). */
+  event(e: RazorEvent): void;
   /** The exposition text and its content type. */
   render(): Promise<{ text: string; contentType: string }>;
 }
@@ -55,7 +59,9 @@ export function razorMetrics(): RazorMetrics {
     help: 'Bytes of image files sent to nodes',
     registers,
   });
+  const event = eventMetrics(registers);
   return {
+    event,
     observe(c) {
       latency.observe({ route: c.route, method: c.method, status: String(c.status) }, c.seconds);
       const kind = NODE_EVENTS[c.route];
