@@ -36,7 +36,14 @@ async function daemon(args: string[]): Promise<Daemon> {
   await writeSeed(home.home);
   // 16 MiB bodies, so a million levels (up to 13 MB form-encoded) reach the parser; no install of
   // the seed times out while the suite runs (the sweeper would write the store).
-  const env = { RAZOR_BODY_LIMIT_BYTES: String(16 << 20), RAZOR_INSTALL_TIMEOUT: '1000000000' };
+  // A 10-minute request limit: a loaded machine may take more than the default 30 s to send and
+  // read 13 MB, and the daemon would then close the connection mid-body (EPIPE), which is not what
+  // this suite tests.
+  const env = {
+    RAZOR_BODY_LIMIT_BYTES: String(16 << 20),
+    RAZOR_INSTALL_TIMEOUT: '1000000000',
+    RAZOR_REQUEST_TIMEOUT_MS: '600000',
+  };
   const d = await startDaemon(home.home, args, env);
   return { d, home, store: () => readFileSync(join(home.home, 'razor.json'), 'utf8'), sent: 0 };
 }
