@@ -11,7 +11,8 @@ import { allSlices } from '../slices/index.js';
 import { asRazorError } from '../lib/errors.js';
 import { translateToCli } from '../lib/cli/translate-cli.js';
 import { type AppDeps } from '../daemon/app.js';
-import { daemonInvoke, routedApp } from '../daemon/invoke.js';
+import { routedApp } from '../daemon/invoke.js';
+import { nodeInvoke } from './daemon-invoke.js';
 import { listen } from '../daemon/server.js';
 import { connectionLimits, processFileLimit } from '../daemon/limits/connection-limit.js';
 import { createImageApp, imageBuffers, imageService } from '../daemon/images/image-service.js';
@@ -81,16 +82,8 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   const sent = (n: number) => metrics.imageBytes(n);
   const images = { root: v.image_svc_path, types, log, files: imageFiles, buffers, heap, sent };
   let bound = false;
-  const childEnv = { ...env };
-  for (const [k, val] of Object.entries(flags))
-    if (val !== undefined) childEnv[`RAZOR_${k.toUpperCase()}`] = String(val);
-  const invoke = daemonInvoke({
-    deps,
-    mode: v.invoke,
-    razorBin: join(root, 'bin', 'razor'),
-    childEnv,
-    timeoutMs: v.request_timeout_ms,
-    checkinRatePerMinute: v.checkin_rate_per_minute,
+  const { invoke, bound: portsBound } = nodeInvoke({
+    ...{ root, deps, env, flags },
     report: (err) => log.error({ err }, 'internal error'),
   });
   const appWith = (authorize: AppDeps['authorize']) =>
@@ -152,6 +145,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     // Nodes are told the ports really bound (they differ from the configuration's when it says 0).
     const actual = { ...v, api_port: running.port, image_svc_port: imagesRunning.port };
     nodeDeps = { ...deps, config: { ...deps.config, values: actual } };
+    portsBound(running.port, imagesRunning.port);
     pxe = await startPxeServices({
       values: actual,
       log,

@@ -4,7 +4,9 @@
  * imported as an os image) from razor's image service with kernel arguments pointing at razor's
  * preseed; the installer fetches the preseed through its callback and runs its early_command,
  * which moves the active model to preinstall through the keyed callback URL only the preseed holds
- * (ADR 0016). (A finished d-i install cannot run here: most installer udebs are not served by this
+ * (ADR 0016). Meanwhile `razor log --follow` runs in a pseudo-terminal and shows the install's
+ * events live: registered, bound, init → preinstall, each before the test itself saw it.
+ * (A finished d-i install cannot run here: most installer udebs are not served by this
  * machine's package mirror — boot-lab-notes.md.)
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -12,6 +14,9 @@ import { existsSync } from 'node:fs';
 import { vmSuite } from './lib/suite.js';
 import { systemAvailable } from '../helpers/system.js';
 import { Lab } from './lib/lab.js';
+import * as pty from 'node-pty';
+import { RAZOR } from '../helpers/daemon.js';
+import { ROOT } from '../helpers/deps.js';
 
 const NETBOOT = '/usr/lib/debian-installer/images/12/amd64/text';
 let lab: Lab;
@@ -68,6 +73,21 @@ const installer = systemAvailable('VM install: debian-installer-12-netboot-amd64
           enabled: true,
         }),
       ]);
+      // An operator watching: each event line and when it was shown.
+      const shown: { line: string; at: number }[] = [];
+      const term = pty.spawn(RAZOR, ['log', '--follow'], {
+        cwd: ROOT,
+        env: lab.env as never,
+        cols: 250,
+        rows: 50,
+      });
+      let pending = '';
+      term.onData((data) => {
+        const lines = (pending + data).split(/\r?\n/);
+        pending = lines.pop() ?? '';
+        for (const line of lines) if (/ #\d+ {2}node-/.test(line)) shown.push({ line, at: Date.now() });
+      });
+      const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
       lab.boot({
         name: 'installer',
         nics: [{ model: 'virtio-net-pci', mac: '52:54:00:d1:00:01' }],
@@ -75,30 +95,50 @@ const installer = systemAvailable('VM install: debian-installer-12-netboot-amd64
         cpus: 2,
         reboot: true,
       });
-      await lab.check(async () => {
-        const am = await lab.until(
-          'the active model to reach preinstall',
-          async () =>
-            (await lab.api<ActiveModelView[]>('active_model')).find((a) => a.state === 'preinstall'),
-          300_000,
-        );
-        expect(am.hostname).toBe('web1.example.test');
-        const actions = am.log.map((e) => e.action);
-        expect(actions).toEqual(
-          expect.arrayContaining(['bind', 'boot_call', 'preseed_file', 'preseed_start']),
-        );
-        // The installer got its kernel and initrd from the image service, the preseed through the
-        // boot script's callback URL, and called preseed/start with the install key from the preseed;
-        // the log keeps only the first 6 characters of the active model's UUID and no key (ADR 0017).
-        const urls = (await lab.loggedRequests()).map((r) => r.url);
-        expect(urls).toEqual(
-          expect.arrayContaining([
-            `/razor/api/policy/callback/${am.uuid.slice(0, 6)}…/preseed/file`,
-            `/razor/api/policy/callback/${am.uuid.slice(0, 6)}…/preseed/start`,
-          ]),
-        );
-        expect(urls.join('\n')).not.toContain(am.uuid);
-      });
+      try {
+        await lab.check(async () => {
+          const am = await lab.until(
+            'the active model to reach preinstall',
+            async () =>
+              (await lab.api<ActiveModelView[]>('active_model')).find((a) => a.state === 'preinstall'),
+            300_000,
+          );
+          expect(am.hostname).toBe('web1.example.test');
+          const actions = am.log.map((e) => e.action);
+          expect(actions).toEqual(
+            expect.arrayContaining(['bind', 'boot_call', 'preseed_file', 'preseed_start']),
+          );
+          // The installer got its kernel and initrd from the image service, the preseed through the
+          // boot script's callback URL, and called preseed/start with the install key from the preseed;
+          // the log keeps only the first 6 characters of the active model's UUID and no key (ADR 0017).
+          const urls = (await lab.loggedRequests()).map((r) => r.url);
+          expect(urls).toEqual(
+            expect.arrayContaining([
+              `/razor/api/policy/callback/${am.uuid.slice(0, 6)}…/preseed/file`,
+              `/razor/api/policy/callback/${am.uuid.slice(0, 6)}…/preseed/start`,
+            ]),
+          );
+          expect(urls.join('\n')).not.toContain(am.uuid);
+          const seenAt = Date.now();
+          const when = (re: RegExp) => shown.find((x) => re.test(x.line));
+          const started = await lab.until(
+            'razor log --follow to show the install starting',
+            async () =>
+              when(/node-state-changed {2}web1\.example\.test {2}init → preinstall \(preseed_start/),
+            60_000,
+          );
+          const registered = when(/node-registered/);
+          const bound = when(/node-bound {2}web1\.example\.test/);
+          expect({ registered: !!registered, bound: !!bound }).toEqual({ registered: true, bound: true });
+          // Live: shown in the order they happened, the first ones while the install was still going.
+          expect(registered!.at).toBeLessThanOrEqual(bound!.at);
+          expect(bound!.at).toBeLessThanOrEqual(started.at);
+          expect(bound!.at).toBeLessThan(seenAt);
+        });
+      } finally {
+        term.write('\x03'); // Ctrl-C, also when a check failed: no follower is left running
+      }
+      expect(await exited).toBe(0);
     }, 420_000);
   },
 );
