@@ -10,8 +10,9 @@
  * 2. Checkins over every registered node with 32 concurrent clients for BENCH_FLEET_CHECKIN_SECONDS
  *    (default 20): checkins/s, p50/p99, errors; then the daemon's RSS and the store's size.
  * 3. One node is bound as an operator would (an image imported with `razor image add`, tag, model,
- *    policy over REST) and, while 32 clients keep checking in, wrk loads its boot URL on razor and
- *    on bare Express serving the same bytes, in the same run: the ratio.
+ *    policy over REST) and, while the fleet checks in open-loop at BENCH_FLEET_BOOT_CHECKINS per
+ *    second (default 1,000: the issue's fleet), wrk loads its boot URL on razor and on bare Express
+ *    serving the same bytes, in the same run: the ratio.
  * Writes bench/results/fleet-<date>.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -32,12 +33,14 @@ import {
 import { rssBytes } from './lib/proc-watch.js';
 import { errorCount, wrk } from './lib/wrk.js';
 import { writeResults } from './lib/report.js';
+import { runOpenLoop } from './lib/open-loop.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const NODES = env('BENCH_FLEET_NODES', 10_000);
 const REGISTER_S = env('BENCH_FLEET_REGISTER_SECONDS', 120);
 const CHECKIN_S = env('BENCH_FLEET_CHECKIN_SECONDS', 20);
 const BOOT_S = env('BENCH_FLEET_BOOT_SECONDS', 10);
+const BOOT_CHECKINS = env('BENCH_FLEET_BOOT_CHECKINS', 1000);
 
 const summary = (results: CallResult[], seconds: number) => ({
   calls: results.length,
@@ -100,13 +103,19 @@ async function main() {
     writeFileSync(bodyFile, answer.body);
     const express = await startExpress(bodyFile, answer.type);
     servers.push(express);
-    const background = runLoad(32, Number.MAX_SAFE_INTEGER, BOOT_S * 2 + 4, (i) =>
-      mk.checkin((fleet[i % inFleet] as SimulatedNode).hwId),
+    // The fleet checks in at a fixed rate whatever the answers do (open loop), during both runs.
+    const background = runOpenLoop(BOOT_CHECKINS, BOOT_S * 2 + 4, (k) =>
+      mk.checkin((fleet[k % inFleet] as SimulatedNode).hwId),
     );
     const load = { connections: 16, seconds: BOOT_S, threads: 1 };
     const razorBoot = await wrk(razor.url + path, load);
     const expressBoot = await wrk(express.url + path, load);
-    const during = summary(await background, BOOT_S * 2 + 4);
+    const meanwhile = await background;
+    const during = {
+      offered_per_second: BOOT_CHECKINS,
+      ...summary(meanwhile.results, BOOT_S * 2 + 4),
+      unanswered: meanwhile.unanswered,
+    };
     const boot = {
       razor_rps: razorBoot.rps,
       express_rps: expressBoot.rps,
