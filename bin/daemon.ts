@@ -36,6 +36,7 @@ import { systemdUnit } from '../daemon/systemd-unit.js';
 import { razorMetrics } from '../daemon/metrics.js';
 import { readiness } from '../daemon/readiness.js';
 import { startDaemonEvents } from './daemon-events.js';
+import { startDaemonHooks } from './daemon-hooks.js';
 
 /** Runs the daemon until SIGTERM/SIGINT; returns the exit status. */
 export async function runDaemon(root: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -188,5 +189,6 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   );
   const stops = [() => running.stop(), () => imagesRunning.stop(), () => local.stop(), () => pxe.stop()];
   stops.push(() => events.stop());
+  stops.push(await startDaemonHooks({ deps, log, metrics, events }));
   return serveUntilSignal({ deps, log, stops, withdraw: () => presence.withdraw() });
 }

@@ -24,6 +24,8 @@ export interface RazorMetrics {
   imageBytes(n: number): void;
   /** Counts one of razor's events (daemon/event-metrics.ts). */
   event(e: RazorEvent): void;
+  /** One attempt to deliver an event to hook `hook` (ADR 0032), and whether it succeeded. */
+  hookDelivery(hook: string, ok: boolean): void;
   /** The exposition text and its content type. */
   render(): Promise<{ text: string; contentType: string }>;
 }
@@ -60,6 +62,12 @@ export function razorMetrics(): RazorMetrics {
     registers,
   });
   const event = eventMetrics(registers);
+  const hookDeliveries = new Counter({
+    name: 'razor_hook_deliveries_total',
+    help: 'Attempts to deliver an event to a hook, by hook and outcome (ok or error)',
+    labelNames: ['hook', 'outcome'],
+    registers,
+  });
   return {
     event,
     observe(c) {
@@ -69,6 +77,9 @@ export function razorMetrics(): RazorMetrics {
     },
     imageBytes(n) {
       images.inc(n);
+    },
+    hookDelivery(hook, ok) {
+      hookDeliveries.inc({ hook, outcome: ok ? 'ok' : 'error' });
     },
     async render() {
       return { text: await register.metrics(), contentType: register.contentType };

@@ -56,6 +56,8 @@ export const CONFIG_DEFAULTS = {
   tls_key: '',
   /** `GET /metrics`: 'open' (default, as Prometheus scrapes) or 'token' (a bearer token needed). */
   metrics_auth: 'open',
+  /** The first wait before a failed hook delivery is tried again, doubling each time up to 5 min (ADR 0032). */
+  hook_retry_base_ms: 1000,
   // Built-in TFTP and ProxyDHCP (issue 17, ADR 0023): off unless asked for.
   tftp: 'false',
   tftp_port: 69,

@@ -8,6 +8,7 @@ import { bmcSlice } from './bmc.js';
 import { bootSlice } from './boot.js';
 import { brokerSlice } from './broker.js';
 import { configSlice } from './config.js';
+import { hookSlice } from './hook/index.js';
 import { imageSlice } from './image.js';
 import { logSlice } from './log.js';
 import { modelSlice } from './model.js';
@@ -29,6 +30,7 @@ export function allSlices(catalog: Catalog): SliceRegistry {
         bootSlice,
         brokerSlice,
         configSlice,
+        hookSlice,
         imageSlice,
         logSlice,
         modelSlice,

@@ -30,6 +30,7 @@ export const RAZOR_REQUIRED_FIELDS: RequiredFields = {
   },
   image: { type: 'string' },
   token: { sha256: 'string' },
+  hook: { name: 'string', kind: 'string', target: 'string', events: 'array' },
 };
 
 const A_KIND: Readonly<Record<FieldKind, string>> = {

@@ -5,7 +5,7 @@
  */
 /** The collections whose objects have UUIDs that verbs name (the store owns this list). */
 export type RefCollection =
-  'node' | 'policy' | 'model' | 'broker' | 'tag' | 'active_model' | 'image' | 'bmc' | 'token';
+  'node' | 'policy' | 'model' | 'broker' | 'tag' | 'active_model' | 'image' | 'bmc' | 'token' | 'hook';
 
 /**
  * Collections of the store: the slices' own plus `meta` (the policy table and counters) and
@@ -24,6 +24,7 @@ export const COLLECTIONS: readonly Collection[] = [
   'image',
   'bmc',
   'token',
+  'hook',
   'meta',
   'dhcp_lease',
 ];

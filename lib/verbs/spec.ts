@@ -41,6 +41,11 @@ export interface VerbSpec {
   /** Longer help shown by `razor <slice> <verb> --help`. */
   readonly description?: string;
   readonly fields: Readonly<Record<string, Field>>;
+  /**
+   * Groups of fields of which exactly one must be given (a hook's `script` or `url`): the handler
+   * checks it; the contract's required-only case keeps the sample's field of each group.
+   */
+  readonly oneOf?: readonly (readonly string[])[];
   /** Fields given as positional arguments, in order (after the verb words). */
   readonly positional?: readonly string[];
   /** Other token patterns that reach this verb, e.g. `:uuid`, `get :uuid`, `:tag matcher add`. */

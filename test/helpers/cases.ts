@@ -55,7 +55,9 @@ export function verbCases(slice: SliceSpec, verb: VerbSpec): Case[] {
   const required = Object.entries(verb.fields)
     .filter(([, f]) => f.required)
     .map(([k]) => k);
-  const requiredOnly = asks ? [...required, 'yes'] : required;
+  // Of each group of which exactly one is needed, the one the sample gives.
+  const oneOf = (verb.oneOf ?? []).flatMap((g) => g.filter((k) => base[k] !== undefined).slice(0, 1));
+  const requiredOnly = [...required, ...oneOf, ...(asks ? ['yes'] : [])];
   const ok = { status: okStatus(verb) };
   const cases: Case[] = samples.map((input, i) => ({
     title: `${name}: all fields${i ? ` (${i + 1})` : ''}`,

@@ -28,6 +28,7 @@ export const SEED = {
   active_model: 'ActiveSeed000000000001',
   bmc: 'BmcSeed000000000000001',
   token: 'TokenSeed0000000000001',
+  hook: 'HookSeed00000000000001',
 } as const;
 
 /** The secret of the seeded admin token (`seeded`): tests call admin routes over TCP with it. */
@@ -170,6 +171,19 @@ export function seedData(): StoreFile {
       },
       token: {
         [SEED.token]: { uuid: SEED.token, name: 'seeded', sha256: tokenDigest(SEED_TOKEN), created_at: at },
+      },
+      hook: {
+        [SEED.hook]: {
+          uuid: SEED.hook,
+          ...stamps,
+          name: 'seeded-hook',
+          kind: 'script',
+          target: '/bin/true',
+          events: [],
+          timeout: 10,
+          max_attempts: 5,
+          start_seq: 0,
+        },
       },
       meta: { policy_table: { uuid: 'policy_table', order: [SEED.policy, SEED.policy2] } },
     },

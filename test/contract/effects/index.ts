@@ -5,6 +5,7 @@ import { bmcEffects } from './bmc.js';
 import { bootEffects } from './boot.js';
 import { brokerEffects } from './broker.js';
 import { configEffects } from './config.js';
+import { hookEffects } from './hook.js';
 import { imageEffects } from './image.js';
 import { logEffects } from './log.js';
 import { modelEffects } from './model.js';
@@ -23,6 +24,7 @@ export const EFFECTS: Readonly<Record<string, SliceEffects>> = {
   boot: bootEffects,
   broker: brokerEffects,
   config: configEffects,
+  hook: hookEffects,
   image: imageEffects,
   log: logEffects,
   model: modelEffects,
