@@ -41,7 +41,7 @@ export async function hookStateBook(
   };
   const changed = () => {
     dirty = true;
-    timer ??= setTimeout(write, opts.debounceMs ?? 250).unref();
+    timer ??= setTimeout(write, opts.debounceMs ?? 1000).unref();
   };
   return {
     status(name, uuid, cursor) {
