@@ -54,13 +54,12 @@ export async function startHookDispatcher(d: HookDispatcherDeps): Promise<HookDi
     }
   };
   const sync = () => (syncing ??= once().finally(() => (syncing = undefined)));
-  await sync();
+  const report = (err: Error) => d.log.warn({ err }, 'hooks: the store could not be read');
+  await sync().catch(report);
   const unsubscribe = d.feed.subscribe(() => {
     for (const { worker } of workers.values()) worker.wake();
   });
-  const timer = setInterval(() => {
-    sync().catch((err: Error) => d.log.warn({ err }, 'hooks: the store could not be read'));
-  }, d.refreshMs ?? 1000);
+  const timer = setInterval(() => sync().catch(report), d.refreshMs ?? 1000);
   timer.unref();
   return {
     sync,

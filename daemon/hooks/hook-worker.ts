@@ -136,7 +136,8 @@ export function hookWorker(hook: HookDoc, startCursor: number, d: HookWorkerDeps
     }
   };
   status();
-  const running = run();
+  // Nothing in run() should throw; if it does, the hook stops, the daemon does not.
+  const running = run().catch((err: Error) => d.log.warn({ hook: hook.name, err }, 'hook worker stopped'));
   return {
     wake() {
       woken = true;
