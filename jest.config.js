@@ -5,6 +5,8 @@ export default {
   testMatch: ['**/*.test.ts'],
   // The caller's RAZOR_* settings never reach a test (test/helpers/clean-env.ts).
   setupFiles: ['<rootDir>/test/helpers/clean-env.ts'],
+  // Sample files earlier runs left under /tmp are removed first (test/global-setup.js).
+  globalSetup: '<rootDir>/test/global-setup.js',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
