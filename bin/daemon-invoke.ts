@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { daemonInvoke } from '../daemon/invoke.js';
+import { nodeApiPort } from '../lib/config.js';
 import type { Invoke } from '../daemon/app.js';
 import type { Deps } from '../lib/verbs/context.js';
 
@@ -39,7 +40,12 @@ export function nodeInvoke(o: {
   return {
     invoke,
     bound(apiPort, imagePort) {
-      config = { ...config, values: { ...config.values, api_port: apiPort, image_svc_port: imagePort } };
+      const was = config.values;
+      const values = { ...was, api_port: apiPort, image_svc_port: imagePort };
+      // The Microkernel's server URL, unless configured, follows the node port (lib/config.ts).
+      const mkUri = (v: typeof was) => `http://${v.image_svc_host}:${nodeApiPort(v)}`;
+      if (was.mk_uri === mkUri(was)) values.mk_uri = mkUri(values);
+      config = { ...config, values };
       Object.assign(childEnv, { RAZOR_API_PORT: `${apiPort}`, RAZOR_IMAGE_SVC_PORT: `${imagePort}` });
     },
   };

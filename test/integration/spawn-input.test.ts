@@ -41,12 +41,16 @@ function registerBody(bytes: number): string {
   return JSON.stringify(base);
 }
 
-/** The same request to both daemons: status and body, timestamps (which differ) masked. */
+/**
+ * The same request to both daemons: status and body, with what differs between two daemons
+ * masked — timestamps, and the API port each really bound (nodes are told it: `mk_uri`).
+ */
 async function both(path: string, init: RequestInit) {
-  const mask = (s: string) => s.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>');
+  const mask = (s: string, port: number) =>
+    s.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>').replaceAll(`:${port}`, ':<port>');
   const one = async (d: DaemonProcess) => {
     const res = await fetch(`${d.url}${path}`, init);
-    return { status: res.status, body: mask(await res.text()) };
+    return { status: res.status, body: mask(await res.text(), d.port) };
   };
   const [s, i] = [await one(spawned), await one(inProcess)];
   expect(s).toEqual(i);
