@@ -4,13 +4,12 @@
  * install failure) and an admin's reinstall — each exactly once, as the flow ran.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
-import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
-import { adminCall, seedWithAdmin } from '../helpers/from-address.js';
+import { SEED, tempHome } from '../helpers/fixture.js';
+import { type DaemonProcess } from '../helpers/daemon.js';
+import { adminCall } from '../helpers/from-address.js';
 import { until } from '../helpers/poll.js';
+import { startSweepingDaemon } from '../helpers/sweeping-daemon.js';
 
 type Family = { name: string; metrics: Array<{ labels?: Record<string, string>; value?: string }> };
 
@@ -18,9 +17,7 @@ const home = tempHome();
 let d: DaemonProcess;
 
 beforeAll(async () => {
-  await writeSeed(home.home, seedWithAdmin());
-  writeFileSync(join(home.home, 'config.yaml'), 'install_timeout: 3600\ndaemon_min_cycle_time: 1\n');
-  d = await startDaemon(home.home);
+  d = await startSweepingDaemon(home.home);
 });
 afterAll(async () => {
   await d?.stop();

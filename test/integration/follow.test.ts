@@ -6,14 +6,13 @@
  * stream); Ctrl-C ends it with status 0. The stream itself refuses a caller without a token.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as pty from 'node-pty';
 import { ROOT, testEnv } from '../helpers/deps.js';
-import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
-import { RAZOR, registerNode, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
-import { ADMIN_TOKEN, adminCall, seedWithAdmin, stored } from '../helpers/from-address.js';
+import { SEED, tempHome } from '../helpers/fixture.js';
+import { RAZOR, registerNode, type DaemonProcess } from '../helpers/daemon.js';
+import { ADMIN_TOKEN, adminCall, stored } from '../helpers/from-address.js';
 import { until } from '../helpers/poll.js';
+import { startSweepingDaemon } from '../helpers/sweeping-daemon.js';
 
 /** Waits until `check` is true (a generous deadline: the machine may be loaded). */
 const pollUntil = (
@@ -26,10 +25,8 @@ const home = tempHome();
 let d: DaemonProcess;
 
 beforeAll(async () => {
-  await writeSeed(home.home, seedWithAdmin());
   // The seeded install last called back long ago: the daemon's sweep times it out at once.
-  writeFileSync(join(home.home, 'config.yaml'), 'install_timeout: 3600\ndaemon_min_cycle_time: 1\n');
-  d = await startDaemon(home.home);
+  d = await startSweepingDaemon(home.home);
   await pollUntil(
     () => stored<{ state: string }>(home.home, 'active_model', SEED.active_model).state === 'timeout_error',
     60_000,
