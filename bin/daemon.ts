@@ -112,6 +112,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     { perPort, perAddress: v.max_connections_per_address },
     processFileLimit(),
   );
+  const timeouts = { requestTimeoutMs: v.request_timeout_ms, headersTimeoutMs: v.headers_timeout_ms };
   let running;
   let imagesRunning;
   let pxe: PxeServices | undefined;
@@ -120,13 +121,13 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
     // The owner's Unix socket (ADR 0014): first, so a second daemon on this home stops here.
     local = await listenLocal(appWith(authorizer({ ...auth, channel: 'socket' })), {
       path: join(deps.config.home, 'razor.sock'),
-      requestTimeoutMs: v.request_timeout_ms,
+      ...timeouts,
       log,
     });
     running = await listen(app, {
       host: v.listen_address,
       port: v.api_port,
-      requestTimeoutMs: v.request_timeout_ms,
+      ...timeouts,
       log,
       tls,
       connections,
@@ -140,6 +141,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
       host: v.listen_address,
       port: v.image_svc_port,
       requestTimeoutMs: 0,
+      headersTimeoutMs: v.headers_timeout_ms,
       log,
       connections,
     });

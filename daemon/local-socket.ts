@@ -11,12 +11,14 @@ import { chmod, lstat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { limitUrlLength } from './limits/url-limit.js';
-import { stopGracefully } from './server.js';
+import { applyTimeouts, stopGracefully } from './server.js';
 
 /** Where and how to listen. */
 export interface LocalSocketOptions {
   path: string;
   requestTimeoutMs: number;
+  /** Headers must arrive within this (default 10 s; 0 = no limit). */
+  headersTimeoutMs?: number;
   log: Logger;
   /** Longest request target in bytes (default 8 KiB); longer ones get 414. */
   maxUrlBytes?: number;
@@ -74,9 +76,7 @@ export async function listenLocal(app: RequestListener, o: LocalSocketOptions): 
   if (why) return { why, stop: async () => undefined };
   await clearStale(o.path);
   const server = http.createServer(limitUrlLength(app, o.maxUrlBytes));
-  server.requestTimeout = o.requestTimeoutMs;
-  server.headersTimeout = o.requestTimeoutMs > 0 ? Math.min(10_000, o.requestTimeoutMs) : 10_000;
-  server.keepAliveTimeout = 5_000;
+  applyTimeouts(server, o);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new Error(err.code === 'EADDRINUSE' ? `${o.path} is in use by another daemon` : err.message)),

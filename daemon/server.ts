@@ -10,7 +10,7 @@ import { limitUrlLength } from './limits/url-limit.js';
 import { limitConnections, type ConnectionLimits, type ConnectionStats } from './limits/connection-limit.js';
 import type { TlsFiles } from './tls.js';
 
-/** Headers (and a TLS handshake) must arrive within this, whatever the request timeout. */
+/** Headers (and a TLS handshake) must arrive within this by default, whatever the request timeout. */
 const HEADERS_TIMEOUT_MS = 10_000;
 /**
  * How often Node checks the headers and request timeouts (its default, 30 s, let slow headers run
@@ -23,6 +23,8 @@ export interface ListenOptions {
   host: string;
   port: number;
   requestTimeoutMs: number;
+  /** Headers (and a TLS handshake) must arrive within this (default 10 s; 0 = no limit). */
+  headersTimeoutMs?: number;
   log: Logger;
   /** Serve HTTPS with this certificate and key (see tls.ts); plain HTTP without. */
   tls?: TlsFiles;
@@ -44,21 +46,32 @@ export interface RunningServer {
   readonly connections?: () => ConnectionStats;
 }
 
+/**
+ * Slow-client limits: the whole request within `requestTimeoutMs`, its headers within
+ * `headersTimeoutMs` (10 s unless given) and never later than the whole request (0 = no limit).
+ */
+export function applyTimeouts(
+  server: http.Server,
+  o: { requestTimeoutMs: number; headersTimeoutMs?: number },
+): void {
+  const headers = o.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  server.requestTimeout = o.requestTimeoutMs;
+  server.headersTimeout =
+    o.requestTimeoutMs > 0 && headers > 0
+      ? Math.min(headers, o.requestTimeoutMs)
+      : headers || o.requestTimeoutMs;
+  server.keepAliveTimeout = 5_000;
+}
+
 /** Starts listening; rejects with a clear message when the port is taken. */
 export function listen(app: RequestListener, o: ListenOptions): Promise<RunningServer> {
   const handler = limitUrlLength(app, o.maxUrlBytes);
   const timing = { connectionsCheckingInterval: TIMEOUT_CHECK_MS };
+  const handshakeTimeout = o.headersTimeoutMs === 0 ? undefined : (o.headersTimeoutMs ?? HEADERS_TIMEOUT_MS);
   const server = o.tls
-    ? https.createServer(
-        { ...timing, cert: o.tls.cert, key: o.tls.key, handshakeTimeout: HEADERS_TIMEOUT_MS },
-        handler,
-      )
+    ? https.createServer({ ...timing, cert: o.tls.cert, key: o.tls.key, handshakeTimeout }, handler)
     : http.createServer(timing, handler);
-  server.requestTimeout = o.requestTimeoutMs;
-  // Slow clients must send their headers within 10 s, whatever the request timeout (0 = none).
-  server.headersTimeout =
-    o.requestTimeoutMs > 0 ? Math.min(HEADERS_TIMEOUT_MS, o.requestTimeoutMs) : HEADERS_TIMEOUT_MS;
-  server.keepAliveTimeout = 5_000;
+  applyTimeouts(server, o);
   const connections = o.connections
     ? limitConnections(server, { ...o.connections, log: o.log, tls: o.tls !== undefined })
     : undefined;

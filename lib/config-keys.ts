@@ -40,6 +40,8 @@ export const CONFIG_DEFAULTS = {
   default_ipmi_password: 'ipmi_password',
   log_level: 'info',
   request_timeout_ms: 30000,
+  /** A client's request headers (and TLS handshake) must arrive within this; `0` = no limit. */
+  headers_timeout_ms: 10000,
   auth_allow_localhost: 'owner',
   body_limit_bytes: 1048576,
   checkin_rate_per_minute: 60,
