@@ -2,7 +2,8 @@
 # Razor Microkernel agent (busybox sh), respawned by init: finds the razor server, checks in every
 # mk_checkin_interval seconds (+ random skew), registers the node's facts on the first checkin,
 # when told `register` and whenever they change, applies the server's client_config, and obeys
-# `reboot` and `poweroff` (reference §3.2–3.3). Everything it does is logged to the console.
+# `reboot` and `poweroff` (reference §3.2–3.3). Booted with razor.install=<plan URL> it runs the
+# install (install.sh) instead, once. Everything it does is logged to the console.
 MK_HOME=${MK_HOME:-/mk}
 . "$MK_HOME/lib/common.sh"
 . "$MK_HOME/lib/net.sh"
@@ -130,8 +131,12 @@ checkin() {
 }
 
 main() {
-  local started elapsed wait first_skew first_at
+  local started elapsed wait first_skew first_at plan
   mkdir -p "$MK_STATE"
+  # Booted to install (razor.install=<plan URL>, ADR 0029): once; if it fails, check in as usual.
+  if plan=$(cmdline_arg razor.install) && [ -z "$(state_get install.tried)" ]; then
+    exec "$MK_HOME/install.sh" "$plan"
+  fi
   [ -n "$(state_get first_checkin)" ] || state_set first_checkin true
   # The first checkin comes 0..razor.skew seconds (default 1, any fraction) after the agent
   # starts, so a rack powered on at once spreads out; the wait overlaps the one for DHCP.

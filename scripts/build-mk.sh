@@ -20,7 +20,11 @@ busybox="${MK_BUSYBOX:-/bin/busybox}"
 # Drivers for QEMU/KVM, VMware and common server NICs and disk controllers; their dependencies
 # are added from modules.dep. Firmware is not included (Debian ships it in non-free-firmware).
 modules=(virtio_pci virtio_net virtio_blk virtio_scsi e1000 e1000e igb ixgbe tg3 bnx2 r8169
-  vmxnet3 ahci ata_piix sd_mod nvme)
+  vmxnet3 ahci ata_piix sd_mod nvme
+  ext4 crc32c_generic vfat nls_cp437 nls_ascii)
+# Install mode (ADR 0029) partitions a disk, makes its file systems and unpacks a root file system
+# archive: Debian's own tools from this build host's packages, copied with the libraries they load.
+install_tools=(sfdisk wipefs mkfs.fat mkfs.ext4 tar zstd)
 
 die() {
   echo "build-mk: $*" >&2
@@ -28,7 +32,7 @@ die() {
 }
 say() { echo "build-mk: $*" >&2; }
 
-for tool in apt-get apt-cache dpkg-deb xorriso gzip sha256sum flock; do
+for tool in apt-get apt-cache dpkg-deb xorriso gzip sha256sum flock ldd "${install_tools[@]}"; do
   command -v "$tool" > /dev/null || die "'$tool' is missing; run ./scripts/system-deps.sh"
 done
 [ -x "$busybox" ] || die "$busybox is missing; install busybox-static (./scripts/system-deps.sh)"
@@ -91,6 +95,19 @@ install -m 0755 "$src/init" "$fs/init"
 install -m 0755 "$src/agent.sh" "$src/udhcpc.sh" "$fs/mk/"
 install -m 0644 "$src"/lib/*.sh "$fs/mk/lib/"
 install -m 0644 "$src/inittab" "$fs/etc/inittab"
+install -m 0755 "$src/install.sh" "$fs/mk/"
+# copy_exec TOOL — the tool into /mk/bin, its libraries (and the loader) where it looks for them.
+copy_exec() {
+  local path lib
+  path="$(command -v "$1")"
+  install -m 0755 "$(readlink -f "$path")" "$fs/mk/bin/$1"
+  for lib in $(ldd "$path" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+    [ -e "$fs$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$fs$lib"
+  done
+}
+mkdir -p "$fs/mk/bin" "$fs/etc"
+for t in "${install_tools[@]}"; do copy_exec "$t"; done
+[ -f /etc/mke2fs.conf ] && cp /etc/mke2fs.conf "$fs/etc/"
 echo "$version" > "$fs/etc/mk-version"
 mdir="$fs/lib/modules/$kver"
 mkdir -p "$mdir"
@@ -134,5 +151,6 @@ xorriso -as mkisofs -quiet -R -J -V "RAZOR_MK_${version//./_}" -o "$part" "$iso"
   { rm -f "$part"; die "xorriso failed"; }
 mv -f "$part" "$out"
 say "$out: $(du -k "$out" | cut -f1) KiB (kernel $kver $(du -k "$iso/boot/vmlinuz" | cut -f1) KiB," \
-  "initrd $(du -k "$iso/boot/initrd.gz" | cut -f1) KiB, ${#chosen[@]} modules)"
+  "initrd $(du -k "$iso/boot/initrd.gz" | cut -f1) KiB, ${#chosen[@]} modules," \
+  "install tools $(du -sk "$fs/mk/bin" "$fs/lib/x86_64-linux-gnu" "$fs/lib64" 2> /dev/null | awk '{ s += $1 } END { print s }') KiB unpacked)"
 echo "$out"

@@ -142,5 +142,7 @@ export interface ImageDoc extends Doc {
   /** An archive image (rootfs): the stored file's name, its SHA-256 and the kernel version inside. */
   file?: string;
   sha256?: string;
+  /** An archive image: bytes of its uncompressed tar stream (what writing it to a disk needs). */
+  unpacked_size?: number;
   kernel_version?: string;
 }

@@ -112,12 +112,15 @@ async function bootBound(
   if (answer === 'install' && !image)
     return errorScript(ctx, `image ${am.model.image_uuid} of model '${am.model.label}' is gone`);
   const node = { ...found, ...bootFacts(found, dhcp, remote) };
+  // An image-based install's installer is the Microkernel (ADR 0029): its boot script names it.
+  const mk =
+    answer === 'install' ? newestMk(await ctx.store.read((r) => r.all<ImageDoc>('image'))) : undefined;
   const script =
     answer === 'mk'
       ? await mkScript(ctx)
       : await renderModelTemplate(
           ctx.template,
-          { config: ctx.config, type, node, am, image },
+          { config: ctx.config, type, node, am, image, mk },
           `boot_${answer}`,
         );
   // Repeated boots in one state are not news: only a change of what is served is logged.

@@ -24,6 +24,8 @@ export interface RenderInputs {
   brokerSpecs?: Readonly<Record<string, MetadataSpec>>;
   /** The install key, for files only the installing node gets: their callback URL carries it. */
   installKey?: string;
+  /** The Microkernel image, for types whose installer is the Microkernel (image-based installs). */
+  mk?: ImageDoc;
 }
 
 /** `values` with every key of `specs` defined ('' when left out), so strict templates can name them. */
@@ -50,11 +52,13 @@ export const colonMac = (mac: string) => mac.toLowerCase().replace(/(..)(?!$)/g,
 
 /** The template context (without kernel_args, which is itself rendered from it). */
 export function renderContext(i: RenderInputs): Record<string, unknown> {
-  const { api_url, image_root_url } = serverUrls(i.config);
+  const { api_url, api_port, image_root_url } = serverUrls(i.config);
   const { am, node, type } = i;
   const metadata = am.model.metadata;
   return {
     api_url,
+    api_host: i.config.values.image_svc_host,
+    api_port,
     // `<uuid>.<install key>` in files served to the installing node only (ADR 0016).
     callback_url: `${api_url}/razor/api/policy/callback/${am.uuid}${i.installKey ? `.${i.installKey}` : ''}`,
     // A remote mirror (image add --url) is served by itself; local images by razor's image service.
@@ -64,7 +68,22 @@ export function renderContext(i: RenderInputs): Record<string, unknown> {
       name: i.image?.name ?? '',
       version: i.image?.version ?? '',
       boot_cfg: i.image?.boot_cfg ?? '',
+      // An archive image (rootfs): the file the Microkernel writes, and how to check it.
+      file: i.image?.file ?? '',
+      sha256: i.image?.sha256 ?? '',
+      size: i.image?.size ?? 0,
+      unpacked_size: i.image?.unpacked_size ?? 0,
+      kernel_version: i.image?.kernel_version ?? '',
     },
+    mk: i.mk
+      ? {
+          version: i.mk.version,
+          image_url: i.mk.url ?? `${image_root_url}/mk/${i.mk.uuid}`,
+          kernel: i.mk.kernel ?? '',
+          initrd: i.mk.initrd ?? '',
+          initrd_name: basename(i.mk.initrd ?? ''),
+        }
+      : false,
     // What the image import found wins over the type's default layout.
     kernel: i.image?.kernel ?? type.kernel ?? '',
     initrd: i.image?.initrd ?? type.initrd ?? '',

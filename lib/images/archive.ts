@@ -22,6 +22,8 @@ export interface ArchiveInfo {
   file: string;
   sha256: string;
   size: number;
+  /** Bytes of the uncompressed tar stream: what unpacking it needs, give or take its headers. */
+  unpacked_size: number;
   kernel_version: string;
 }
 
@@ -82,9 +84,13 @@ export async function importArchive(
 ): Promise<ArchiveInfo> {
   const compression = await compressionOf(source);
   const file = `${spec.file.replace(/\.tar$/, '')}.tar${compression.ext}`;
-  const tar = spawn('tar', ['-t', '-f', '-', ...(compression.option ? [compression.option] : [])], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const tar = spawn(
+    'tar',
+    ['-t', '--totals', '-f', '-', ...(compression.option ? [compression.option] : [])],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const names: string[] = [];
   let stderr = '';
   tar.stderr.on('data', (d) => (stderr += d));
@@ -128,9 +134,11 @@ export async function importArchive(
     throw bad(
       `${source} is not a tar archive (tar, tar.gz, tar.xz or tar.zst): ${stderr.trim().split('\n')[0] || `tar exited ${code}`}; nothing was kept`,
     );
+  // GNU tar's --totals: "Total bytes read: 824614400 (787MiB, …)" on stderr.
+  const unpacked = Number(/Total bytes read: (\d+)/.exec(stderr)?.[1] ?? 0);
   const version = kernelVersion(names, spec.kernel_version);
   if (!version) throw bad(`${unrecognised}; nothing was kept`);
   const sha256 = hash.digest('hex');
   await writeFile(join(dir, `${file}.sha256`), `${sha256}  ${file}\n`);
-  return { file, sha256, size, kernel_version: version };
+  return { file, sha256, size, unpacked_size: unpacked, kernel_version: version };
 }

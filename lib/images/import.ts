@@ -115,7 +115,12 @@ export async function importImage(
       source,
       size: archived?.size ?? (await treeSize(staging)),
       ...(archived
-        ? { file: archived.file, sha256: archived.sha256, kernel_version: archived.kernel_version }
+        ? {
+            file: archived.file,
+            sha256: archived.sha256,
+            unpacked_size: archived.unpacked_size,
+            kernel_version: archived.kernel_version,
+          }
         : {}),
       ...(info.kernel ? { kernel: info.kernel } : {}),
       ...(info.initrd ? { initrd: info.initrd } : {}),

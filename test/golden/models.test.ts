@@ -81,6 +81,7 @@ const PASSWORD_FILES = new Set([
   'user-data.yaml',
   'ks.cfg',
   'answerfile.xml',
+  'install-plan.sh',
 ]);
 
 /** What `razor image add` records from an ESXi ISO's boot.cfg, by model type. */
@@ -107,6 +108,26 @@ const BOOT_CFG: Record<string, string> = {
     'updated=0',
     '',
   ].join('\n'),
+};
+
+/** What `razor image add -t rootfs` records of a root filesystem archive. */
+const ROOTFS_ARCHIVE = {
+  file: 'rootfs.tar.zst',
+  sha256: '5f1c0a3fb0e7c9bd0e7bd2a9c2a5e0d1f6a4c3b2a1f0e9d8c7b6a5f4e3d2c1b0',
+  size: 256638487,
+  unpacked_size: 824614400,
+  kernel_version: '6.1.0-57-amd64',
+};
+
+/** The newest Microkernel image (the installer of image-based types). */
+const MK_IMAGE: ImageDoc = {
+  uuid: 'GoldenMkImage000000001',
+  type: 'mk',
+  name: 'razor-microkernel',
+  version: '0.2.0',
+  status: 'valid',
+  kernel: 'boot/vmlinuz',
+  initrd: 'boot/initrd.gz',
 };
 
 /** One rendering of a model type: its inputs and the plaintext secrets behind its hashes. */
@@ -199,6 +220,7 @@ function fixture(catalog: Catalog, type: ModelType, full: boolean): Fixture {
     version: type.name.replace(/^.*_/, ''),
     status: 'valid',
     ...(type.image_prefix === 'esxi' ? { boot_cfg: BOOT_CFG[type.name] ?? BOOT_CFG.vmware_esxi_8 } : {}),
+    ...(type.image_prefix === 'rootfs' ? ROOTFS_ARCHIVE : {}),
   };
   const inputs: RenderInputs = {
     config,
@@ -207,6 +229,8 @@ function fixture(catalog: Catalog, type: ModelType, full: boolean): Fixture {
     am,
     image,
     tags: nodeTags(TAG_RULES, FACTS),
+    // The installer of image-based types; the others' templates never name it.
+    mk: full ? MK_IMAGE : undefined,
     brokerSpecs: am.broker ? catalog.brokerPlugins.get(am.broker.plugin)?.metadata : undefined,
   };
   return { inputs, plaintexts, hash };
@@ -388,6 +412,7 @@ test('every shipped model type is checked', () => {
   expect(TYPES.map((t) => t.name).sort()).toEqual([
     'centos_6',
     'debian_bookworm',
+    'debian_bookworm_image',
     'debian_wheezy',
     'opensuse_15',
     'redhat_6',

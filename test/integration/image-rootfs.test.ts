@@ -118,6 +118,8 @@ beforeEach(() => {
       file: 'rootfs.tar.zst',
       sha256: sha256(file),
       size,
+      // The uncompressed tar stream: what unpacking needs (the Microkernel checks the disk by it).
+      unpacked_size: execFileSync('zstd', ['-d', '-c', file]).length,
       kernel_version: '6.1.0-x',
     });
     expect(seen).toEqual({ total: size, done: size, finished: true });

@@ -175,9 +175,48 @@ const xenserver: Spec = {
   ],
 };
 
+/** Image-based installs (ADR 0029): the Microkernel writes the image and reports each step. */
+const image: Spec = {
+  states: {
+    ...BASE,
+    init: {
+      install_plan: 'init',
+      install_start: 'installing',
+      install_fail: 'install_error',
+      timeout: 'timeout_error',
+      error: 'error_catch',
+    },
+    installing: {
+      install_step: 'installing',
+      install_log: 'installing',
+      install_done: 'postinstall',
+      install_fail: 'install_error',
+      timeout: 'timeout_error',
+      error: 'error_catch',
+    },
+    postinstall: {
+      os_boot: 'postinstall',
+      os_final: 'os_complete',
+      timeout: 'timeout_error',
+      error: 'error_catch',
+    },
+    install_error: {},
+  },
+  install: [
+    ['bind', 'init'],
+    ['install_plan', 'init'],
+    ['install_start', 'installing'],
+    ['install_step', 'installing'],
+    ['install_done', 'postinstall'],
+    ['os_boot', 'postinstall'],
+    ['os_final', 'os_complete'],
+  ],
+};
+
 const SPECS: Record<string, Spec> = {
   centos_6: kickstart,
   debian_bookworm: preseed,
+  debian_bookworm_image: image,
   debian_wheezy: preseed,
   opensuse_15: yast,
   redhat_6: kickstart,
@@ -374,6 +413,18 @@ describe.each(TYPES.map((t) => [t.name, t] as const))('model type %s', (name, ty
     expect(bootAnswer(type, state)).toBe(boot);
     expect(mkAnswer(type, state)).toBe(mk);
   });
+});
+
+test('an image install: the installer (the Microkernel) while installing, never the half-written disk after a failure', () => {
+  const type = catalog.modelTypes.get('debian_bookworm_image') as ModelType;
+  expect([bootAnswer(type, 'installing'), mkAnswer(type, 'installing')]).toEqual(['install', 'reboot']);
+  expect([bootAnswer(type, 'install_error'), mkAnswer(type, 'install_error')]).toEqual(['mk', 'acknowledge']);
+  const am = activeModel(type, 'installing', false);
+  fire(am, type, 'install_fail', 'install/fail/disk', AT);
+  expect(am.state).toBe('install_error');
+  for (const action of ['install_start', 'install_done', 'os_final', 'install_plan'])
+    fire(am, type, action, 'late', AT);
+  expect(am.state).toBe('install_error');
 });
 
 test('the log keeps the newest LOG_LIMIT entries', () => {
