@@ -58,25 +58,32 @@ step() {
   report "step/$1"
   : > "$steplog"
   "$2" >> "$steplog" 2>&1 || fail "$1" "$(tail -n 1 "$steplog")"
+  log "install: $1 done: $(tail -n 1 "$steplog" | cut -c1-160)"
 }
 
-# pick_disk — the first disk (not removable, not read-only) of at least $need bytes.
+# pick_disk — the first disk (not removable, not read-only) of at least $need bytes. Disk drivers
+# load in the background: wait up to 60 s for any disk, then 10 s more for one large enough.
 pick_disk() {
-  local d name size i=0 seen=''
-  while [ $i -lt 60 ]; do
+  local d name size i=0 seen='' grace=10
+  while [ $i -lt 60 ] && [ $grace -gt 0 ]; do
     for d in /sys/block/*; do
       name=${d##*/}
       case "$name" in loop* | ram* | sr* | fd* | zram* | md* | dm-*) continue ;; esac
       [ "$(cat "$d/removable" 2> /dev/null)" = 0 ] || continue
       [ "$(cat "$d/ro" 2> /dev/null)" = 0 ] || continue
       size=$(($(cat "$d/size") * 512))
-      case " $seen " in *" $name "*) ;; *) seen="$seen $name" && echo "found /dev/$name: $((size / 1048576)) MiB" ;; esac
+      case " $seen " in *" $name "*) ;; *)
+        seen="$seen $name"
+        echo "found /dev/$name: $((size / 1048576)) MiB"
+        ;;
+      esac
       [ "$size" -ge "$need" ] && disk=$name && return 0
     done
     sleep 1
     i=$((i + 1))
+    [ -z "$seen" ] || grace=$((grace - 1))
   done
-  echo "no disk of at least $((need / 1048576)) MiB (the image unpacks to $((image_unpacked_size / 1048576)) MiB); disks:${seen:- none}"
+  echo "no disk of at least $((need / 1048576)) MiB (the image unpacks to $((image_unpacked_size / 1048576)) MiB, plus 1 GiB); disks:${seen:- none}"
   return 1
 }
 

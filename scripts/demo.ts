@@ -3,8 +3,10 @@
  * store, builds and imports the Microkernel, imports the Debian netboot installer, creates a model
  * and a policy, boots a QEMU VM, and prints each step as it happens — discovered, tagged, bound,
  * rebooting, installer fetched its preseed — then cleans up. Needs ./scripts/system-deps.sh.
+ * `npm run demo -- --install` shows a finished install instead (scripts/demo-install.ts).
  */
 import { Lab } from '../test/vm/lib/lab.js';
+import { installDemo } from './demo-install.js';
 
 const NETBOOT = '/usr/lib/debian-installer/images/12/amd64/text';
 const MAC = '52:54:00:de:00:01';
@@ -125,4 +127,4 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+process.exitCode = process.argv.includes('--install') ? await installDemo(say) : await main();

@@ -27,6 +27,8 @@ export interface VmSpec {
   bootfile?: string;
   /** Sizes of blank virtio disks, MiB. */
   disksMiB?: number[];
+  /** Keep the disks a VM of this name left (a cold power-on of the same machine). */
+  keepDisks?: boolean;
   /** Let the guest reboot (and network-boot again) instead of QEMU exiting on reboot. */
   reboot?: boolean;
   /** The boot NIC on a tap in a network namespace (the PXE lab) instead of QEMU's user network. */
@@ -85,10 +87,13 @@ export function qemuArgs(spec: VmSpec, dir: string, tftp: string): string[] {
   });
   (spec.disksMiB ?? []).forEach((mib, i) => {
     const file = join(dir, `${spec.name}.disk${i}.raw`);
-    closeSync(openSync(file, 'w'));
-    truncateSync(file, mib * 1048576); // sparse
+    if (!spec.keepDisks || !existsSync(file)) {
+      closeSync(openSync(file, 'w'));
+      truncateSync(file, mib * 1048576); // sparse
+    }
     args.push('-drive', `if=none,id=d${i},format=raw,file=${file}`);
-    args.push('-device', `virtio-blk-pci,drive=d${i}`);
+    // Under UEFI the disks follow the boot NIC in the boot order: OVMF tries them when iPXE exits.
+    args.push('-device', `virtio-blk-pci,drive=d${i}${uefi ? `,bootindex=${i + 1}` : ''}`);
   });
   return args;
 }
