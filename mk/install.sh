@@ -46,7 +46,7 @@ fail() {
     wipefs -a "/dev/$disk" > /dev/null 2>&1 && log "wiped /dev/$disk: nothing half-written will boot"
   fi
   { tail -n 15 "$steplog" 2> /dev/null; echo "$2"; } | while IFS= read -r line; do
-    [ -n "$line" ] && report "log/$(printf '%s' "$line" | cut -c1-200 | urlencode)"
+    [ -n "$line" ] && report "log/$(printf '%s' "$line" | cut -c1-200 | tr -d '\n' | urlencode)"
   done
   report "fail/$1"
   exit 1

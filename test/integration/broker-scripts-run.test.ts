@@ -198,6 +198,14 @@ describe('post-install and broker scripts run', () => {
       action: 'broker_fail',
       state: 'broker_fail',
     });
+    // The hand-off's output came before the fail, a line per broker/log call (decoded, in order).
+    const said = am()
+      .log.filter((e) => e.action === 'broker_log')
+      .map((e) => e.result.replace(/^broker\/log\//, ''));
+    expect(said.at(-1)).toBe(
+      'razor: puppet agent run as node1.example.com against puppet.example.com failed (exit 1)',
+    );
+    expect(said).toHaveLength(1);
 
     // The broker script alone exits non-zero when the agent fails, zero when it succeeds.
     writeFileSync(join(root, 'stubs', 'puppet'), puppet(1));

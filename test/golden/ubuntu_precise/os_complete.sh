@@ -11,9 +11,13 @@ call postinstall/final
 # Hand-off to the puppet broker: the node pulls its script, runs it and reports.
 handoff=$(mktemp)
 if { curl -fsS -o "$handoff" "$CALLBACK/broker/script" || wget -q -O "$handoff" "$CALLBACK/broker/script"; } &&
-  sh "$handoff" >> /var/log/razor-broker.log 2>&1; then
+  sh "$handoff" > /var/log/razor-broker.log 2>&1; then
   call broker/success
 else
+  # The tail of the hand-off's output goes into the active model's log, a line per call.
+  tail -n 15 /var/log/razor-broker.log | while IFS= read -r line; do
+    [ -n "$line" ] && call "broker/log/$(printf '%s' "$line" | cut -c1-200 | tr -d '\n' | od -An -tx1 -v | tr -d ' \n' | sed 's/../%&/g')"
+  done
   call broker/fail
 fi
 rm -f "$handoff"
