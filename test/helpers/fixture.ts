@@ -190,10 +190,31 @@ export function seedData(): StoreFile {
   };
 }
 
-/** Replaces `{name}` placeholders (anywhere in strings, recursively) with seeded UUIDs. */
+let sampleFolder: string | undefined;
+
+/**
+ * The folder this test file's verb samples write into. The samples name /tmp/razor-…-sample…
+ * files (`store copy`, `backup`, `restore`); suites running at once in other workers, with other
+ * seeds, must not share them.
+ */
+export function sampleDir(): string {
+  return (sampleFolder ??= mkdtempSync(join(tmpdir(), 'razor-samples-')));
+}
+
+/** A verb sample's `/tmp/razor-…-sample…` path, in this test file's own folder. */
+export const samplePath = (path: string): string =>
+  /^\/tmp\/razor-[\w-]*sample/.test(path) ? path.replace(/^\/tmp\//, `${sampleDir()}/`) : path;
+
+/**
+ * Replaces `{name}` placeholders (anywhere in strings, recursively) with seeded UUIDs, and moves
+ * the samples' /tmp files into this test file's own folder (`samplePath`).
+ */
 export function fillPlaceholders<T>(value: T): T {
   if (typeof value === 'string') {
-    return value.replace(/\{(\w+)\}/g, (m, name: string) => (SEED as Record<string, string>)[name] ?? m) as T;
+    return samplePath(value).replace(
+      /\{(\w+)\}/g,
+      (m, name: string) => (SEED as Record<string, string>)[name] ?? m,
+    ) as T;
   }
   if (Array.isArray(value)) return value.map(fillPlaceholders) as T;
   if (value && typeof value === 'object') {
