@@ -98,8 +98,11 @@ do_partition() {
   [ -b "$(part 3)" ] || { echo "$(part 3) did not appear" && return 1; }
 }
 
+# do_mkfs — the file systems, with identities chosen here (fstab names them; no blkid needed).
 do_mkfs() {
-  mkfs.fat -F 32 -n EFI "$(part 2)" && mkfs.ext4 -q -F -L root "$(part 3)"
+  root_uuid=$(cat /proc/sys/kernel/random/uuid)
+  esp_id=$(tr -d '-' < /proc/sys/kernel/random/uuid | cut -c1-8 | tr 'a-f' 'A-F')
+  mkfs.fat -F 32 -n EFI -i "$esp_id" "$(part 2)" && mkfs.ext4 -q -F -L root -U "$root_uuid" "$(part 3)"
 }
 
 # do_stream — the archive from the image service into the new root, its SHA-256 checked on the way.
@@ -123,13 +126,11 @@ do_stream() {
   echo "unpacked $image_url ($(du -sm "$target" | cut -f1) MiB), SHA-256 $sum as recorded"
 }
 
-uuid_of() { blkid "$1" | sed -n 's/.* UUID="\([^"]*\)".*/\1/p'; }
-
 do_configure() {
   local t=$target
   mkdir -p "$t/boot/efi" && mount -t vfat "$(part 2)" "$t/boot/efi" || return 1
-  printf 'UUID=%s / ext4 errors=remount-ro 0 1\nUUID=%s /boot/efi vfat umask=0077 0 1\n' \
-    "$(uuid_of "$(part 3)")" "$(uuid_of "$(part 2)")" > "$t/etc/fstab"
+  printf 'UUID=%s / ext4 errors=remount-ro 0 1\nUUID=%s-%s /boot/efi vfat umask=0077 0 1\n' \
+    "$root_uuid" "$(echo "$esp_id" | cut -c1-4)" "$(echo "$esp_id" | cut -c5-8)" > "$t/etc/fstab"
   echo "$short_hostname" > "$t/etc/hostname"
   printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s %s\n' "$hostname" "$short_hostname" > "$t/etc/hosts"
   mkdir -p "$t/etc/razor" && chmod 0700 "$t/etc/razor"
@@ -153,6 +154,8 @@ do_grub() {
   printf '%s\n' 'GRUB_TIMEOUT=1' 'GRUB_CMDLINE_LINUX="console=tty0 console=ttyS0,115200n8"' \
     'GRUB_TERMINAL="console serial"' 'GRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"' \
     >> "$t/etc/default/grub"
+  # grub-mkconfig names the root by UUID only when /dev/disk/by-uuid has it (udev's job; no udev here).
+  mkdir -p /dev/disk/by-uuid && ln -sf "$(part 3)" "/dev/disk/by-uuid/$root_uuid"
   chroot "$t" grub-install --target=i386-pc "/dev/$disk" &&
     chroot "$t" grub-install --target=x86_64-efi --efi-directory=/boot/efi --removable --no-nvram &&
     chroot "$t" update-grub

@@ -8,6 +8,7 @@
  */
 import { followInstall, startInstallScene } from '../test/vm/lib/install-scene.js';
 import type { ActiveModelView } from '../test/vm/lib/install-scene.js';
+import { narrated } from './demo-run.js';
 
 const MAC = '52:54:00:de:00:02';
 
@@ -19,45 +20,45 @@ export async function installDemo(say: (text: string) => void): Promise<number> 
   const scene = await startInstallScene(say);
   const { lab } = scene;
   process.once('SIGINT', () => void scene.stop().then(() => process.exit(130)));
-  try {
-    const vm = lab.boot({
-      name: 'demo-install',
-      nics: [{ model: 'virtio-net-pci', mac: MAC }],
-      memMiB: 1024,
-      cpus: 2,
-      disksMiB: [4096],
-      reboot: true,
-    });
-    say(`powered on a VM (1 GiB, 2 CPUs, an empty 4 GiB disk, MAC ${MAC}); it PXE-boots into razor`);
-    const explain: Record<string, (am: ActiveModelView) => string> = {
-      init: (am) => `discovered and bound as ${am.hostname}; rebooting into the Microkernel's install mode`,
-      installing: () => 'installing: the Microkernel fetched its plan',
-      postinstall: () => 'written to disk; rebooting, and razor now answers "boot the local disk"',
-      os_complete: () => 'the installed Debian booted from its disk and reported os_complete',
-      broker_wait: () => 'handing off: the node fetched its Puppet script and runs the agent',
-      broker_success: () => 'Puppet applied its catalogue: broker_success',
-    };
-    // Each new state and each install step, as they happen.
-    const seen = new Set<string>();
-    const am = await followInstall(lab, vm, ['broker_success'], 60 * 60_000, (view) => {
-      for (const e of view.log) {
-        const key = `${e.action} ${e.result} ${e.state}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (e.action === 'install_step') say(`  step ${e.result.replace('install/step/', '')}`);
-        else if (e.state !== e.old_state) say(explain[e.state]?.(view) ?? `state ${e.state}`);
-      }
-    });
-    const login = await vm.waitForSerial(new RegExp(`^.*\\n${am.short_hostname} login:`, 'm'), 10 * 60_000);
-    say(`the installed system's console:\n\n${login[0]}\n`);
-    say(`see every step with: RAZOR_HOME=${lab.home} razor active_model ${am.uuid} logs`);
-    return 0;
-  } catch (err) {
-    say(`demo failed: ${(err as Error).message}`);
-    process.stderr.write(`${lab.consoles()}\n`);
-    return 1;
-  } finally {
-    say('cleaning up: stopping the VM, razor and the Puppet server');
-    await scene.stop();
-  }
+  return narrated(
+    say,
+    lab,
+    async () => {
+      const vm = lab.boot({
+        name: 'demo-install',
+        nics: [{ model: 'virtio-net-pci', mac: MAC }],
+        memMiB: 1024,
+        cpus: 2,
+        disksMiB: [4096],
+        reboot: true,
+      });
+      say(`powered on a VM (1 GiB, 2 CPUs, an empty 4 GiB disk, MAC ${MAC}); it PXE-boots into razor`);
+      const explain: Record<string, (am: ActiveModelView) => string> = {
+        init: (am) => `discovered and bound as ${am.hostname}; rebooting into the Microkernel's install mode`,
+        installing: () => 'installing: the Microkernel fetched its plan',
+        postinstall: () => 'written to disk; rebooting, and razor now answers "boot the local disk"',
+        os_complete: () => 'the installed Debian booted from its disk and reported os_complete',
+        broker_wait: () => 'handing off: the node fetched its Puppet script and runs the agent',
+        broker_success: () => 'Puppet applied its catalogue: broker_success',
+      };
+      // Each new state and each install step, as they happen.
+      const seen = new Set<string>();
+      const am = await followInstall(lab, vm, ['broker_success'], 60 * 60_000, (view) => {
+        for (const e of view.log) {
+          const key = `${e.action} ${e.result} ${e.state}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          if (e.action === 'install_step') say(`  step ${e.result.replace('install/step/', '')}`);
+          else if (e.state !== e.old_state) say(explain[e.state]?.(view) ?? `state ${e.state}`);
+        }
+      });
+      const login = await vm.waitForSerial(new RegExp(`^.*\\n${am.short_hostname} login:`, 'm'), 10 * 60_000);
+      say(`the installed system's console:\n\n${login[0]}\n`);
+      say(`see every step with: RAZOR_HOME=${lab.home} razor active_model ${am.uuid} logs`);
+    },
+    async () => {
+      say('cleaning up: stopping the VM, razor and the Puppet server');
+      await scene.stop();
+    },
+  );
 }

@@ -1,10 +1,10 @@
 /**
- * Reads files from a VM's installed disk image after the VM has stopped: the image is attached
- * read-only with its partitions (losetup -P -r, as root), the root (3) and EFI system (2)
- * partitions mounted read-only, and always detached again.
+ * Reads files from a VM's installed disk image after the VM has stopped: its root (3) and EFI
+ * system (2) partitions are mounted read-only through loop devices at their offsets (partx reads
+ * the partition table; no partition device nodes needed), and always unmounted again. Needs root.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,26 +21,33 @@ export interface MountedDisk {
 export const fileText = (dir: string, path: string): string | undefined =>
   existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined;
 
-/** Attaches `image` read-only, mounts its root and EFI partitions, runs `read`, and cleans up. */
+/** Byte offset and size of partition `n` of `image`. */
+async function partition(image: string, n: number): Promise<{ offset: number; size: number }> {
+  const out = (await run('partx', ['-g', '-b', '-o', 'START,SIZE', '-n', String(n), image])).stdout;
+  const [start, size] = out.trim().split(/\s+/).map(Number);
+  return { offset: (start as number) * 512, size: size as number };
+}
+
+/** Mounts the root and EFI partitions of `image` read-only, runs `read`, and cleans up. */
 export async function withInstalledDisk<T>(image: string, read: (d: MountedDisk) => T): Promise<T> {
-  const dev = (await run('losetup', ['-f', '--show', '-P', '-r', image])).stdout.trim();
   const dir = mkdtempSync(join(tmpdir(), 'razor-disk-'));
   const root = join(dir, 'root');
   const esp = join(dir, 'esp');
   const mounted: string[] = [];
   try {
-    for (const [part, at, type, opts] of [
-      ['3', root, 'ext4', 'ro,noload'],
-      ['2', esp, 'vfat', 'ro'],
+    for (const [n, at, type, extra] of [
+      [3, root, 'ext4', 'noload'],
+      [2, esp, 'vfat', ''],
     ] as const) {
-      await run('mkdir', ['-p', at]);
-      await run('mount', ['-t', type, '-o', opts, `${dev}p${part}`, at]);
+      const p = await partition(image, n);
+      mkdirSync(at);
+      const opts = ['ro', 'loop', `offset=${p.offset}`, `sizelimit=${p.size}`, ...(extra ? [extra] : [])];
+      await run('mount', ['-t', type, '-o', opts.join(','), image, at]);
       mounted.push(at);
     }
     return read({ root, esp });
   } finally {
     for (const at of mounted.reverse()) await run('umount', [at]).catch(() => undefined);
-    await run('losetup', ['-d', dev]).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

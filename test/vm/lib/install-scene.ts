@@ -54,12 +54,12 @@ export async function startInstallScene(
   };
   try {
     const uuid = async (args: string[]) => ((await lab.razor(args)).response as { uuid: string }[])[0]?.uuid;
-    const image = await uuid(['image', 'add', '-t', 'rootfs', '-p', archive]);
+    const image = await uuid(['image', 'add', JSON.stringify({ type: 'rootfs', path: archive })]);
     say(`imported the archive as rootfs image ${image}`);
-    const broker = await uuid([
-      'broker', 'add', '-p', 'puppet', '-n', 'lab-puppet', '-d', 'the lab puppetserver',
-      '-r', JSON.stringify({ server: '10.0.2.2', port: String(puppet.port) }),
-    ]); // prettier-ignore
+    const broker = await uuid(['broker', 'add', JSON.stringify({
+      plugin: 'puppet', name: 'lab-puppet', description: 'the lab puppetserver',
+      req_metadata_hash: { server: '10.0.2.2', port: String(puppet.port) },
+    })]); // prettier-ignore
     const model = await uuid(['model', 'add', JSON.stringify({
       template: 'debian_bookworm_image', label: 'bookworm-image', image_uuid: image,
       req_metadata_hash: { hostname_prefix: 'web', domainname: 'example.test', root_password: 'correct-horse', ssh_authorized_key: SSH_KEY },
