@@ -1,20 +1,22 @@
 /**
- * Reads files from a VM's installed disk image after the VM has stopped: its root (3) and EFI
- * system (2) partitions are mounted read-only through loop devices at their offsets (partx reads
- * the partition table; no partition device nodes needed), and always unmounted again. Needs root.
+ * Reads a VM's installed disk image after the VM has stopped: its root partition (3) is mounted
+ * read-only through a loop device at its offset (partx reads the partition table; no partition
+ * device nodes needed) and always unmounted again; the EFI system partition (2) is listed with
+ * mtools, as a host kernel may have no vfat. Needs root.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** What `read` sees: the root file system at `root`, the EFI system partition at `esp`. */
+/** What `read` sees: the root file system at `root`, and every file of the EFI system partition. */
 export interface MountedDisk {
   root: string;
-  esp: string;
+  /** Paths such as `/EFI/BOOT/BOOTX64.EFI`. */
+  espFiles: string[];
 }
 
 /** Text of `path` under `dir`, or undefined when it does not exist. */
@@ -28,26 +30,33 @@ async function partition(image: string, n: number): Promise<{ offset: number; si
   return { offset: (start as number) * 512, size: size as number };
 }
 
-/** Mounts the root and EFI partitions of `image` read-only, runs `read`, and cleans up. */
+/** Every file of the FAT file system at partition `n` of `image` (mtools' recursive listing). */
+async function fatFiles(image: string, n: number): Promise<string[]> {
+  const { offset } = await partition(image, n);
+  const out = (await run('mdir', ['-b', '-s', '-i', `${image}@@${offset}`, '::/'])).stdout;
+  return out
+    .split('\n')
+    .map((l) => l.trim().replace(/^::/, ''))
+    .filter(Boolean);
+}
+
+/** Mounts the root partition of `image` read-only, lists its EFI partition, runs `read`, cleans up. */
 export async function withInstalledDisk<T>(image: string, read: (d: MountedDisk) => T): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'razor-disk-'));
-  const root = join(dir, 'root');
-  const esp = join(dir, 'esp');
-  const mounted: string[] = [];
+  const espFiles = await fatFiles(image, 2);
+  const root = mkdtempSync(join(tmpdir(), 'razor-disk-'));
+  const p = await partition(image, 3);
+  await run('mount', [
+    '-t',
+    'ext4',
+    '-o',
+    `ro,noload,loop,offset=${p.offset},sizelimit=${p.size}`,
+    image,
+    root,
+  ]);
   try {
-    for (const [n, at, type, extra] of [
-      [3, root, 'ext4', 'noload'],
-      [2, esp, 'vfat', ''],
-    ] as const) {
-      const p = await partition(image, n);
-      mkdirSync(at);
-      const opts = ['ro', 'loop', `offset=${p.offset}`, `sizelimit=${p.size}`, ...(extra ? [extra] : [])];
-      await run('mount', ['-t', type, '-o', opts.join(','), image, at]);
-      mounted.push(at);
-    }
-    return read({ root, esp });
+    return read({ root, espFiles });
   } finally {
-    for (const at of mounted.reverse()) await run('umount', [at]).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await run('umount', [root]).catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
   }
 }

@@ -27,8 +27,8 @@ export interface VmSpec {
   bootfile?: string;
   /** Sizes of blank virtio disks, MiB. */
   disksMiB?: number[];
-  /** Keep the disks a VM of this name left (a cold power-on of the same machine). */
-  keepDisks?: boolean;
+  /** Boot the disks the VM of this name left, as they are (a cold power-on of the same machine). */
+  disksFrom?: string;
   /** Let the guest reboot (and network-boot again) instead of QEMU exiting on reboot. */
   reboot?: boolean;
   /** The boot NIC on a tap in a network namespace (the PXE lab) instead of QEMU's user network. */
@@ -86,8 +86,8 @@ export function qemuArgs(spec: VmSpec, dir: string, tftp: string): string[] {
     args.push('-device', dev);
   });
   (spec.disksMiB ?? []).forEach((mib, i) => {
-    const file = join(dir, `${spec.name}.disk${i}.raw`);
-    if (!spec.keepDisks || !existsSync(file)) {
+    const file = join(dir, `${spec.disksFrom ?? spec.name}.disk${i}.raw`);
+    if (!spec.disksFrom || !existsSync(file)) {
       closeSync(openSync(file, 'w'));
       truncateSync(file, mib * 1048576); // sparse
     }
