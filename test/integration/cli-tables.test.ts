@@ -38,7 +38,7 @@ const words = (text: string) =>
 
 describe('razor model templates', () => {
   // 110 columns: wide enough for every cell's longest word side by side (debian_bookworm_image,
-  // vmware_hypervisor, vcenter_datacenter_path); at 100 a word must be cut.
+  // vmware_hypervisor, vcenter_datacenter_path); at 100 the fitting cuts some (a CLI limit to fix).
   test('in a 110-column terminal: at most 110 columns, nothing lost', async () => {
     const [fitted, piped] = await Promise.all([
       inPty(['model', 'templates'], 110),
