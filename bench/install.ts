@@ -46,8 +46,10 @@ async function main(): Promise<number> {
       });
       const since = () => (Date.now() - vm.startedAt) / 1000;
       try {
+        // Each milestone when razor logged it (a poll could miss a state passed within a second).
         const am = await followInstall(scene.lab, vm, ['broker_success'], 60 * 60_000, (view) => {
-          if (at[view.state] === null) at[view.state] = since();
+          for (const e of view.log)
+            if (at[e.state] === null) at[e.state] = (Date.parse(e.at) - vm.startedAt) / 1000;
         });
         await vm.waitForSerial(new RegExp(`^${am.short_hostname} login:`, 'm'), 15 * 60_000);
         at.login = since();

@@ -25,7 +25,7 @@ export interface ActiveModelView {
   state: string;
   hostname: string;
   short_hostname: string;
-  log: { action: string; old_state: string; state: string; result: string }[];
+  log: { at: string; action: string; old_state: string; state: string; result: string }[];
 }
 
 /** A running scene. */
