@@ -75,7 +75,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   // One set of open image files and of buffers for both ports.
   const imageFiles = new ImageFileCache(v.image_svc_path);
   const buffers = imageBuffers();
-  const heap = new HeapWhileSending();
+  const heap = new HeapWhileSending(v.heap_growth_percent);
   const types = new Set(deps.catalog.imageTypes.keys());
   const metrics = razorMetrics();
   const events = await startDaemonEvents(deps, (err) => log.warn({ err }, 'event journal not read'));

@@ -42,6 +42,8 @@ export const CONFIG_DEFAULTS = {
   request_timeout_ms: 30000,
   /** A client's request headers (and TLS handshake) must arrive within this; `0` = no limit. */
   headers_timeout_ms: 10000,
+  /** How far the daemon's heap may grow past what survived a full collection, in percent; 0 = V8's own (ADR 0033). */
+  heap_growth_percent: 50,
   auth_allow_localhost: 'owner',
   body_limit_bytes: 1048576,
   checkin_rate_per_minute: 60,
@@ -119,6 +121,11 @@ const CHOICES: Partial<Record<ConfigKey, readonly string[]>> = {
   dhcp: ['true', 'false'],
 };
 
+/** Numbers allowed only from `min` to `max` (and `also`), and how the error says so. */
+const RANGES: Partial<Record<ConfigKey, { min: number; max: number; also?: number; meaning: string }>> = {
+  heap_growth_percent: { min: 10, max: 300, also: 0, meaning: "0 (V8's own sizing) or 10 to 300" },
+};
+
 /** Checks and converts a raw value for `key`; `where` names its source in the error. */
 export function coerceValue(key: ConfigKey, raw: unknown, where: string): unknown {
   const want = typeof CONFIG_DEFAULTS[key];
@@ -133,6 +140,10 @@ export function coerceValue(key: ConfigKey, raw: unknown, where: string): unknow
         'InputError',
         `${where}: ${key} must be a port number (0 to 65535), not '${String(raw)}'`,
       );
+    }
+    const range = RANGES[key];
+    if (range && v !== range.also && (v < range.min || v > range.max)) {
+      throw new RazorError('InputError', `${where}: ${key} must be ${range.meaning}, not '${String(raw)}'`);
     }
   } else if (typeof raw !== 'string') {
     v = raw === null || raw === undefined ? '' : String(raw);

@@ -73,7 +73,7 @@ export function synced(
     snapBytes = text === null ? 0 : Buffer.byteLength(text);
     end = undefined;
     journal.close();
-    tx.reset();
+    tx.reset(loaded);
   };
 
   /** Applies the journal's new lines; 'gap' when it starts past our revision, 'shrunk' when cut back. */

@@ -1,9 +1,9 @@
 /**
  * Opens the configured store lazily — the embedded file at `persist_path`, or PostgreSQL when
  * `store` is a postgres:// URL: commands that never touch data never touch the disk or the network.
+ * The PostgreSQL client is loaded only then (a daemon on the embedded store saves its memory).
  */
 import { openJsonStore } from './json-store.js';
-import { openPostgresStore } from './postgres-store.js';
 import { isPostgresUrl, redactStoreUrl } from './pg-url.js';
 import { RAZOR_REQUIRED_FIELDS } from './store-shape.js';
 import type { Store } from './store.js';
@@ -12,7 +12,7 @@ import type { Config } from '../config.js';
 /** Opens the store `where` names: a postgres:// URL, or the path of an embedded store file. */
 export function openStoreAt(where: string, generations?: number, journalFrom?: number): Promise<Store> {
   return isPostgresUrl(where)
-    ? openPostgresStore(where)
+    ? import('./postgres-store.js').then((pg) => pg.openPostgresStore(where))
     : openJsonStore(where, { generations, journalFrom, requiredFields: RAZOR_REQUIRED_FIELDS });
 }
 

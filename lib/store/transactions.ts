@@ -4,6 +4,7 @@
  * transactions committed before it in the same batch, and yields its own overlay on top of that
  * (group commit, ADR 0027). A batch's overlay is installed as the next revision — in place when no
  * transaction is looking at the snapshot, so a write costs what it changed, not the fleet's size.
+ * Documents entering a snapshot share their repeated strings (intern.ts).
  */
 import {
   copyOverlay,
@@ -16,6 +17,7 @@ import {
 } from './snapshot.js';
 import { indexes } from './indexes.js';
 import { memoTable } from './memo.js';
+import { interner } from './intern.js';
 import type { StoreReader, StoreWriter } from './store.js';
 
 /** A write transaction's outcome: its result, and the batch overlay with its changes on top. */
@@ -34,8 +36,8 @@ export interface Transactions {
    * and no transaction is looking at it; else a new object (the changed collections copied).
    */
   install(data: StoreFile, overlay: Overlay, rev: number, inPlace: boolean): StoreFile;
-  /** Forgets memoised answers (the data was reloaded whole). */
-  reset(): void;
+  /** Forgets memoised answers: `data` was loaded whole (its repeated strings are shared now). */
+  reset(data: StoreFile): void;
   /** Memo lookups that found no valid entry, per memo name. */
   memoMisses(name: string): number;
 }
@@ -44,6 +46,7 @@ export interface Transactions {
 export function transactions(): Transactions {
   const index = indexes();
   const memo = memoTable();
+  const strings = interner();
   const frozen = new WeakSet<object>();
   const share: Share = (doc) => deepFreeze(doc, frozen);
   let inFlight = 0;
@@ -73,7 +76,8 @@ export function transactions(): Transactions {
       for (const [c, changes] of overlay) {
         const before = data.collections[c] ?? {};
         const table = next === data ? before : { ...before };
-        for (const [uuid, doc] of changes) {
+        for (const [uuid, changed] of changes) {
+          const doc = changed && strings.doc(changed);
           const old = Object.hasOwn(before, uuid) ? before[uuid] : undefined;
           if (next === data) index.change(data, c, uuid, old, doc);
           memo.changed(rev, c, uuid, old, doc);
@@ -85,7 +89,11 @@ export function transactions(): Transactions {
       next.rev = rev;
       return next;
     },
-    reset: () => memo.reset(),
+    reset(data) {
+      memo.reset();
+      for (const table of Object.values(data.collections))
+        for (const doc of Object.values(table)) strings.doc(doc);
+    },
     memoMisses: (name) => memo.misses(name),
   };
 }

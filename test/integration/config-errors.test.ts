@@ -44,6 +44,12 @@ const fileCases: [string, string[], string][] = [
   ['auth_allow_localhost: yes', ['tag'], "auth_allow_localhost must be one of 'owner', 'true', 'false'"],
   ['api_port: 70000', DAEMON.slice(0, 1), "api_port must be a port number (0 to 65535), not '70000'"],
   ['image_svc_port: 65536', ['tag'], "image_svc_port must be a port number (0 to 65535), not '65536'"],
+  ['heap_growth_percent: 5', DAEMON, "heap_growth_percent must be 0 (V8's own sizing) or 10 to 300, not '5'"],
+  [
+    'heap_growth_percent: 301',
+    ['tag'],
+    "heap_growth_percent must be 0 (V8's own sizing) or 10 to 300, not '301'",
+  ],
   ['api_prot: 8026', DAEMON, "unknown key 'api_prot' — did you mean 'api_port'? (line 1: api_prot: 8026)"],
 ];
 

@@ -115,11 +115,29 @@ test('clients going away mid-download leave no buffer lent out: the next downloa
 
 test('heap growth is bounded while at least one download is under way, and only then', () => {
   const flags: string[] = [];
-  const heap = new HeapWhileSending((f) => flags.push(f));
+  const heap = new HeapWhileSending(0, (f) => flags.push(f));
+  expect(flags).toEqual([]); // 0: V8's own sizing at rest
   heap.started();
   heap.started();
   heap.ended();
   expect(flags).toEqual(['--heap-growing-percent=50']);
   heap.ended();
   expect(flags).toEqual(['--heap-growing-percent=50', '--heap-growing-percent=0']);
+});
+
+test('heap_growth_percent is kept at rest; downloads only ever lower it to 50', () => {
+  const seen = (resting: number) => {
+    const flags: string[] = [];
+    const heap = new HeapWhileSending(resting, (f) => flags.push(f));
+    heap.started();
+    heap.ended();
+    return flags;
+  };
+  expect(seen(50)).toEqual(['--heap-growing-percent=50']);
+  expect(seen(30)).toEqual(['--heap-growing-percent=30']);
+  expect(seen(200)).toEqual([
+    '--heap-growing-percent=200',
+    '--heap-growing-percent=50',
+    '--heap-growing-percent=200',
+  ]);
 });
