@@ -17,7 +17,7 @@ import { listen } from '../daemon/server.js';
 import { connectionLimits, processFileLimit } from '../daemon/limits/connection-limit.js';
 import { createImageApp, imageBuffers, imageService } from '../daemon/images/image-service.js';
 import { ImageFileCache } from '../daemon/images/image-files.js';
-import { HeapWhileSending } from '../daemon/limits/heap.js';
+import { HeapGrowth } from '../daemon/limits/heap.js';
 import { authorizer, LOCAL_EXCEPTION, type LocalTrust } from '../daemon/rest/authorize.js';
 import { listenLocal } from '../daemon/local-socket.js';
 import { localBanner } from '../daemon/local-banner.js';
@@ -75,7 +75,8 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   // One set of open image files and of buffers for both ports.
   const imageFiles = new ImageFileCache(v.image_svc_path);
   const buffers = imageBuffers();
-  const heap = new HeapWhileSending(v.heap_growth_percent);
+  const heap = new HeapGrowth(v.heap_growth_percent);
+  heap.watch(); // for the daemon's life
   const types = new Set(deps.catalog.imageTypes.keys());
   const metrics = razorMetrics();
   const events = await startDaemonEvents(deps, (err) => log.warn({ err }, 'event journal not read'));

@@ -1,13 +1,15 @@
 /**
- * The daemon's Express app: the REST API (`/razor/api/<slice>/…`, daemon/rest/rest-handler.ts) first,
- * so boots and checkins pass no other layer; then health, the image service, and 404s — error
- * envelopes from the HTTP translator, as every other error. No Express error ever reaches a client
- * as a stack trace.
+ * The daemon's request listener: the REST API (`/razor/api/<slice>/…`, daemon/rest/rest-handler.ts)
+ * is answered on Node's own request and response, ahead of Express, so boots and checkins pass no
+ * other layer (ADR 0011); Express serves the rest — the OpenAPI document, the event stream, health,
+ * metrics, the image service, and 404s — with error envelopes from the HTTP translator, as every
+ * other error. No error ever reaches a client as a stack trace.
  */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { logRequest, requestIds } from './logs/request-log.js';
 import { RazorError } from '../lib/errors.js';
-import { failureWire, isUnexpected, restHandler, type RestDeps } from './rest/rest-handler.js';
+import { failureWire, isUnexpected, restHandler, splitTarget, type RestDeps } from './rest/rest-handler.js';
 import type { Readiness } from './readiness.js';
 import type { RazorMetrics } from './metrics.js';
 import { EVENTS_PATH, type EventStreams } from './events/event-stream.js';
@@ -56,8 +58,14 @@ async function adminOnly(deps: AppDeps, req: Request, res: Response): Promise<Ra
   return new RazorError('Unauthorized', verdict.why);
 }
 
-/** Builds the Express app (no listening; see server.ts). */
-export function createApp(deps: AppDeps): express.Express {
+/** True for the API paths Express serves itself: the OpenAPI document and the event stream (GET). */
+const servedByExpress = (deps: AppDeps, req: IncomingMessage, path: string) =>
+  req.method === 'GET' &&
+  ((req.url === OPENAPI_PATH && deps.apiDocument !== undefined) ||
+    (path === EVENTS_PATH && deps.events !== undefined));
+
+/** Builds the daemon's request listener (no listening; see server.ts). */
+export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   // API answers are not cached by clients (a boot script changes with the install's state).
@@ -79,7 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
           streams.serve(req, res, eventFilter(req.query, id, streams.lastSeq()));
         })
         .catch(next);
-    } else rest(req, res).catch(next);
+    } else next();
   });
   // Everything else: an id and a log line per request.
   app.use((req, res, next) => {
@@ -121,5 +129,13 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(wire.status).type(wire.contentType).send(wire.body),
     );
   });
-  return app;
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    if (isApiCall(url) && !servedByExpress(deps, req, splitTarget(url).path))
+      void rest(req, res).catch((err: unknown) => {
+        deps.log.error({ err }, 'unexpected error');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    else app(req, res);
+  };
 }

@@ -4,7 +4,7 @@
  * route REST paths once. bin/daemon.ts and the tests build their apps here, so they run the same
  * wiring.
  */
-import express from 'express';
+import type { RequestListener } from 'node:http';
 import { dispatchRouted } from '../lib/verbs/dispatch.js';
 import { restRoute, type Router } from '../lib/verbs/route-call.js';
 import { translateToHttp } from '../lib/verbs/translate-http.js';
@@ -60,7 +60,7 @@ export function routedApp(
   registry: SliceRegistry,
   deps: Omit<AppDeps, 'routeFor'>,
   router?: Router,
-): express.Express {
+): RequestListener {
   let document: unknown;
   const apiDocument = () => (document ??= openApiDocument(registry, String(deps.health().version ?? '')));
   return createApp({

@@ -9,7 +9,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { parseImagePath } from './image-path.js';
 import { ImageFileCache, type ImageFileUse } from './image-files.js';
-import type { HeapWhileSending } from '../limits/heap.js';
+import type { HeapGrowth } from '../limits/heap.js';
 import { contentTypeFor, etagOf, ifRangeHolds, notModified, parseRange } from './image-http.js';
 import { BufferPool, sendFileRange } from './image-stream.js';
 
@@ -27,7 +27,7 @@ export interface ImageServiceOptions {
   /** Buffers shared by all downloads (default: a set of its own, see imageBuffers). */
   buffers?: BufferPool;
   /** Told when downloads start and end (the daemon bounds heap growth meanwhile). */
-  heap?: HeapWhileSending;
+  heap?: HeapGrowth;
   /** Told the bytes of each download that was sent whole (metrics). */
   sent?: (bytes: number) => void;
 }

@@ -4,14 +4,15 @@
  * body fields together. Nothing recursive sees a body before its depth is checked, and a field
  * given in the query and the body with different values is refused rather than one silently winning.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { RazorError } from '../../lib/errors.js';
 import { checkValueDepth, jsonTextTooDeep, tooDeepError } from '../../lib/verbs/json-depth.js';
 import { sameValue } from '../../lib/verbs/input.js';
 import { repeatedValue } from '../../lib/verbs/repeated-key.js';
 
-/** Reads a request's body into `req.body` (form or JSON); rejects with body-parser's errors. */
-export type BodyParser = (req: Request, res: Response) => Promise<void>;
+/** Reads a request's body (form or JSON; undefined without one); rejects with body-parser's errors. */
+export type BodyParser = (req: IncomingMessage, res: ServerResponse) => Promise<unknown>;
 
 /** The body parsers, each limited to `limitBytes`. */
 export function bodyParser(limitBytes: number): BodyParser {
@@ -25,12 +26,17 @@ export function bodyParser(limitBytes: number): BodyParser {
       if (/^utf-?8$/i.test(encoding) && jsonTextTooDeep(bytes)) throw tooDeepError('the request body');
     },
   });
-  return (req, res) =>
-    new Promise<void>((resolve, reject) =>
+  // body-parser reads Node's request and sets `body` on it; Express's extras are not needed.
+  return (raw, rawRes) => {
+    const [req, res] = [raw as Request, rawRes as Response];
+    return new Promise<unknown>((resolve, reject) =>
       form(req, res, (err?: unknown) =>
-        err ? reject(err as Error) : json(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve())),
+        err
+          ? reject(err as Error)
+          : json(req, res, (e?: unknown) => (e ? reject(e as Error) : resolve(req.body))),
       ),
     );
+  };
 }
 
 /**
@@ -38,9 +44,12 @@ export function bodyParser(limitBytes: number): BodyParser {
  * query and the body together. Throws InputError for a body nested too deep or a field given twice
  * with different values.
  */
-export function requestInput(req: Request): string | Record<string, unknown> {
-  const query = singleValued(req.query as Record<string, unknown>);
-  const body = req.body as Record<string, unknown> | undefined;
+export function requestInput(
+  rawQuery: Record<string, unknown>,
+  rawBody: unknown,
+): string | Record<string, unknown> {
+  const query = singleValued(rawQuery);
+  const body = rawBody as Record<string, unknown> | undefined;
   checkValueDepth(body, 'the request body');
   const hash = body?.json_hash ?? query.json_hash;
   if (

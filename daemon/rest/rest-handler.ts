@@ -1,10 +1,12 @@
 /**
  * The REST front of the dispatcher: `/razor/api/<slice>/…` routed once (by the verbs' declared
  * paths and the original `api.js` forms), the input, authorization, the invoke with a time limit,
- * the answer written in one go, and one log line. Boots and checkins pass nothing else. Every
- * failure is a RazorError answered by the HTTP translator (lib/verbs/translate-http.ts).
+ * the answer written in one go, and one log line. Boots and checkins pass nothing else: the handler
+ * takes Node's own request and response, ahead of Express (daemon/app.ts). Every failure is a
+ * RazorError answered by the HTTP translator (lib/verbs/translate-http.ts).
  */
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { RazorError, asRazorError } from '../../lib/errors.js';
 import { translateToHttp, type Wire } from '../../lib/verbs/translate-http.js';
@@ -85,8 +87,21 @@ export function isUnexpected(err: unknown): boolean {
   return !(err instanceof RazorError) && !(typeof e.status === 'number' && e.status < 500);
 }
 
+/**
+ * A request target's path and query, as Express splits them (parseurl; the query parser 'simple',
+ * which is Node's querystring): the path before `?`, nothing from a `#` on.
+ */
+export function splitTarget(url: string): { path: string; query: Record<string, unknown> } {
+  const hash = url.indexOf('#');
+  const target = hash < 0 ? url : url.slice(0, hash);
+  const q = target.indexOf('?');
+  return q < 0
+    ? { path: target, query: parseQuery('') }
+    : { path: target.slice(0, q), query: parseQuery(target.slice(q + 1)) };
+}
+
 /** Writes a whole answer at once (no body on HEAD: Node leaves it out). */
-function send(res: Response, id: string, wire: Wire): void {
+function send(res: ServerResponse, id: string, wire: Wire): void {
   if (res.headersSent) return;
   res.writeHead(wire.status, {
     'Content-Type': wire.contentType,
@@ -102,7 +117,7 @@ export function clientAddress(remote: string | undefined): string | undefined {
 }
 
 /** The handler of every `/razor/api/<slice>…` request; it never rejects. */
-export function restHandler(deps: RestDeps): (req: Request, res: Response) => Promise<void> {
+export function restHandler(deps: RestDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const limits = deadlines(deps.requestTimeoutMs);
   const routeOf = (method: HttpMethod, path: string): Routed => {
     const raw = path.split('/').slice(3);
@@ -116,17 +131,18 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
   const parseBody = bodyParser(deps.bodyLimitBytes);
 
   /** Answers the request; `seen` learns the verb, and who called once authorization let it through. */
-  const answer = async (req: Request, res: Response, id: string, seen: Seen) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse, id: string, seen: Seen) => {
     const method = req.method === 'HEAD' ? 'GET' : (req.method as HttpMethod);
     if (!METHODS.has(method))
       throw new RazorError(
         'MethodNotAllowed',
         `${req.method} is not supported; use GET, POST, PUT or DELETE`,
       );
-    const routed = routeOf(method, req.path);
+    const target = splitTarget(req.url ?? '/');
+    const routed = routeOf(method, target.path);
     if (routed.route) seen.route = `${routed.slice?.name} ${routed.route.verb.name}`;
-    if (method !== 'GET') await parseBody(req, res);
-    const input = requestInput(req);
+    const body = method !== 'GET' ? await parseBody(req, res) : undefined;
+    const input = requestInput(target.query, body);
     if (deps.authorize) {
       const pending = deps.authorize({
         method,
@@ -152,7 +168,7 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
     const start = { id: deps.newId(), started: performance.now() };
     const seen: Seen = {};
     const answered = limits.track(() => {
-      deps.log.warn({ req_id: start.id, url: req.originalUrl }, 'request over its time limit');
+      deps.log.warn({ req_id: start.id, url: req.url }, 'request over its time limit');
       const late = new RazorError(
         'StoreUnavailable',
         `the request took longer than ${deps.requestTimeoutMs} ms`,
@@ -169,7 +185,7 @@ export function restHandler(deps: RestDeps): (req: Request, res: Response) => Pr
     logRequest(deps.log, req, res, start, seen.who);
     deps.observe?.({
       route: seen.route ?? 'unrouted',
-      method: req.method,
+      method: req.method ?? 'GET',
       status: res.statusCode,
       seconds: (performance.now() - start.started) / 1000,
     });

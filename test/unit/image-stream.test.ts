@@ -10,7 +10,9 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferPool, sendFileRange } from '../../daemon/images/image-stream.js';
-import { HeapWhileSending } from '../../daemon/limits/heap.js';
+import { HeapGrowth, MIN_HEADROOM_BYTES } from '../../daemon/limits/heap.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { until } from '../helpers/poll.js';
 
 test('the pool lends at most max buffers; the longest waiting borrower gets the next one back', () => {
@@ -115,8 +117,9 @@ test('clients going away mid-download leave no buffer lent out: the next downloa
 
 test('heap growth is bounded while at least one download is under way, and only then', () => {
   const flags: string[] = [];
-  const heap = new HeapWhileSending(0, (f) => flags.push(f));
-  expect(flags).toEqual([]); // 0: V8's own sizing at rest
+  const heap = new HeapGrowth(0, (f) => flags.push(f));
+  heap.collected(MIN_HEADROOM_BYTES * 4);
+  expect(flags).toEqual([]); // 0: V8's own sizing at rest, whatever the heap
   heap.started();
   heap.started();
   heap.ended();
@@ -125,19 +128,37 @@ test('heap growth is bounded while at least one download is under way, and only 
   expect(flags).toEqual(['--heap-growing-percent=50', '--heap-growing-percent=0']);
 });
 
-test('heap_growth_percent is kept at rest; downloads only ever lower it to 50', () => {
-  const seen = (resting: number) => {
-    const flags: string[] = [];
-    const heap = new HeapWhileSending(resting, (f) => flags.push(f));
-    heap.started();
-    heap.ended();
-    return flags;
-  };
-  expect(seen(50)).toEqual(['--heap-growing-percent=50']);
-  expect(seen(30)).toEqual(['--heap-growing-percent=30']);
-  expect(seen(200)).toEqual([
-    '--heap-growing-percent=200',
-    '--heap-growing-percent=50',
-    '--heap-growing-percent=200',
-  ]);
+test('heap_growth_percent applies with at least MIN_HEADROOM_BYTES of growth; downloads only lower it', () => {
+  const flags: string[] = [];
+  const heap = new HeapGrowth(50, (f) => flags.push(f));
+  heap.collected(MIN_HEADROOM_BYTES * 4); // a large heap: 50 % is more than the least headroom
+  expect(flags).toEqual(['--heap-growing-percent=50']);
+  heap.collected(MIN_HEADROOM_BYTES); // a small one: grown by the least headroom, 100 %
+  expect(flags.at(-1)).toBe('--heap-growing-percent=100');
+  heap.collected(MIN_HEADROOM_BYTES / 100); // never past 300 %
+  expect(flags.at(-1)).toBe('--heap-growing-percent=300');
+  heap.started();
+  expect(flags.at(-1)).toBe('--heap-growing-percent=50');
+  heap.ended();
+  expect(flags.at(-1)).toBe('--heap-growing-percent=300');
+  const tight = new HeapGrowth(30, (f) => flags.splice(0, flags.length, f));
+  tight.collected(MIN_HEADROOM_BYTES * 10);
+  tight.started();
+  expect(flags).toEqual(['--heap-growing-percent=30']); // already under 50: unchanged
+});
+
+test("watch() sees the process's own full collections", async () => {
+  const seen: number[] = [];
+  const heap = new HeapGrowth(50, () => undefined);
+  heap.collected = (live) => void seen.push(live);
+  const stop = heap.watch();
+  try {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    for (let i = 0; i < 50 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    stop();
+  }
+  expect(seen.length).toBeGreaterThan(0);
+  expect(seen[0]).toBeGreaterThan(0);
 });

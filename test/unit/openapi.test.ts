@@ -3,6 +3,7 @@
  * operation for every verb served over REST and none other; docs/openapi.json is what the
  * declarations generate; and the daemon's app serves it at /razor/api/openapi.json, without a token.
  */
+import { createServer } from 'node:http';
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -66,7 +67,7 @@ describe('the OpenAPI document', () => {
 
   test('the daemon serves it at /razor/api/openapi.json without a token', async () => {
     const deps = await memoryDeps('/nonexistent-home', memoryStore());
-    const server = testApp(deps).listen(0, '127.0.0.1');
+    const server = createServer(testApp(deps)).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {
       const { port } = server.address() as AddressInfo;
