@@ -47,10 +47,10 @@ export function lastSeen(store: Store): LastSeen {
     try {
       for (let i = 0; i < entries.length; i += PER_TRANSACTION) {
         const part = entries.slice(i, i + PER_TRANSACTION);
-        await store.write(async (w) => {
-          for (const [uuid, atMs] of part)
-            await w.patch('node', uuid, { checked_in_at: new Date(atMs).toISOString() });
-        });
+        const patches = new Map(
+          part.map(([uuid, atMs]) => [uuid, { checked_in_at: new Date(atMs).toISOString() }]),
+        );
+        await store.write((w) => w.patchMany('node', patches));
       }
     } catch (err) {
       // Kept for the next attempt (the store is unavailable: a full disk, a held lock).

@@ -86,6 +86,7 @@ function recordingWriter(w: StoreWriter, t: Touched): StoreWriter {
     },
     // Patches change informational fields only (a node's checked_in_at): no event.
     patch: (c, uuid, fields) => w.patch(c, uuid, fields),
+    patchMany: (c, patches) => w.patchMany(c, patches),
   };
 }
 

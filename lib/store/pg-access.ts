@@ -132,6 +132,29 @@ export function pgWriter(sql: Sql, changed: () => void): StoreWriter {
       ]);
       return true;
     },
+    // One SELECT and one UPDATE for all (a last-seen flush patches hundreds of nodes).
+    async patchMany(c, patches) {
+      const uuids = [...patches.keys()];
+      if (uuids.length === 0) return 0;
+      const { rows } = await sql<{ uuid: string; doc: Doc }>(
+        `SELECT uuid, doc FROM ${T} WHERE collection = $1 AND uuid = ANY($2::text[])`,
+        [c, uuids],
+      );
+      const quiet: Array<[string, string]> = [];
+      for (const { uuid, doc } of rows) {
+        const next = { ...doc, ...patches.get(uuid), uuid };
+        if (informationalOnly(c, doc, next)) quiet.push([uuid, JSON.stringify(next)]);
+        else await w.put(c, next);
+      }
+      // Informational fields only: no move of the data version (as patch).
+      if (quiet.length)
+        await sql(
+          `UPDATE ${T} AS d SET doc = v.doc::json FROM unnest($2::text[], $3::text[]) AS v(uuid, doc)
+           WHERE d.collection = $1 AND d.uuid = v.uuid`,
+          [c, quiet.map((q) => q[0]), quiet.map((q) => q[1])],
+        );
+      return rows.length;
+    },
   };
   return w;
 }

@@ -99,21 +99,34 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
 
   return {
     location: where,
-    read: (fn) =>
-      withClient('read', async (client, undo) => {
-        const lost = { race: false };
-        const sql = sqlOn(client, 'read', lost);
-        try {
-          // BEGIN and the data version in one round trip: a read served from memo() costs two.
-          const memo = memoOf(await dataVersion(sql, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
-          const result = await fn(pgReader(sql, freezer(), memo));
-          await sql('COMMIT');
-          return result;
-        } catch (err) {
-          await undo();
-          throw err;
-        }
-      }),
+    async read(fn) {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw pgError('read', where, err);
+      }
+      const sql = sqlOn(client, 'read', { race: false });
+      let result;
+      try {
+        // BEGIN and the data version in one round trip: a read served from memo() costs one.
+        const memo = memoOf(await dataVersion(sql, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
+        result = await fn(pgReader(sql, freezer(), memo));
+      } catch (err) {
+        await client.query('ROLLBACK').then(
+          () => client.release(),
+          () => client.release(true),
+        );
+        throw err;
+      }
+      // A read-only snapshot's COMMIT changes nothing: the answer need not wait for it. The
+      // connection goes back to the pool once it is done (discarded if it failed).
+      void client.query('COMMIT').then(
+        () => client.release(),
+        () => client.release(true),
+      );
+      return result;
+    },
     write: (fn) =>
       withClient('write', async (client, undo) => {
         for (let attempt = 1; ; attempt++) {

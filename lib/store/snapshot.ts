@@ -146,6 +146,14 @@ export function writer(data: StoreFile, indexOf: IndexOf, overlay: Overlay): Sto
     return data.collections[c]?.[uuid];
   };
   const r = reader(data, indexOf, overlay);
+  const patch = (c: Collection, uuid: string, fields: Record<string, unknown>): boolean => {
+    const now = current(c, uuid);
+    if (now === undefined) return false;
+    if (Object.entries(fields).every(([k, v]) => now[k] === v)) return true;
+    // A shallow copy: the unchanged fields' values are shared with the stored (immutable) one.
+    table(c).set(uuid, { ...now, ...structuredClone(fields), uuid });
+    return true;
+  };
   return {
     ...r,
     async put(c, doc) {
@@ -155,13 +163,11 @@ export function writer(data: StoreFile, indexOf: IndexOf, overlay: Overlay): Sto
       if (now !== undefined && JSON.stringify(now) === JSON.stringify(doc)) return;
       table(c).set(doc.uuid, structuredClone(doc));
     },
-    async patch(c, uuid, fields) {
-      const now = current(c, uuid);
-      if (now === undefined) return false;
-      if (Object.entries(fields).every(([k, v]) => now[k] === v)) return true;
-      // A shallow copy: the unchanged fields' values are shared with the stored (immutable) one.
-      table(c).set(uuid, { ...now, ...structuredClone(fields), uuid });
-      return true;
+    patch: async (c, uuid, fields) => patch(c, uuid, fields),
+    async patchMany(c, patches) {
+      let found = 0;
+      for (const [uuid, fields] of patches) if (patch(c, uuid, fields)) found++;
+      return found;
     },
     async remove(c, uuid) {
       const existed = current(c, uuid) !== undefined;

@@ -67,6 +67,8 @@ export interface StoreWriter extends StoreReader {
    * document: no copy of what did not change); false when there is no such document.
    */
   patch(collection: Collection, uuid: string, fields: Record<string, unknown>): Promise<boolean>;
+  /** `patch` of many documents (uuid → fields) at once; how many were there to patch. */
+  patchMany(collection: Collection, patches: ReadonlyMap<string, Record<string, unknown>>): Promise<number>;
   remove(collection: Collection, uuid: string): Promise<boolean>;
 }
 

@@ -291,6 +291,52 @@ describe.each(BACKENDS)('store contract, ADR 0027: %s', (name, open) => {
     await store.close();
   });
 
+  test('patchMany patches each document there (key order kept), counts them, and keeps memo entries for checked_in_at alone', async () => {
+    const { store } = await open();
+    await store.write(async (w) => {
+      for (const u of ['M1', 'M2', 'M3'])
+        await w.put('node', {
+          uuid: u,
+          hw_id: [u],
+          facts: { z: 1, a: 2 },
+          checked_in_at: 't0',
+          last_state: 'x',
+        });
+    });
+    // An entry that read M2 (embedded stores drop it when M2 changes; PostgreSQL on any change).
+    await store.read(async (r) => {
+      await r.get('node', 'M2');
+      r.memo<string>('steady').set('k', 'v');
+    });
+    const recall = () => store.read(async (r) => r.memo<string>('steady').get('k'));
+    const found = await store.write((w) =>
+      w.patchMany(
+        'node',
+        new Map([
+          ['M1', { checked_in_at: 't1' }],
+          ['M3', { checked_in_at: 't3' }],
+          ['Gone', { checked_in_at: 't9' }],
+        ]),
+      ),
+    );
+    expect(found).toBe(2);
+    expect(await recall()).toBe('v');
+    const docs = await store.read((r) => r.all('node'));
+    expect(docs.map((d) => [d.uuid, d.checked_in_at])).toEqual([
+      ['M1', 't1'],
+      ['M2', 't0'],
+      ['M3', 't3'],
+    ]);
+    expect(Object.keys(docs[0] ?? {})).toEqual(['uuid', 'hw_id', 'facts', 'checked_in_at', 'last_state']);
+    expect(Object.keys((docs[0]?.facts as object) ?? {})).toEqual(['z', 'a']);
+    expect(await store.read((r) => r.get('node', 'Gone'))).toBeUndefined();
+    // Any other field is a change like any other: memo entries go.
+    await store.write((w) => w.patchMany('node', new Map([['M2', { last_state: 'y' }]])));
+    expect(await recall()).toBeUndefined();
+    expect((await store.read((r) => r.get('node', 'M2')))?.last_state).toBe('y');
+    await store.close();
+  });
+
   test('writes queued together each succeed or fail alone, in order', async () => {
     const { store } = await open();
     const writes = Array.from({ length: 20 }, (_, i) =>
