@@ -50,7 +50,7 @@ export async function runDaemon(root: string, args: string[], env: NodeJS.Proces
   let tls;
   let lock;
   try {
-    const built = await buildDeps(root, env, flags);
+    const built = await buildDeps(root, env, flags, { longLived: true });
     // Steady-state checkins are kept in memory and written every few seconds (ADR 0027).
     deps = { ...built, lastSeen: lastSeen(built.store) };
     tls = loadTls(deps.config.values, deps.config.home);

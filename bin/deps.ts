@@ -15,13 +15,22 @@ function eventsLostToStderr(err: Error, count: number): void {
   process.stderr.write(`razor: ${count} event(s) of this change were not journaled: ${err.message}\n`);
 }
 
+/** How the process will use its deps. */
+export interface DepsOptions {
+  /** Told when committed changes' events could not be journaled (default: a line on stderr). */
+  lost?: (err: Error, count: number) => void;
+  /** A long-lived process (the daemon): the store shares repeated strings (ADR 0033). */
+  longLived?: boolean;
+}
+
 /** Loads config (env + flags), and opens the store and catalog for `root`. */
 export async function buildDeps(
   root: string,
   env: NodeJS.ProcessEnv,
   flags: Partial<Record<ConfigKey, unknown>> = {},
-  lost: (err: Error, count: number) => void = eventsLostToStderr,
+  o: DepsOptions = {},
 ): Promise<Deps> {
+  const lost = o.lost ?? eventsLostToStderr;
   const config = loadConfig({ env, flags });
   const templates = join(root, 'templates');
   const catalog = await loadCatalog(templatesRoots(templates, config));
@@ -31,7 +40,11 @@ export async function buildDeps(
     type ? catalog.modelTypes.get(type)?.final_state : undefined;
   return {
     config,
-    store: observeEvents(lazyStore(config), { finalState, clock, publish: (e) => events.push(e) }),
+    store: observeEvents(lazyStore(config, { internStrings: o.longLived }), {
+      finalState,
+      clock,
+      publish: (e) => events.push(e),
+    }),
     events,
     catalog,
     template: templateLoader(templates),

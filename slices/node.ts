@@ -20,7 +20,7 @@ import type { NodeDoc, TagRuleDoc } from '../lib/domain/documents.js';
 const present: Presenter = async (doc, ctx, r) => {
   const n = doc as NodeDoc;
   const rules = await r.all<TagRule & Doc>('tag');
-  const bound = (await r.all('active_model')).some((a) => a.node_uuid === n.uuid);
+  const bound = (await r.findBy('active_model', 'node_uuid', n.uuid)).length > 0;
   const age = (ctx.clock().getTime() - Date.parse(n.checked_in_at)) / 1000;
   const status = bound ? 'bound' : age > ctx.config.values.register_timeout ? 'inactive' : 'active';
   return { ...n, tags: nodeTags(rules, n.attributes), status };
@@ -135,7 +135,7 @@ export const nodeSlice = defineSlice({
           }));
         }),
     }),
-    listVerb(crud),
+    listVerb({ ...crud, paged: true }),
     getNode,
     removeVerb(crud),
     removeAllVerb(crud),

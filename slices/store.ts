@@ -86,8 +86,8 @@ export const storeSlice = defineSlice({
         const generations = ctx.config.values.store_generations;
         const stores: Store[] = [];
         try {
-          stores.push(await openStoreAt(from, generations));
-          stores.push(await openStoreAt(to, generations));
+          stores.push(await openStoreAt(from, { generations }));
+          stores.push(await openStoreAt(to, { generations }));
           const [source, target] = stores as [Store, Store];
           const counts = await copyStore(source, target, {
             force: input.force === true,

@@ -38,6 +38,8 @@ export interface JsonStoreOptions {
   journalFrom?: number;
   /** The journal is compacted once larger than the snapshot and this. Default 1 MiB. */
   compactFrom?: number;
+  /** Share repeated strings in memory (ADR 0033): for a long-lived process, the daemon. */
+  internStrings?: boolean;
 }
 
 /** The journal beside the store `file`. */
@@ -52,7 +54,7 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
   // Generations are a safety net: a file system that refuses one does not fail the write.
   const adapter = new AtomicJsonFile<StoreFile>(file, (next) => keepGeneration(file, next, generations));
   const db = new Low<StoreFile>(adapter, emptyFile());
-  const tx = transactions();
+  const tx = transactions({ internStrings: opts.internStrings });
   const journal = journalFile(journalPath(file));
   const state = synced(file, journal, tx, opts.requiredFields ?? {});
   const lockOpts = { timeoutMs: opts.lockTimeoutMs ?? 30_000 };

@@ -42,11 +42,11 @@ export interface Transactions {
   memoMisses(name: string): number;
 }
 
-/** New transactions with their own index, memo and frozen-object caches. */
-export function transactions(): Transactions {
+/** New transactions with their own index, memo and frozen-object caches (and strings, if asked). */
+export function transactions(o: { internStrings?: boolean } = {}): Transactions {
   const index = indexes();
   const memo = memoTable();
-  const strings = interner();
+  const strings = o.internStrings ? interner() : undefined;
   const frozen = new WeakSet<object>();
   const share: Share = (doc) => deepFreeze(doc, frozen);
   let inFlight = 0;
@@ -77,7 +77,7 @@ export function transactions(): Transactions {
         const before = data.collections[c] ?? {};
         const table = next === data ? before : { ...before };
         for (const [uuid, changed] of changes) {
-          const doc = changed && strings.doc(changed);
+          const doc = changed && strings ? strings.doc(changed) : changed;
           const old = Object.hasOwn(before, uuid) ? before[uuid] : undefined;
           if (next === data) index.change(data, c, uuid, old, doc);
           memo.changed(rev, c, uuid, old, doc);
@@ -91,6 +91,7 @@ export function transactions(): Transactions {
     },
     reset(data) {
       memo.reset();
+      if (!strings) return;
       for (const table of Object.values(data.collections))
         for (const doc of Object.values(table)) strings.doc(doc);
     },

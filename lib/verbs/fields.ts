@@ -148,7 +148,12 @@ export const field = {
     const s = z.union([z.number(), z.string()]).transform((v, ctx) => {
       const n = typeof v === 'number' ? v : /^[+-]?\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
       if (!Number.isSafeInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, not '${v}'` });
+        const range =
+          o.max !== undefined ? `from ${min} to ${max}` : o.min !== undefined ? `of at least ${min}` : '';
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a whole number${range && ` ${range}`}, not '${v}'`,
+        });
         return z.NEVER;
       }
       return n;

@@ -192,7 +192,7 @@ describe('first match wins', () => {
     expect(r.body).toMatchObject({
       err_class: 'ProjectRazor::Error::Slice::InputError',
       std_err_code: 111,
-      result: "'new_line_number' must be a whole number from 0 to 9007199254740991, not '-1'",
+      result: "'new_line_number' must be a whole number of at least 0, not '-1'",
     });
     expect(storeText()).toBe(before);
   });

