@@ -143,20 +143,14 @@ export const field = {
   int<const O extends Common & { default?: number; min?: number; max?: number }>(
     o: O,
   ): Field<number, PresenceOf<O>> {
-    const min = o.min ?? Number.MIN_SAFE_INTEGER;
-    const max = o.max ?? Number.MAX_SAFE_INTEGER;
+    const [min, max] = [o.min ?? Number.MIN_SAFE_INTEGER, o.max ?? Number.MAX_SAFE_INTEGER];
+    const range =
+      o.max !== undefined ? ` from ${min} to ${max}` : o.min !== undefined ? ` of at least ${min}` : '';
     const s = z.union([z.number(), z.string()]).transform((v, ctx) => {
       const n = typeof v === 'number' ? v : /^[+-]?\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
-      if (!Number.isSafeInteger(n) || n < min || n > max) {
-        const range =
-          o.max !== undefined ? `from ${min} to ${max}` : o.min !== undefined ? `of at least ${min}` : '';
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be a whole number${range && ` ${range}`}, not '${v}'`,
-        });
-        return z.NEVER;
-      }
-      return n;
+      if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+      ctx.addIssue({ code: 'custom', message: `must be a whole number${range}, not '${v}'` });
+      return z.NEVER;
     });
     return make('int', s, o);
   },
