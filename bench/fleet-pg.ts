@@ -136,6 +136,8 @@ async function main() {
           `p50 ${f(checkin.p50_ms, 1)} ms, p99 ${f(checkin.p99_ms, 1)} ms, ${checkin.errors} errors ` +
           `(answers ${JSON.stringify(checkin.commands)})` +
           `  [${verdict(targets.checkin_p99_under_50ms && targets.checkin_no_errors)} p99 < ${TARGET_P99_MS} ms, 0 errors]`,
+        `Worst seconds by p99 (s from the start: ms): ` +
+          checkin.slowest_seconds.map((w) => `${w.second}: ${f(w.p99_ms, 1)}`).join(', '),
         `maximum_count 50: ${maxCount.bound} of ${maxCount.nodes} bound, ${maxCount.distinct_hostnames} distinct ` +
           `hostnames, ${maxCount.checkin_errors} errors  [${verdict(maxCount.exact)}]`,
         `RSS ${perDaemon.map((d) => `${d.name} ${f(d.rss_mb)} MB`).join(', ')}; database ${f(database_mb, 1)} MB; ` +

@@ -17,6 +17,22 @@ export const latency = (results: readonly CallResult[]) => ({
   first_error: results.find((r) => !r.ok)?.error,
 });
 
+/**
+ * The `top` seconds of the phase with the worst p99, by when their calls were sent: a tail that
+ * recurs every few seconds (a last-seen flush, a compaction) shows as evenly spaced seconds.
+ */
+export function slowestSeconds(results: readonly CallResult[], top = 5) {
+  const bySecond = new Map<number, CallResult[]>();
+  for (const r of results) {
+    const second = Math.floor((r.at - r.ms) / 1000);
+    bySecond.set(second, [...(bySecond.get(second) ?? []), r]);
+  }
+  return [...bySecond]
+    .map(([second, calls]) => ({ second, calls: calls.length, p99_ms: quantile(calls, 0.99) }))
+    .sort((a, b) => b.p99_ms - a.p99_ms)
+    .slice(0, top);
+}
+
 /** What one phase measured; `usage` is per daemon, in `daemons` order. */
 export interface CheckinPhase {
   summary: ReturnType<typeof latency> & {
@@ -34,6 +50,8 @@ export interface CheckinPhase {
     send_lag_max_ms: number;
     /** The load generator shares the machine: its own CPU, to tell its limits from the daemons'. */
     client_cpu_seconds: number;
+    /** The seconds with the worst p99 (slowestSeconds). */
+    slowest_seconds: ReturnType<typeof slowestSeconds>;
   };
   usage: ProcessUsage[];
 }
@@ -82,6 +100,7 @@ export async function checkinPhase(
       send_lag_p99_ms: run.send_lag_p99_ms,
       send_lag_max_ms: run.send_lag_max_ms,
       client_cpu_seconds: (user + system) / 1e6,
+      slowest_seconds: slowestSeconds(run.results),
     },
     usage,
   };
