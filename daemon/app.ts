@@ -9,7 +9,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { logRequest, requestIds } from './logs/request-log.js';
 import { RazorError } from '../lib/errors.js';
-import { failureWire, isUnexpected, restHandler, splitTarget, type RestDeps } from './rest/rest-handler.js';
+import { failureWire, isUnexpected, restHandler, type RestDeps } from './rest/rest-handler.js';
+import { targetPath } from './rest/request-target.js';
 import type { Readiness } from './readiness.js';
 import type { RazorMetrics } from './metrics.js';
 import { EVENTS_PATH, type EventStreams } from './events/event-stream.js';
@@ -73,12 +74,12 @@ export function createApp(deps: AppDeps): RequestListener {
   app.set('query parser', 'simple');
   const newId = requestIds();
   const rest = restHandler({ ...deps, newId });
+  // The two API paths the front below leaves to Express.
   app.use((req, res, next) => {
-    if (!isApiCall(req.url)) next();
-    else if (req.url === OPENAPI_PATH && req.method === 'GET' && deps.apiDocument)
-      res.json(deps.apiDocument());
-    else if (req.path === EVENTS_PATH && req.method === 'GET' && deps.events) {
-      const streams = deps.events;
+    const { apiDocument, events: streams } = deps;
+    if (!servedByExpress(deps, req, req.path)) next();
+    else if (req.url === OPENAPI_PATH && apiDocument) res.json(apiDocument());
+    else if (streams) {
       void adminOnly(deps, req, res)
         .then((refused) => {
           if (refused) throw refused;
@@ -87,7 +88,7 @@ export function createApp(deps: AppDeps): RequestListener {
           streams.serve(req, res, eventFilter(req.query, id, streams.lastSeq()));
         })
         .catch(next);
-    } else next();
+    }
   });
   // Everything else: an id and a log line per request.
   app.use((req, res, next) => {
@@ -131,7 +132,7 @@ export function createApp(deps: AppDeps): RequestListener {
   });
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
-    if (isApiCall(url) && !servedByExpress(deps, req, splitTarget(url).path))
+    if (isApiCall(url) && !servedByExpress(deps, req, targetPath(url)))
       void rest(req, res).catch((err: unknown) => {
         deps.log.error({ err }, 'unexpected error');
         if (!res.headersSent) res.writeHead(500).end();

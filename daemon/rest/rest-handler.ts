@@ -6,7 +6,6 @@
  * RazorError answered by the HTTP translator (lib/verbs/translate-http.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { RazorError, asRazorError } from '../../lib/errors.js';
 import { translateToHttp, type Wire } from '../../lib/verbs/translate-http.js';
@@ -15,6 +14,7 @@ import { logRequest } from '../logs/request-log.js';
 import type { ObservedCall } from '../metrics.js';
 import { deadlines } from '../limits/deadlines.js';
 import { bodyParser, requestInput } from './request-input.js';
+import { splitTarget } from './request-target.js';
 import type { Routed } from '../../lib/verbs/route-call.js';
 import type { HttpMethod, VerbSpec } from '../../lib/verbs/spec.js';
 
@@ -85,19 +85,6 @@ export function failureWire(err: unknown, bodyLimitBytes: number): Promise<Wire>
 export function isUnexpected(err: unknown): boolean {
   const e = err as { status?: number; type?: string };
   return !(err instanceof RazorError) && !(typeof e.status === 'number' && e.status < 500);
-}
-
-/**
- * A request target's path and query, as Express splits them (parseurl; the query parser 'simple',
- * which is Node's querystring): the path before `?`, nothing from a `#` on.
- */
-export function splitTarget(url: string): { path: string; query: Record<string, unknown> } {
-  const hash = url.indexOf('#');
-  const target = hash < 0 ? url : url.slice(0, hash);
-  const q = target.indexOf('?');
-  return q < 0
-    ? { path: target, query: parseQuery('') }
-    : { path: target.slice(0, q), query: parseQuery(target.slice(q + 1)) };
 }
 
 /** Writes a whole answer at once (no body on HEAD: Node leaves it out). */
