@@ -117,22 +117,9 @@ export function pgWriter(sql: Sql, changed: () => void): StoreWriter {
       if (rowCount) changed();
       return (rowCount ?? 0) > 0;
     },
-    // Under the transaction's write lock: read, merge the top-level fields, write back.
-    async patch(c, uuid, fields) {
-      const doc = await r.get(c, uuid);
-      if (!doc) return false;
-      const next = { ...doc, ...fields, uuid };
-      if (!informationalOnly(c, doc, next)) return (await w.put(c, next), true);
-      // Informational fields only (memo.ts): written without moving the data version, so the
-      // memo maps every daemon shares for this version stay.
-      await sql(`UPDATE ${T} SET doc = $3::json WHERE collection = $1 AND uuid = $2`, [
-        c,
-        uuid,
-        JSON.stringify(next),
-      ]);
-      return true;
-    },
-    // One SELECT and one UPDATE for all (a last-seen flush patches hundreds of nodes).
+    patch: async (c, uuid, fields) => (await w.patchMany(c, new Map([[uuid, fields]]))) > 0,
+    // Under the transaction's write lock: read, merge the top-level fields, write back — one
+    // SELECT and one UPDATE for all (a last-seen flush patches hundreds of nodes).
     async patchMany(c, patches) {
       const uuids = [...patches.keys()];
       if (uuids.length === 0) return 0;
@@ -146,7 +133,8 @@ export function pgWriter(sql: Sql, changed: () => void): StoreWriter {
         if (informationalOnly(c, doc, next)) quiet.push([uuid, JSON.stringify(next)]);
         else await w.put(c, next);
       }
-      // Informational fields only: no move of the data version (as patch).
+      // Informational fields only (memo.ts): written without moving the data version, so the
+      // memo maps every daemon shares for this version stay.
       if (quiet.length)
         await sql(
           `UPDATE ${T} AS d SET doc = v.doc::json FROM unnest($2::text[], $3::text[]) AS v(uuid, doc)

@@ -42,17 +42,28 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const maxAttempts = opts.maxAttempts ?? 40;
   const memoOf = memoCacheByVersion();
 
+  /** A pooled client; failing to get one is explained (the server is down, the URL wrong). */
+  const connect = async (action: string) => {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      throw pgError(action, where, err);
+    }
+  };
+
+  /** Sends `text` (COMMIT, ROLLBACK), then gives `client` back: discarded if that failed. */
+  const endWith = (client: pg.PoolClient, text: string) =>
+    client.query(text).then(
+      () => client.release(),
+      () => client.release(true),
+    );
+
   /** Runs `fn` on a pooled client; a client whose ROLLBACK failed is discarded, not reused. */
   const withClient = async <T>(
     action: string,
     fn: (c: pg.PoolClient, undo: () => Promise<void>) => Promise<T>,
   ) => {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (err) {
-      throw pgError(action, where, err);
-    }
+    const client = await connect(action);
     let broken = false;
     const undo = () =>
       client.query('ROLLBACK').then(
@@ -100,12 +111,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   return {
     location: where,
     async read(fn) {
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (err) {
-        throw pgError('read', where, err);
-      }
+      const client = await connect('read');
       const sql = sqlOn(client, 'read', { race: false });
       let result;
       try {
@@ -113,18 +119,12 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
         const memo = memoOf(await dataVersion(sql, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'));
         result = await fn(pgReader(sql, freezer(), memo));
       } catch (err) {
-        await client.query('ROLLBACK').then(
-          () => client.release(),
-          () => client.release(true),
-        );
+        await endWith(client, 'ROLLBACK');
         throw err;
       }
       // A read-only snapshot's COMMIT changes nothing: the answer need not wait for it. The
-      // connection goes back to the pool once it is done (discarded if it failed).
-      void client.query('COMMIT').then(
-        () => client.release(),
-        () => client.release(true),
-      );
+      // connection goes back to the pool once it is done.
+      void endWith(client, 'COMMIT');
       return result;
     },
     write: (fn) =>
