@@ -9,7 +9,8 @@
  *    time, the first and last tenth's rates, errors.
  * 2. Checkins over every registered node with 32 concurrent clients for BENCH_FLEET_CHECKIN_SECONDS
  *    (default 20): checkins/s, p50/p99, errors; then the daemon's RSS and the store's size.
- * 3. One node is bound as an operator would (an image imported with `razor image add`, tag, model,
+ * 3. `razor node`, `razor -w node` and a `--limit 100` page, timed at the shell (median of 3).
+ * 4. One node is bound as an operator would (an image imported with `razor image add`, tag, model,
  *    policy over REST) and, while the fleet checks in open-loop at BENCH_FLEET_BOOT_CHECKINS per
  *    second (default 1,000: the issue's fleet), wrk loads its boot URL on razor and on bare Express
  *    serving the same bytes, in the same run: the ratio.
@@ -34,6 +35,7 @@ import { rssBytes } from './lib/proc-watch.js';
 import { errorCount, wrk } from './lib/wrk.js';
 import { writeResults } from './lib/report.js';
 import { runOpenLoop } from './lib/open-loop.js';
+import { timeCli } from './lib/cli-timing.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const NODES = env('BENCH_FLEET_NODES', 10_000);
@@ -94,6 +96,11 @@ async function main() {
     };
     console.log(`  checkin: ${JSON.stringify(checkin)}\n  daemon: ${JSON.stringify(daemon)}`);
 
+    // Listing the fleet at the shell, the daemon running (issue 13, item 8).
+    const listing = [['node'], ['-w', 'node'], ['-w', 'node', '{"limit":100}']].map((a) => timeCli(home, a));
+    for (const l of listing)
+      console.log(`  ${l.command}: ${l.median_s.toFixed(2)} s, ${l.output_bytes} bytes`);
+
     const image = importOsImage(home);
     const target = targetOf(fleet[Math.floor(inFleet / 2)] as SimulatedNode);
     await bindTarget(razor, target, image);
@@ -125,7 +132,7 @@ async function main() {
     };
     console.log(`  boot while checking in: ${JSON.stringify(boot)}`);
     mk.close();
-    const file = writeResults('fleet', { nodes: NODES, facts, register, checkin, daemon, boot });
+    const file = writeResults('fleet', { nodes: NODES, facts, register, checkin, daemon, listing, boot });
     console.log(`results written to ${file}`);
   } finally {
     for (const s of servers) await s.stop().catch(() => undefined);

@@ -24,7 +24,10 @@ export const INTERN_LIMITS: InternLimits = { maxEntries: 50_000, maxChars: 4 << 
 /** Swaps strings for shared equal ones; `doc` walks a document in place (frozen parts are left). */
 export interface Interner {
   string(s: string): string;
-  /** Replaces every string value inside `value` (objects and arrays, not frozen ones) in place. */
+  /**
+   * Replaces every string value inside `value` in place: objects and arrays, not frozen ones nor
+   * ones walked before (documents are not changed once stored).
+   */
   doc<T>(value: T): T;
   /** Strings held now (both generations). */
   size(): number;
@@ -54,8 +57,12 @@ export function interner(limits: InternLimits = INTERN_LIMITS): Interner {
     return add(older.get(s) ?? s);
   };
 
+  // Objects already walked: a patched document shares its unchanged parts (a node's facts) with
+  // the stored one, so a last-seen flush does not walk every fact again.
+  const walked = new WeakSet<object>();
   const doc = <T>(value: T): T => {
-    if (!value || typeof value !== 'object' || Object.isFrozen(value)) return value;
+    if (!value || typeof value !== 'object' || Object.isFrozen(value) || walked.has(value)) return value;
+    walked.add(value);
     const o = value as Record<string, unknown>;
     for (const k of Object.keys(o)) {
       const v = o[k];

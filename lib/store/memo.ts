@@ -29,7 +29,12 @@ export function informationalOnly(c: Collection, before: Doc | undefined, after:
   if (!quiet || !before || !after) return false;
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const k of keys)
-    if (!quiet.includes(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k])) return false;
+    if (
+      !quiet.includes(k) &&
+      before[k] !== after[k] && // a patch shares the unchanged values: no need to compare them
+      JSON.stringify(before[k]) !== JSON.stringify(after[k])
+    )
+      return false;
   return true;
 }
 
