@@ -5,6 +5,8 @@
  */
 import { informationalOnly } from './memo.js';
 import { deepFreeze } from './snapshot.js';
+import { DOCUMENTS_TABLE } from './pg-schema.js';
+import { LAST_SEEN, lastSeenOnly, selectFrom, withLastSeen } from './pg-last-seen.js';
 import type { Collection, Doc, StoreReader, StoreWriter } from './store.js';
 
 /** What runs SQL: a pooled client inside a transaction (errors already explained by the caller). */
@@ -40,7 +42,7 @@ export function keysOf(c: Collection, doc: Doc): string[] {
   );
 }
 
-const T = 'razor_documents';
+const T = DOCUMENTS_TABLE;
 
 /** A reader over `sql`; `share` is applied to every document handed out, `memo` serves memo(). */
 export function pgReader(
@@ -48,14 +50,20 @@ export function pgReader(
   share: (d: Doc) => Doc,
   memo: (name: string) => Map<string, unknown>,
 ): StoreReader {
-  const docs = async (text: string, values: unknown[]) =>
-    (await sql<{ doc: Doc }>(text, values)).rows.map((r) => share(r.doc));
+  /** The documents of `c` matching `where` (over `d`, with `$1` the collection), in order. */
+  const docs = async (c: Collection, where: string, values: unknown[]) =>
+    (
+      await sql<{ doc: Doc; at: string | null }>(
+        `${selectFrom(c)} WHERE d.collection = $1${where} ORDER BY d.seq`,
+        [c, ...values],
+      )
+    ).rows.map((r) => share(withLastSeen(r)));
   return {
     async get<U extends Doc>(c: Collection, uuid: string) {
-      return (await docs(`SELECT doc FROM ${T} WHERE collection = $1 AND uuid = $2`, [c, uuid]))[0] as U;
+      return (await docs(c, ' AND d.uuid = $2', [uuid]))[0] as U;
     },
     async all<U extends Doc>(c: Collection) {
-      return (await docs(`SELECT doc FROM ${T} WHERE collection = $1 ORDER BY seq`, [c])) as U[];
+      return (await docs(c, '', [])) as U[];
     },
     async matchUuid(c: Collection, fragment: string) {
       const { rows } = await sql<{ uuid: string }>(
@@ -73,12 +81,9 @@ export function pgReader(
     },
     async findBy<U extends Doc>(c: Collection, field: string, value: string) {
       if (INDEXED_FIELDS[c]?.includes(field))
-        return (await docs(
-          `SELECT doc FROM ${T} WHERE collection = $1 AND keys @> ARRAY[$2]::text[] ORDER BY seq`,
-          [c, keyOf(c, field, value)],
-        )) as U[];
+        return (await docs(c, ' AND d.keys @> ARRAY[$2]::text[]', [keyOf(c, field, value)])) as U[];
       // Not indexed: every document of the collection, filtered here (documents are plain JSON).
-      const all = await docs(`SELECT doc FROM ${T} WHERE collection = $1 ORDER BY seq`, [c]);
+      const all = await docs(c, '', []);
       return all.filter((d) => fieldValues(d, field).includes(value)) as U[];
     },
     memo<V>(name: string) {
@@ -114,6 +119,8 @@ export function pgWriter(sql: Sql, changed: () => void): StoreWriter {
     },
     async remove(c, uuid) {
       const { rowCount } = await sql(`DELETE FROM ${T} WHERE collection = $1 AND uuid = $2`, [c, uuid]);
+      if (rowCount && c === LAST_SEEN.collection)
+        await sql(`DELETE FROM ${LAST_SEEN.table} WHERE uuid = $1`, [uuid]);
       if (rowCount) changed();
       return (rowCount ?? 0) > 0;
     },
@@ -123,12 +130,26 @@ export function pgWriter(sql: Sql, changed: () => void): StoreWriter {
     async patchMany(c, patches) {
       const uuids = [...patches.keys()];
       if (uuids.length === 0) return 0;
-      const { rows } = await sql<{ uuid: string; doc: Doc }>(
-        `SELECT uuid, doc FROM ${T} WHERE collection = $1 AND uuid = ANY($2::text[])`,
+      // A last-seen flush: one small row per node that exists, the later time kept; no document
+      // is rewritten and the data version stays (informational, memo.ts).
+      if (lastSeenOnly(c, patches)) {
+        const { rowCount } = await sql(
+          `INSERT INTO ${LAST_SEEN.table} (uuid, at)
+           SELECT v.uuid, v.at FROM unnest($2::text[], $3::text[]) AS v(uuid, at)
+           WHERE EXISTS (SELECT 1 FROM ${T} d WHERE d.collection = $1 AND d.uuid = v.uuid)
+           ON CONFLICT (uuid) DO UPDATE SET at = GREATEST(${LAST_SEEN.table}.at, EXCLUDED.at)`,
+          [c, uuids, uuids.map((u) => patches.get(u)?.[LAST_SEEN.field])],
+        );
+        return rowCount ?? 0;
+      }
+      const { rows } = await sql<{ uuid: string; doc: Doc; at: string | null }>(
+        `${selectFrom(c)} WHERE d.collection = $1 AND d.uuid = ANY($2::text[])`,
         [c, uuids],
       );
       const quiet: Array<[string, string]> = [];
-      for (const { uuid, doc } of rows) {
+      for (const row of rows) {
+        const { uuid } = row;
+        const doc = withLastSeen(row);
         const next = { ...doc, ...patches.get(uuid), uuid };
         if (informationalOnly(c, doc, next)) quiet.push([uuid, JSON.stringify(next)]);
         else await w.put(c, next);

@@ -14,6 +14,9 @@ export interface Migration {
   sql: string;
 }
 
+/** The table of documents (migration 1). */
+export const DOCUMENTS_TABLE = 'razor_documents';
+
 /** razor's migrations, in order (ADR 0028). */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -31,6 +34,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX razor_documents_order ON razor_documents (collection, seq);
       CREATE INDEX razor_documents_keys ON razor_documents USING gin (keys) WITH (fastupdate = off);
       CREATE TABLE razor_versions (owner integer PRIMARY KEY, n bigint NOT NULL);`,
+  },
+  {
+    // A node's last-seen time beside its document (pg-access.ts): a flush upserts a small row
+    // instead of rewriting every checked-in node's document (ADR 0028).
+    version: 2,
+    name: 'last_seen',
+    sql: `CREATE TABLE razor_last_seen (uuid text PRIMARY KEY, at text NOT NULL);`,
   },
 ];
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { openPostgresStore } from '../../lib/store/postgres-store.js';
+import type { StoreReader } from '../../lib/store/store.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../helpers/postgres.js';
 
 const suite = postgresAvailable() ? describe : describe.skip;
@@ -33,6 +34,7 @@ suite('PostgreSQL store', () => {
     await Promise.all(stores.map((s) => s.close()));
     expect(await query(url, 'SELECT version, name FROM razor_migrations')).toEqual([
       { version: 1, name: 'documents' },
+      { version: 2, name: 'last_seen' },
     ]);
   });
 
@@ -53,7 +55,7 @@ suite('PostgreSQL store', () => {
     await (await openPostgresStore(url)).close();
     await query(url, "INSERT INTO razor_migrations (version, name) VALUES (99, 'future')");
     await expect(openPostgresStore(url)).rejects.toThrow(
-      /schema version 99, newer than this razor knows \(1\): upgrade razor/,
+      /schema version 99, newer than this razor knows \(2\): upgrade razor/,
     );
   });
 
@@ -65,6 +67,41 @@ suite('PostgreSQL store', () => {
     const back = await store.read((r) => r.get('node', 'N1'));
     expect(JSON.stringify(back)).toBe(JSON.stringify(doc));
     expect((await store.read((r) => r.findBy('node', 'hw_id', 'aa'))).map((d) => d.uuid)).toEqual(['N1']);
+    await store.close();
+  });
+
+  test('a last-seen flush writes a row beside each node, not its document; reads carry the later time', async () => {
+    const url = await server.createDatabase('last_seen');
+    const store = await openPostgresStore(url);
+    const node = {
+      uuid: 'N1',
+      hw_id: ['aa'],
+      attributes: { cpus: 4 },
+      checked_in_at: '2026-12-06T05:00:00.000Z',
+    };
+    await store.write((w) => w.put('node', node));
+    const version = "SELECT xmin::text AS x FROM razor_documents WHERE uuid = 'N1'";
+    const [before] = await query(url, version);
+    const later = '2026-12-06T05:00:07.000Z';
+    const flush = (at: string, uuids = ['N1', 'Gone']) =>
+      store.write((w) => w.patchMany('node', new Map(uuids.map((u) => [u, { checked_in_at: at }]))));
+    expect(await flush(later)).toBe(1);
+    expect(await query(url, version)).toEqual([before]); // the document's row is the same version
+    expect(await query(url, 'SELECT uuid, at FROM razor_last_seen')).toEqual([{ uuid: 'N1', at: later }]);
+    // Every read carries it, in the document's own key order; an older flush does not go back.
+    expect(await flush('2026-12-06T04:59:00.000Z')).toBe(1);
+    for (const read of [
+      (r: StoreReader) => r.get('node', 'N1'),
+      async (r: StoreReader) => (await r.all('node'))[0],
+      async (r: StoreReader) => (await r.findBy('node', 'hw_id', 'aa'))[0],
+    ])
+      expect(JSON.stringify(await store.read(read))).toBe(JSON.stringify({ ...node, checked_in_at: later }));
+    // A document written with a later time wins over the row; removing the node removes the row.
+    const latest = { ...node, checked_in_at: '2026-12-06T05:01:00.000Z' };
+    await store.write((w) => w.put('node', latest));
+    expect(await store.read((r) => r.get('node', 'N1'))).toEqual(latest);
+    await store.write((w) => w.remove('node', 'N1'));
+    expect(await query(url, 'SELECT uuid FROM razor_last_seen')).toEqual([]);
     await store.close();
   });
 
