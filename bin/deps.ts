@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadConfig, type ConfigKey } from '../lib/config.js';
 import { loadCatalog, templatesRoots } from '../lib/domain/catalog.js';
 import { templateLoader } from '../lib/domain/render-template.js';
+import { cachedYamlParser } from '../lib/domain/yaml-cache.js';
 import { lazyStore } from '../lib/store/open.js';
 import { eventJournal } from '../lib/events/journal.js';
 import { eventOutbox } from '../lib/events/outbox.js';
@@ -33,7 +34,8 @@ export async function buildDeps(
   const lost = o.lost ?? eventsLostToStderr;
   const config = loadConfig({ env, flags });
   const templates = join(root, 'templates');
-  const catalog = await loadCatalog(templatesRoots(templates, config));
+  const yaml = cachedYamlParser(join(root, 'dist', 'yaml-cache.json'));
+  const catalog = await loadCatalog(templatesRoots(templates, config), yaml);
   const clock = () => new Date();
   const events = eventOutbox(eventJournal(config.home), lost);
   const finalState = (type: string | undefined) =>

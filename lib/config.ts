@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './yaml.js';
 import { RazorError } from './errors.js';
 import { unknownKeyError, yamlSyntaxError } from './config-hints.js';
 import {

@@ -4,7 +4,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+
 import type { z } from 'zod';
 
 /** An entry as loaded: the file's data, its name (the folder) and its folder. */
@@ -22,10 +22,13 @@ async function folderNames(dir: string): Promise<string[]> {
   }
 }
 
-async function loadFile<T>(file: string, schema: z.ZodType<T>): Promise<T> {
+/** Parses a file's YAML text (the cache's parser, or YAML's own). */
+export type YamlParser = (text: string) => unknown;
+
+async function loadFile<T>(file: string, schema: z.ZodType<T>, parse: YamlParser): Promise<T> {
   let data: unknown;
   try {
-    data = parseYaml(await readFile(file, 'utf8'));
+    data = parse(await readFile(file, 'utf8'));
   } catch (err) {
     throw new Error(`${file}: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -40,16 +43,18 @@ async function loadFile<T>(file: string, schema: z.ZodType<T>): Promise<T> {
 }
 
 /**
- * Loads `<root>/<kind>/*\/<fileName>` from every root, sorted by name. `named` (default: any name)
- * restricts folder names to FAMILY_NAME; names starting with `_` (hidden bases) pass either way.
+ * Loads `<root>/<kind>/*\/<fileName>` from every root, sorted by name, each file's text parsed by
+ * `parse`. `named` restricts folder names to FAMILY_NAME; names starting with `_` (hidden bases)
+ * pass either way.
  */
 export async function loadFolders<T>(
   roots: readonly string[],
   kind: string,
   fileName: string,
   schema: z.ZodType<T>,
-  named = false,
+  o: { named?: boolean; parse: YamlParser },
 ): Promise<Map<string, Loaded<T>>> {
+  const named = o.named ?? false;
   const found = new Map<string, string>();
   for (const root of roots) {
     for (const name of await folderNames(join(root, kind))) {
@@ -67,7 +72,7 @@ export async function loadFolders<T>(
   const out = new Map<string, Loaded<T>>();
   for (const name of [...found.keys()].sort()) {
     const dir = found.get(name) as string;
-    out.set(name, { ...(await loadFile(join(dir, fileName), schema)), name, dir });
+    out.set(name, { ...(await loadFile(join(dir, fileName), schema, o.parse)), name, dir });
   }
   return out;
 }

@@ -5,7 +5,8 @@
  */
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadFolders } from './catalog-folders.js';
+import { loadFolders, type YamlParser } from './catalog-folders.js';
+import { parseYaml } from '../yaml.js';
 import { imageTypeFile, type ImageType } from './image-type-schema.js';
 import type { Config } from '../config.js';
 import { metadataSpec, modelTypeFile, resolveModelTypes, type ModelType } from './model-type.js';
@@ -72,15 +73,19 @@ export function templatesRoots(builtIn: string, config: Config): string[] {
 
 /**
  * Loads the catalog from templates folders: the built-in one first, then any extra ones, whose
- * families are added (a name defined twice is an error naming both files).
+ * families are added (a name defined twice is an error naming both files). `parse` reads each
+ * file's YAML (the daemon and CLI pass the build's cache, yaml-cache.ts).
  */
-export async function loadCatalog(templatesDirs: string | readonly string[]): Promise<Catalog> {
+export async function loadCatalog(
+  templatesDirs: string | readonly string[],
+  parse: YamlParser = parseYaml,
+): Promise<Catalog> {
   const roots = typeof templatesDirs === 'string' ? [templatesDirs] : templatesDirs;
   const [modelFiles, brokerPlugins, policies, imageTypes] = await Promise.all([
-    loadFolders(roots, 'models', 'model.yaml', modelTypeFile),
-    loadFolders(roots, 'brokers', 'broker.yaml', brokerFile),
-    loadFolders(roots, 'policies', 'policy.yaml', policyFile, true),
-    loadFolders(roots, 'images', 'image.yaml', imageTypeFile, true),
+    loadFolders(roots, 'models', 'model.yaml', modelTypeFile, { parse }),
+    loadFolders(roots, 'brokers', 'broker.yaml', brokerFile, { parse }),
+    loadFolders(roots, 'policies', 'policy.yaml', policyFile, { named: true, parse }),
+    loadFolders(roots, 'images', 'image.yaml', imageTypeFile, { named: true, parse }),
   ]);
   const files = new Map([...modelFiles].map(([name, f]) => [name, { file: f, dir: f.dir }]));
   const modelTypes = resolveModelTypes(files);

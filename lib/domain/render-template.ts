@@ -5,9 +5,13 @@
  * language: `{{sh x}}` (POSIX shell single quotes), `{{xml x}}`, `{{json x}}`, `{{yaml x}}`.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
-import Handlebars from 'handlebars';
+import type HandlebarsModule from 'handlebars';
 import { RazorError } from '../errors.js';
+
+// Handlebars is loaded when the first template is compiled: most CLI calls render none.
+const load = createRequire(import.meta.url);
 
 /** A compiled template: context in, text out. */
 export type Template = (context: Record<string, unknown>) => string;
@@ -37,8 +41,8 @@ function defined(helper: string, args: readonly unknown[]): void {
 
 type Helper = (this: unknown, ...args: unknown[]) => unknown;
 
-function makeEngine(): typeof Handlebars {
-  const hb = Handlebars.create();
+function makeEngine(): typeof HandlebarsModule {
+  const hb = (load('handlebars') as typeof HandlebarsModule).create();
   const strict = (name: string, fn: Helper): void => {
     hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
       defined(name, args.slice(0, -1)); // the last argument is Handlebars' options object

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml.js';
 import { RazorError } from '../errors.js';
 import { findFile } from './image-tree.js';
 import type { RecogniseRule, Source } from '../domain/image-type-schema.js';
