@@ -4,9 +4,9 @@
  * escaped (terminal-text.ts) before any view reads it: data never acts on the terminal.
  */
 import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import { escapeUnsafeDeep, escapeUnsafeKeepLines } from './terminal-text.js';
 import { fitWidths, textWidth, wordWidth, wrapCell } from './fit-table.js';
+import { drawTable } from './draw-table.js';
 import type { Column, SliceSpec, VerbSpec } from '../verbs/spec.js';
 
 /** Output options from the global switches. */
@@ -59,14 +59,11 @@ function table(rows: Row[], columns: readonly Column[], o: RenderOptions): strin
   const words = columns.map((_c, i) => Math.max(...cells.map((r) => wordWidth(r[i] ?? ''))));
   const widths = o.width === undefined ? undefined : fitWidths(natural, words, o.width);
   const fit = (text: string, i: number) => (widths ? wrapCell(text, widths[i] as number) : text);
-  const t = new Table({
-    head: columns.map((c, i) => chalk.bold.cyan(fit(c.header, i))),
-    style: { head: [], border: [], compact: true },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    ...(widths ? { colWidths: widths.map((w) => w + 2) } : {}),
-  });
-  for (const r of cells) t.push(r.map(fit));
-  return t.toString();
+  return drawTable(
+    columns.map((c, i) => chalk.bold.cyan(fit(c.header, i))),
+    cells.map((r) => r.map(fit)),
+    widths,
+  );
 }
 
 function item(obj: Row, columns: readonly Column[], o: RenderOptions): string {

@@ -31,7 +31,7 @@ export function visibleEscape(c: string): string {
 
 /** `text` with every unsafe character (newlines and tabs too) shown as its escape. */
 export function escapeUnsafe(text: string): string {
-  return text.replace(UNSAFE_CHARS, visibleEscape);
+  return hasUnsafe(text) ? text.replace(UNSAFE_CHARS, visibleEscape) : text;
 }
 
 /** Like escapeUnsafe, but newlines and tabs stay: for multi-line text (scripts, help). */
@@ -40,24 +40,30 @@ export function escapeUnsafeKeepLines(text: string): string {
 }
 
 /**
- * A copy of `value` with every string — object keys included — escaped, before any view reads it;
- * so a column that joins values with its own newlines keeps them, and data never brings its own.
+ * `value` with every string — object keys included — escaped, before any view reads it; so a
+ * column that joins values with its own newlines keeps them, and data never brings its own. Parts
+ * with nothing to escape are the caller's own objects (views only read them): a list of 10,000
+ * nodes' facts is not copied to find nothing.
  */
 export function escapeUnsafeDeep(value: unknown): unknown {
   if (typeof value === 'string') return escapeUnsafe(value);
-  if (Array.isArray(value)) return value.map(escapeUnsafeDeep);
-  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    const key = escapeUnsafe(k);
-    // An own `__proto__` key (JSON.parse makes them) stays a plain key, never a prototype.
-    Object.defineProperty(out, key, {
-      value: escapeUnsafeDeep(v),
-      enumerable: true,
-      writable: true,
-      configurable: true,
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const safe = escapeUnsafeDeep(v);
+      if (safe !== v) (out ??= [...value])[i] = safe;
     });
+    return out ?? value;
   }
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  const entries = Object.entries(value).map(
+    ([k, v]) => [escapeUnsafe(k), escapeUnsafeDeep(v), k, v] as const,
+  );
+  if (entries.every(([key, safe, k, v]) => key === k && safe === v)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, safe] of entries)
+    // An own `__proto__` key (JSON.parse makes them) stays a plain key, never a prototype.
+    Object.defineProperty(out, key, { value: safe, enumerable: true, writable: true, configurable: true });
   return out;
 }
 

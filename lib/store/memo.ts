@@ -27,15 +27,14 @@ export const INFORMATIONAL: Readonly<Partial<Record<Collection, readonly string[
 export function informationalOnly(c: Collection, before: Doc | undefined, after: Doc | null): boolean {
   const quiet = INFORMATIONAL[c];
   if (!quiet || !before || !after) return false;
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  for (const k of keys)
-    if (
-      !quiet.includes(k) &&
-      before[k] !== after[k] && // a patch shares the unchanged values: no need to compare them
-      JSON.stringify(before[k]) !== JSON.stringify(after[k])
-    )
-      return false;
-  return true;
+  const differ = (k: string) =>
+    !quiet.includes(k) &&
+    before[k] !== after[k] && // a patch shares the unchanged values: no need to compare them
+    JSON.stringify(before[k]) !== JSON.stringify(after[k]);
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  // Scalars first: a state change is found before any large value (a node's facts) is compared.
+  const isObject = (k: string) => typeof before[k] === 'object' && before[k] !== null;
+  return !keys.some((k) => !isObject(k) && differ(k)) && !keys.some((k) => isObject(k) && differ(k));
 }
 
 /** Beyond this many recorded changes the record is cleared (and every entry dropped). */
