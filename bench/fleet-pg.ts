@@ -55,7 +55,8 @@ async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'razor-bench-fleet-pg-'));
   let setup: PgDaemons | undefined;
   try {
-    setup = await startPgDaemons(tmp);
+    // BENCH_DAEMON_NODE_ARGS: node options for the daemons, e.g. --cpu-prof --cpu-prof-dir=/tmp/p.
+    setup = await startPgDaemons(tmp, 2, process.env.BENCH_DAEMON_NODE_ARGS?.split(' ').filter(Boolean));
     const { url, homes, daemons } = setup;
     const first = daemons[0] as Server;
     const rnd = prng(0x5eed);

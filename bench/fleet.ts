@@ -13,7 +13,7 @@
  * 4. One node is bound as an operator would (an image imported with `razor image add`, tag, model,
  *    policy over REST) and, while the fleet checks in open-loop at BENCH_FLEET_BOOT_CHECKINS per
  *    second (default 1,000: the issue's fleet), wrk loads its boot URL on razor and on bare Express
- *    serving the same bytes, in the same run: the ratio.
+ *    serving the same bytes, in the same run, taking turns of 2 s (5 each): the ratio.
  * Writes bench/results/fleet-<date>.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ import {
   type Server,
 } from './lib/servers.js';
 import { rssBytes } from './lib/proc-watch.js';
-import { errorCount, wrk } from './lib/wrk.js';
+import { errorCount, wrkAlternating, type LoadResult } from './lib/wrk.js';
 import { writeResults } from './lib/report.js';
 import { runOpenLoop } from './lib/open-loop.js';
 import { timeCli } from './lib/cli-timing.js';
@@ -62,7 +62,8 @@ async function main() {
     const rnd = prng(0x5eed);
     const fleet = Array.from({ length: NODES }, (_, i) => simulatedNode(i, rnd));
     const facts = Object.keys(fleet[0]?.facts ?? {}).length;
-    const razor = await startRazor(home);
+    // BENCH_DAEMON_NODE_ARGS: node options for the daemon, e.g. --cpu-prof --cpu-prof-dir=/tmp/p.
+    const razor = await startRazor(home, process.env.BENCH_DAEMON_NODE_ARGS?.split(' ').filter(Boolean));
     servers.push(razor);
     const mk = mkClient(razor.url, 32);
     console.log(`Fleet benchmark: ${NODES} nodes, ${facts} facts each, one daemon, embedded store`);
@@ -115,8 +116,11 @@ async function main() {
       mk.checkin((fleet[k % inFleet] as SimulatedNode).hwId),
     );
     const load = { connections: 16, seconds: BOOT_S, threads: 1 };
-    const razorBoot = await wrk(razor.url + path, load);
-    const expressBoot = await wrk(express.url + path, load);
+    // In turns of 2 s each, so both see the same machine (its load drifts over a run).
+    const [razorBoot, expressBoot] = (await wrkAlternating([razor.url + path, express.url + path], load)) as [
+      LoadResult,
+      LoadResult,
+    ];
     const meanwhile = await background;
     const during = {
       offered_per_second: BOOT_CHECKINS,

@@ -79,3 +79,43 @@ function run(url: string, o: LoadOptions, script: string): Promise<LoadResult> {
 
 /** Total errors of a run (connect, read, write, non-2xx/3xx, timeouts). */
 export const errorCount = (r: LoadResult) => Object.values(r.errors).reduce((a, b) => a + b, 0);
+
+/**
+ * Loads each of `urls` in turn, `rounds` times, for `o.seconds / rounds` each, and sums each one's
+ * rounds: servers compared this way see the same machine, however its load drifts during the run
+ * (a 2-core VM's neighbours, the fleet's own checkins). Latencies are each round's worst.
+ */
+export async function wrkAlternating(
+  urls: readonly string[],
+  o: LoadOptions,
+  rounds = 5,
+): Promise<LoadResult[]> {
+  const slice = { ...o, seconds: Math.max(1, Math.round(o.seconds / rounds)) };
+  const sums: Array<LoadResult | undefined> = urls.map(() => undefined);
+  for (let round = 0; round < rounds; round++)
+    for (const [i, url] of urls.entries()) {
+      const r = await wrk(url, slice);
+      const s = sums[i];
+      sums[i] = !s
+        ? r
+        : {
+            requests: s.requests + r.requests,
+            duration_us: s.duration_us + r.duration_us,
+            bytes: s.bytes + r.bytes,
+            errors: Object.fromEntries(
+              Object.entries(s.errors).map(([k, v]) => [k, v + r.errors[k as keyof LoadResult['errors']]]),
+            ) as LoadResult['errors'],
+            latency_us: Object.fromEntries(
+              Object.entries(s.latency_us).map(([k, v]) => {
+                const other = r.latency_us[k as keyof LoadResult['latency_us']];
+                return [k, k === 'min' ? Math.min(v, other) : Math.max(v, other)];
+              }),
+            ) as LoadResult['latency_us'],
+            rps: 0,
+          };
+    }
+  return sums.map((s) => ({
+    ...(s as LoadResult),
+    rps: (s as LoadResult).requests / ((s as LoadResult).duration_us / 1e6),
+  }));
+}

@@ -23,26 +23,32 @@ function macsOf(hwId: string): string[] {
   return macs;
 }
 
+/** What a steady checkin needs of its node (a memo entry holds this, not the node's facts). */
+type SteadyNode = Pick<NodeDoc, 'uuid' | 'last_state' | 'checked_in_at'>;
+
 /** When the node last checked in: the stored time, or the later one held in memory (last-seen.ts). */
-const lastCheckin = (ctx: VerbContext, node: NodeDoc) =>
+const lastCheckin = (ctx: VerbContext, node: SteadyNode) =>
   Math.max(Date.parse(node.checked_in_at), ctx.lastSeen?.get(node.uuid) ?? -Infinity);
 
 /** What a steady-state checkin depends on in the store: the node and its answer (none: it binds). */
 interface Steady {
-  node: NodeDoc;
+  node: SteadyNode;
   answer?: MkCommand;
 }
 
 /** The node owning `macs` and the answer it gets unless something must be written. */
 async function steadyOf(r: StoreReader, ctx: VerbContext, macs: string[]): Promise<Steady | null> {
-  const node = (await nodesByMacs(r, macs))[0];
-  if (!node) return null;
+  const found = (await nodesByMacs(r, macs))[0];
+  if (!found) return null;
+  // Only what a steady checkin reads: on PostgreSQL a whole node (its facts) per memo entry held
+  // a fleet's documents in the daemon's heap, and a full collection of it paused every answer.
+  const node = { uuid: found.uuid, last_state: found.last_state, checked_in_at: found.checked_in_at };
   const am = (await r.findBy<ActiveModelDoc>('active_model', 'node_uuid', node.uuid))[0];
   if (am) {
     const type = ctx.catalog.modelTypes.get(am.model.type);
     return { node, answer: type ? mkAnswer(type, am.state) : 'acknowledge' };
   }
-  const verdicts = await evaluatePolicies(r, await tagsOf(r, node.attributes));
+  const verdicts = await evaluatePolicies(r, await tagsOf(r, found.attributes));
   return verdicts.some((v) => v.binds) ? { node } : { node, answer: 'acknowledge' };
 }
 

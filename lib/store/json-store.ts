@@ -144,7 +144,7 @@ export async function openJsonStore(file: string, opts: JsonStoreOptions = {}): 
   return {
     location: file,
     async read(fn) {
-      if (!holding) await state.sync();
+      if (!holding) await state.sync({ forRead: true });
       return tx.read(state.data(), fn);
     },
     write: (fn) => queue.write(fn),

@@ -23,8 +23,11 @@ export interface Synced {
   /** Size in bytes of the snapshot file as last read or written. */
   snapshotBytes(): number;
   fresh(): boolean;
-  /** Catches up with the files (serialised: concurrent callers share one pass). */
-  sync(): Promise<void>;
+  /**
+   * Catches up with the files (serialised: concurrent callers share one pass). `forRead`: a read
+   * may trust a check made earlier in the same turn of the event loop (see below); a write never.
+   */
+  sync(o?: { forRead?: boolean }): Promise<void>;
   /** After our own write under the lock: the data now on disk, and the journal's new end. */
   advanced(next: StoreFile, journalEnd: number | undefined, snapshotBytes?: number): Promise<void>;
   close(): void;
@@ -42,6 +45,16 @@ export function synced(
   let end: number | undefined;
   let snapBytes = 0;
   let running: Promise<void> | undefined;
+  // Files found unchanged in this turn of the event loop. Requests handled in one turn arrived
+  // before it began, and a write that another process acknowledged before a request was sent had
+  // landed by then — so the turn's first check answers for its other reads: a fleet's checkins and
+  // boots cost one pair of fstat calls per turn, not per request. Writes always check afresh.
+  let checkedThisTurn = false;
+  const checkedNow = () => {
+    if (checkedThisTurn) return;
+    checkedThisTurn = true;
+    setImmediate(() => (checkedThisTurn = false));
+  };
 
   const damaged = (why: string) =>
     new RazorError(
@@ -134,9 +147,13 @@ export function synced(
     journalEnd: () => end,
     snapshotBytes: () => snapBytes,
     fresh,
-    async sync() {
+    async sync(o = {}) {
+      if (o.forRead && checkedThisTurn && !running) return;
       while (running) await running;
-      if (fresh()) return;
+      if (fresh()) {
+        if (o.forRead) checkedNow();
+        return;
+      }
       running = catchUp().finally(() => (running = undefined));
       await running;
     },
