@@ -36,7 +36,15 @@ const backoff = (n: number) =>
 export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<Store> {
   const where = redactStoreUrl(url);
   // No timeout waiting for a pooled connection: under load a transaction queues, it does not fail.
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  // Idle connections stay open (pg closes them after 10 s by default, and a burst then waited for
+  // new server processes: bench:fleet-pg's worst seconds came every 10 s); they do not keep a
+  // process from exiting.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    idleTimeoutMillis: 0,
+    allowExitOnIdle: true,
+  });
   // An idle connection the server drops is an event, not a crash; the next query reconnects.
   pool.on('error', () => undefined);
   const maxAttempts = opts.maxAttempts ?? 40;
