@@ -198,7 +198,8 @@ let sampleFolder: string | undefined;
  * seeds, must not share them.
  */
 export function sampleDir(): string {
-  return (sampleFolder ??= mkdtempSync(join(tmpdir(), 'razor-samples-')));
+  // Named after this process, so a run beside this one leaves it alone (test/global-setup.js).
+  return (sampleFolder ??= mkdtempSync(join(tmpdir(), `razor-samples-${process.pid}-`)));
 }
 
 /** A verb sample's `/tmp/razor-…-sample…` path, in this test file's own folder. */
