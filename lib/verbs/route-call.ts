@@ -38,12 +38,26 @@ function sliceFor(registry: SliceRegistry, words: readonly string[], method: Htt
   return { words, error } satisfies Routed;
 }
 
+/**
+ * For `-w` words holding a `--option`: how the same call looks with its options as JSON, which is
+ * how `-w` takes them (`razor -w node --limit 100` → `razor -w node '{"limit":100}'`).
+ */
+function jsonHint(words: readonly string[]): string {
+  const at = words.findIndex((w) => /^--[a-z][\w-]*$/.test(w));
+  if (at < 0) return '';
+  const name = (words[at] as string).slice(2).replace(/-/g, '_');
+  const given = words[at + 1];
+  const value =
+    given === undefined || given.startsWith('--') ? true : /^\d+$/.test(given) ? Number(given) : given;
+  return `; with -w, options are JSON: razor -w ${words.slice(0, at).join(' ')} '${JSON.stringify({ [name]: value })}'`;
+}
+
 /** What a slice's words lead to: the route, or SliceCommandParsingFailed naming the words. */
 function routedIn(slice: SliceSpec, words: readonly string[], route: Route | undefined): Routed {
   if (route) return { words, slice, route };
   const error = new RazorError(
     'SliceCommandParsingFailed',
-    `${slice.name}: no command matches '${words.slice(1).join(' ')}'; try 'razor ${slice.name} --help'`,
+    `${slice.name}: no command matches '${words.slice(1).join(' ')}'; try 'razor ${slice.name} --help'${jsonHint(words)}`,
   );
   return { words, slice, error };
 }
