@@ -4,7 +4,6 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-
 import type { z } from 'zod';
 
 /** An entry as loaded: the file's data, its name (the folder) and its folder. */

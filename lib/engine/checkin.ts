@@ -40,8 +40,8 @@ interface Steady {
 async function steadyOf(r: StoreReader, ctx: VerbContext, macs: string[]): Promise<Steady | null> {
   const found = (await nodesByMacs(r, macs))[0];
   if (!found) return null;
-  // Only what a steady checkin reads: on PostgreSQL a whole node (its facts) per memo entry held
-  // a fleet's documents in the daemon's heap, and a full collection of it paused every answer.
+  // Only what a steady checkin reads: on PostgreSQL a whole node (its facts) per memo entry held a
+  // parsed copy of every node's document in the daemon's heap.
   const node = { uuid: found.uuid, last_state: found.last_state, checked_in_at: found.checked_in_at };
   const am = (await r.findBy<ActiveModelDoc>('active_model', 'node_uuid', node.uuid))[0];
   if (am) {

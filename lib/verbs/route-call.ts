@@ -53,11 +53,11 @@ function jsonHint(words: readonly string[]): string {
 }
 
 /** What a slice's words lead to: the route, or SliceCommandParsingFailed naming the words. */
-function routedIn(slice: SliceSpec, words: readonly string[], route: Route | undefined): Routed {
+function routedIn(slice: SliceSpec, words: readonly string[], route: Route | undefined, hint = ''): Routed {
   if (route) return { words, slice, route };
   const error = new RazorError(
     'SliceCommandParsingFailed',
-    `${slice.name}: no command matches '${words.slice(1).join(' ')}'; try 'razor ${slice.name} --help'${jsonHint(words)}`,
+    `${slice.name}: no command matches '${words.slice(1).join(' ')}'; try 'razor ${slice.name} --help'${hint}`,
   );
   return { words, slice, error };
 }
@@ -71,7 +71,9 @@ export function routeCall(
 ): Routed {
   const slice = sliceFor(registry, words, method);
   if ('error' in slice) return slice;
-  return routedIn(slice, words, router.words(slice, words.slice(1)));
+  // Only `-w` words get the JSON hint: a REST path's elements are not options.
+  const route = router.words(slice, words.slice(1));
+  return routedIn(slice, words, route, route ? '' : jsonHint(words));
 }
 
 /** Routes a REST call's path elements (slice first) for its method. */
