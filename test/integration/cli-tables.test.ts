@@ -4,10 +4,10 @@
  * shows cells in full; a pipe and `-w` are exact, as before.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import * as pty from 'node-pty';
 import { ROOT, testEnv } from '../helpers/deps.js';
 import { RAZOR, runRazor } from '../helpers/daemon.js';
 import { tempHome } from '../helpers/fixture.js';
+import { openTerminal } from '../helpers/terminal.js';
 
 let home: ReturnType<typeof tempHome>;
 beforeAll(() => {
@@ -17,15 +17,9 @@ afterAll(() => home.cleanup());
 
 /** Runs `razor …args` in a pseudo-terminal of `cols` columns; stdout and stderr arrive together. */
 function inPty(args: string[], cols: number): Promise<{ code: number; out: string }> {
-  const env = Object.fromEntries(
-    Object.entries(testEnv(home.home)).filter((e): e is [string, string] => e[1] !== undefined),
+  return openTerminal(RAZOR, args, { cwd: ROOT, env: testEnv(home.home), cols }).exited.then(
+    ({ code, out }) => ({ code, out: out.replace(/\r\n/g, '\n') }),
   );
-  return new Promise((resolve) => {
-    const p = pty.spawn(RAZOR, args, { cwd: ROOT, env, cols, rows: 50, name: 'xterm' });
-    let out = '';
-    p.onData((d) => (out += d));
-    p.onExit(({ exitCode }) => resolve({ code: exitCode, out: out.replace(/\r\n/g, '\n') }));
-  });
 }
 
 const widest = (text: string) => Math.max(...text.split('\n').map((l) => [...l].length));

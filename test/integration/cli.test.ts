@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as pty from 'node-pty';
 import { CONFIG_DEFAULTS } from '../../lib/config.js';
 import { ROOT, testEnv } from '../helpers/deps.js';
 import { runRazor, type RazorRun } from '../helpers/daemon.js';
 import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
 import { cliMode } from '../helpers/cli-mode.js';
+import { openTerminal } from '../helpers/terminal.js';
 
 const BIN = join(ROOT, 'bin', 'razor');
 const ESC = '\u001b[';
@@ -36,13 +36,7 @@ function colorEnv(home: string, extra: Record<string, string> = {}): Record<stri
 /** Runs `razor …args` in a pseudo-terminal; stdout and stderr arrive together. */
 async function inPty(args: string[], local: Record<string, string>): Promise<{ code: number; out: string }> {
   const env = (await cliMode().env(local)) as Record<string, string>;
-  return new Promise((resolve) => {
-    const p = pty.spawn(BIN, args, { cwd: ROOT, env, cols: 160, rows: 40, name: 'xterm' });
-    let out = '';
-    p.onData((d) => (out += d));
-    // node-pty reports the exit only once the terminal's output is read to its end (EIO): no wait.
-    p.onExit(({ exitCode }) => resolve({ code: exitCode, out }));
-  });
+  return openTerminal(BIN, args, { cwd: ROOT, env, cols: 160, rows: 40 }).exited;
 }
 
 /** Parses the one line of a `-w` answer, checking there is exactly one. */

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as pty from 'node-pty';
+import { openTerminal } from '../helpers/terminal.js';
 import request from 'supertest';
 import { ROOT, testDeps, testEnv } from '../helpers/deps.js';
 import { RAZOR, runRazor } from '../helpers/daemon.js';
@@ -32,20 +32,15 @@ const USERS = `tag rule ${SEED.tag} is used by policy ${SEED.policy}, ${SEED.pol
 
 /** `razor <args>` in a pseudo-terminal: waits for `question`, answers `answer`, returns exit and output. */
 async function atTerminal(args: string[], question: string, answer: string) {
-  const env = Object.fromEntries(
-    Object.entries(testEnv(home.home)).filter((e): e is [string, string] => e[1] !== undefined),
-  );
-  const p = pty.spawn(RAZOR, args, { cwd: ROOT, env, cols: 200, rows: 50, name: 'xterm' });
-  let out = '';
-  p.onData((d) => (out += d));
-  const exited = new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
+  const t = openTerminal(RAZOR, args, { cwd: ROOT, env: testEnv(home.home) });
   const deadline = Date.now() + 20_000;
-  while (!out.replace(/\r?\n/g, ' ').includes(question)) {
-    if (Date.now() > deadline) throw new Error(`no question ${JSON.stringify(question)}; got:\n${out}`);
+  while (!t.output().replace(/\r?\n/g, ' ').includes(question)) {
+    if (Date.now() > deadline)
+      throw new Error(`no question ${JSON.stringify(question)}; got:\n${t.output()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-  p.write(`${answer}\r`);
-  return { code: await exited, out };
+  t.write(`${answer}\r`);
+  return t.exited;
 }
 
 test('at a terminal, `razor tag remove all` asks, naming the policies; n keeps everything', async () => {

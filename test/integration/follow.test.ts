@@ -6,7 +6,7 @@
  * stream); Ctrl-C ends it with status 0. The stream itself refuses a caller without a token.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import * as pty from 'node-pty';
+import { openTerminal } from '../helpers/terminal.js';
 import { ROOT, testEnv } from '../helpers/deps.js';
 import { SEED, tempHome } from '../helpers/fixture.js';
 import { RAZOR, registerNode, type DaemonProcess } from '../helpers/daemon.js';
@@ -39,21 +39,13 @@ afterAll(async () => {
 
 /** `razor …args` in a terminal: its output so far, a wait for text, Ctrl-C, and its exit. */
 function atTerminal(args: string[], env: Record<string, string> = {}) {
-  const p = pty.spawn(RAZOR, args, { cwd: ROOT, env: testEnv(home.home, env) as never, cols: 200, rows: 50 });
-  let out = '';
-  p.onData((data) => (out += data));
-  const exited = new Promise<number>((resolve) => p.onExit(({ exitCode }) => resolve(exitCode)));
+  const t = openTerminal(RAZOR, args, { cwd: ROOT, env: testEnv(home.home, env) });
   return {
-    output: () => out,
-    waitFor: (text: string) =>
-      pollUntil(
-        () => out.includes(text),
-        60_000,
-        () => `'${text}'`,
-      ),
+    output: t.output,
+    waitFor: (text: string) => t.waitFor(text, 60_000),
     interrupt: async () => {
-      p.write('\x03');
-      return exited;
+      t.write('\x03');
+      return (await t.exited).code;
     },
   };
 }

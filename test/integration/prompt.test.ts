@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import * as pty from 'node-pty';
+import { openTerminal } from '../helpers/terminal.js';
 import { ROOT, testEnv } from '../helpers/deps.js';
 import { SEED, tempHome, writeSeed } from '../helpers/fixture.js';
 
@@ -20,33 +20,15 @@ afterAll(() => home.cleanup());
 
 /** A scripted terminal session: wait for text, then type. */
 function session(args: string[]) {
-  const env = Object.fromEntries(
-    Object.entries(testEnv(home.home)).filter((e): e is [string, string] => e[1] !== undefined),
-  );
-  const p = pty.spawn(BIN, args, {
-    cwd: ROOT,
-    env: { ...env, NO_COLOR: '1' },
-    cols: 200,
-    rows: 50,
-    name: 'xterm',
-  });
-  let out = '';
+  const t = openTerminal(BIN, args, { cwd: ROOT, env: { ...testEnv(home.home), NO_COLOR: '1' } });
   let seen = 0;
-  p.onData((d) => (out += d));
-  const exited = new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
   return {
-    output: () => out,
-    exited,
+    output: t.output,
+    exited: t.exited.then((r) => r.code),
     async expect(text: string): Promise<void> {
-      const deadline = Date.now() + 15_000;
-      while (out.indexOf(text, seen) === -1) {
-        if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${JSON.stringify(text)}; got:\n${out}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      seen = out.indexOf(text, seen) + text.length;
+      seen = await t.waitFor(text, 15_000, seen);
     },
-    type: (line: string) => p.write(`${line}\r`),
+    type: (line: string) => t.write(`${line}\r`),
   };
 }
 

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { appendFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import * as pty from 'node-pty';
 import { ROOT, testEnv } from '../helpers/deps.js';
 import { tempHome, writeSeed } from '../helpers/fixture.js';
 import { RAZOR, runRazor, type RazorRun, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { openTerminal } from '../helpers/terminal.js';
 
 /** Facts as a hostile machine sends them, keys included. */
 const FACTS: Record<string, string> = {
@@ -204,13 +204,7 @@ function inPty(args: string[]): Promise<string> {
       (e): e is [string, string] => e[1] !== undefined && e[0] !== 'NO_COLOR' && e[0] !== 'FORCE_COLOR',
     ),
   );
-  return new Promise((resolve) => {
-    const p = pty.spawn(RAZOR, args, { cwd: ROOT, env, cols: 200, rows: 50, name: 'xterm' });
-    let out = '';
-    p.onData((d) => (out += d));
-    // node-pty reports the exit only once the terminal's output is read to its end (EIO): no wait.
-    p.onExit(() => resolve(out));
-  });
+  return openTerminal(RAZOR, args, { cwd: ROOT, env }).exited.then((r) => r.out);
 }
 
 // eslint-disable-next-line no-control-regex -- the renderer's own colour codes

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import * as pty from 'node-pty';
+import { openTerminal } from '../helpers/terminal.js';
 import { ROOT, testEnv } from '../helpers/deps.js';
 import { tempHome } from '../helpers/fixture.js';
 import { commandProbe, systemAvailable } from '../helpers/system.js';
@@ -227,19 +227,9 @@ suite('image add', () => {
     test('shows a progress bar (bytes, rate, ETA) on a terminal', async () => {
       const size = readFileSync(iso('big')).length;
       expect(size).toBeGreaterThanOrEqual(500 * 1e6);
-      const penv = Object.fromEntries(
-        Object.entries(env()).filter((e): e is [string, string] => e[1] !== undefined),
-      );
-      const p = pty.spawn(BIN, ['image', 'add', '-t', 'os', '-p', iso('big')], {
-        cwd: ROOT,
-        env: penv,
-        cols: 120,
-        rows: 30,
-        name: 'xterm',
-      });
-      let out = '';
-      p.onData((d) => (out += d));
-      const code = await new Promise<number>((r) => p.onExit(({ exitCode }) => r(exitCode)));
+      const at = { cwd: ROOT, env: env(), cols: 120, rows: 30 };
+      const { code, out } = await openTerminal(BIN, ['image', 'add', '-t', 'os', '-p', iso('big')], at)
+        .exited;
       expect(code).toBe(0);
       const frames = out
         .split('\r')
