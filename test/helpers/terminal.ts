@@ -9,6 +9,7 @@
  * marker, so every byte the command wrote has been read before anything can exit.
  */
 import * as pty from 'node-pty';
+import { until } from './poll.js';
 
 const MARK = '\u001erazor-test-exit:';
 const MARKED = new RegExp(`${MARK}(\\d+)\u001e`);
@@ -71,14 +72,18 @@ export function openTerminal(file: string, args: string[], options: TerminalOpti
   const output = () => out ?? raw.split(MARK)[0] ?? raw;
   return {
     output,
-    async waitFor(text, ms = 30_000, from = 0) {
-      for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 20))) {
-        const at = output().indexOf(text, from);
-        if (at !== -1) return at + text.length;
-        if (Date.now() > end)
-          throw new Error(`timed out after ${ms} ms waiting for ${JSON.stringify(text)}; got:\n${output()}`);
-      }
-    },
+    waitFor: (text, ms = 30_000, from = 0) =>
+      until(
+        JSON.stringify(text),
+        () => {
+          const at = output().indexOf(text, from);
+          return at === -1 ? undefined : at + text.length;
+        },
+        ms,
+        20,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}; got:\n${output()}`);
+      }),
     write: (text) => p.write(text),
     exited,
   };

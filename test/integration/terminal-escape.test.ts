@@ -200,9 +200,7 @@ test('-w output is exact JSON: it parses back to the registered strings, with no
 /** Runs `razor …args` in a pseudo-terminal with colour on; stdout and stderr arrive together. */
 function inPty(args: string[]): Promise<string> {
   const env = Object.fromEntries(
-    Object.entries(testEnv(home.home)).filter(
-      (e): e is [string, string] => e[1] !== undefined && e[0] !== 'NO_COLOR' && e[0] !== 'FORCE_COLOR',
-    ),
+    Object.entries(testEnv(home.home)).filter(([key]) => key !== 'NO_COLOR' && key !== 'FORCE_COLOR'),
   );
   return openTerminal(RAZOR, args, { cwd: ROOT, env }).exited.then((r) => r.out);
 }
